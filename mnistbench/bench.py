@@ -1,0 +1,138 @@
+"""`mnistbench bench`: speed, memory, inference and accuracy figures, printed, never asserted.
+
+Every comparison is a ratio measured in the same run, because these machines
+are shared and noisy. Targets (issue 2) are printed beside each figure.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+from mnistbench.data import load_dataset, to_inputs
+from mnistbench.engine.config import TrainingConfig
+from mnistbench.engine.network import Network
+from mnistbench.errors import MnistbenchError
+
+REFERENCE_LAYERS = (784, 256, 128, 10)
+REFERENCE_CONFIG = TrainingConfig(optimizer="adam", learning_rate=1e-3, batch_size=128, evaluations_per_epoch=0)
+N_IMAGES = 60_000
+
+
+def reference_network(seed=0):
+    return Network(REFERENCE_LAYERS, activation="relu", output="softmax", loss="cross_entropy",
+                   init="he", seed=seed)
+
+
+def reference_data(name=None):
+    """60,000 Fashion-MNIST training images when present, else generated data of that shape."""
+    for candidate in ([name] if name else ["fashion-mnist"]):
+        try:
+            dataset = load_dataset(candidate)
+            if dataset.n_train >= N_IMAGES:
+                return to_inputs(dataset.train_images[:N_IMAGES]), dataset.train_labels[:N_IMAGES], candidate
+        except MnistbenchError:
+            pass
+    rng = np.random.default_rng(0)
+    return rng.random((N_IMAGES, 784), dtype=np.float32), rng.integers(0, 10, N_IMAGES), "generated"
+
+
+def matrix_product_seconds(layers, n, batch_size):
+    """Time only the matrix products one epoch of forward+backward passes needs."""
+    rng = np.random.default_rng(0)
+    weights = [rng.standard_normal((o, i), dtype=np.float32) for i, o in zip(layers[:-1], layers[1:])]
+    acts = [rng.standard_normal((batch_size, size), dtype=np.float32) for size in layers]
+    start = time.perf_counter()
+    for _ in range(n // batch_size):
+        for l, W in enumerate(weights):
+            acts[l] @ W.T  # forward
+            acts[l + 1].T @ acts[l]  # weight gradient
+            if l > 0:
+                acts[l + 1] @ W  # gradient for the layer below
+    return time.perf_counter() - start
+
+
+def bench_speed(data=None, epochs=2):
+    X, y, source = reference_data(data)
+    net = reference_network()
+    net.fit(X[:2048], y[:2048], REFERENCE_CONFIG.replace(epochs=1))  # warm up BLAS and caches
+    net = reference_network()
+    epoch = products = float("inf")
+    for _ in range(epochs):  # interleaved, so a busy moment on a shared machine hits both alike
+        start = time.perf_counter()
+        net.fit(X, y, REFERENCE_CONFIG.replace(epochs=1))
+        epoch = min(epoch, time.perf_counter() - start)
+        products = min(products, matrix_product_seconds(REFERENCE_LAYERS, len(X), REFERENCE_CONFIG.batch_size))
+    print(f"speed ({source}, {len(X):,} images, 784-256-128-10 ReLU, Adam, batch 128):")
+    print(f"  epoch time            {epoch:7.2f} s   (best of {epochs})")
+    print(f"  matrix products alone {products:7.2f} s")
+    print(f"  ratio                 {epoch / products:7.2f}     target <= 1.30")
+    return {"epoch_seconds": epoch, "matmul_seconds": products, "ratio": epoch / products, "data": source}
+
+
+def bench_memory(data=None):
+    """Peak resident memory of a fresh process that loads 60,000 images and trains one epoch."""
+    code = ("import resource, sys; from mnistbench.bench import _train_one_epoch; "
+            f"_train_one_epoch({data!r}); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    peak_mb = int(out.stdout.split()[-1]) / 1024
+    print(f"memory: peak resident {peak_mb:7.1f} MB while training one epoch on 60,000 images   target < 600 MB")
+    return {"peak_mb": peak_mb}
+
+
+def _train_one_epoch(data):
+    X, y, _ = reference_data(data)
+    reference_network().fit(X, y, REFERENCE_CONFIG.replace(epochs=1))
+
+
+def bench_inference():
+    net = reference_network()
+    rng = np.random.default_rng(0)
+    one = rng.random((1, 784), dtype=np.float32)
+    many = rng.random((10_000, 784), dtype=np.float32)
+    net.predict(many)  # warm up
+    single = _best_of(lambda: net.predict(one), 200)
+    batch = _best_of(lambda: net.predict(many), 10)
+    print("inference (784-256-128-10):")
+    print(f"  one 28x28 image        {single * 1e3:7.3f} ms   target < 0.3 ms")
+    print(f"  10,000 images          {batch * 1e3:7.1f} ms   target < 100 ms")
+    return {"one_ms": single * 1e3, "ten_thousand_ms": batch * 1e3}
+
+
+def _best_of(function, repeats):
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def run_bench(what, data=None, epochs=2):
+    """Run the named benchmarks and print their figures; `all` runs every one."""
+    from mnistbench import bench_accuracy
+
+    runners = {
+        "speed": lambda: bench_speed(data, epochs),
+        "memory": lambda: bench_memory(data),
+        "inference": bench_inference,
+        "peers": lambda: bench_accuracy.bench_peers(data),
+        "accuracy": bench_accuracy.bench_accuracy,
+        "fidelity": bench_accuracy.bench_fidelity,
+    }
+    names = list(runners) if "all" in what else what
+    unknown = [n for n in names if n not in runners]
+    if unknown:
+        raise MnistbenchError(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(runners)} or all")
+    results = {}
+    for name in names:
+        results[name] = runners[name]()
+        print(flush=True)
+    if os.environ.get("MNISTBENCH_BENCH_JSON"):
+        with open(os.environ["MNISTBENCH_BENCH_JSON"], "w") as out:
+            json.dump(results, out, indent=2, default=str)
+    return 0

@@ -1,0 +1,133 @@
+"""`mnistbench …` / `python -m mnistbench …`: the engine without a window.
+
+This module only builds the argument parser and turns every user-caused
+error into one line on stderr with a non-zero exit; the commands themselves
+live in ``mnistbench/commands``.
+"""
+
+import argparse
+import sys
+
+from mnistbench import __version__
+from mnistbench.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from mnistbench.engine.config import OPTIMIZERS, SCHEDULES, TrainingConfig
+from mnistbench.engine.initializers import INITIALIZERS
+from mnistbench.engine.losses import LOSSES
+from mnistbench.errors import MnistbenchError
+from mnistbench.recipes import RECIPES
+
+DEFAULTS = TrainingConfig()
+EXIT_ERROR = 1
+EXIT_INTERRUPTED = 130
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="mnistbench", description="Build, train, test and open up neural networks on MNIST digits.")
+    parser.add_argument("--version", action="version", version=f"mnistbench {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    parser.train_parser = _add_train(commands)
+    _add_test(commands)
+    info = commands.add_parser("info", help="layers, parameters, activations and training record of a network")
+    info.add_argument("file", help="network file (.nn)")
+    info.add_argument("--json", action="store_true", help="print JSON for scripts")
+    predict = commands.add_parser("predict", help="read digits from PNG/JPEG images")
+    predict.add_argument("file", help="network file (.nn)")
+    predict.add_argument("images", nargs="+", metavar="IMAGE", help="PNG or JPEG of one handwritten digit")
+    predict.add_argument("--json", action="store_true", help="print JSON for scripts")
+    _add_data(commands)
+    bench = commands.add_parser("bench", help="print speed, memory and accuracy figures")
+    bench.add_argument("what", nargs="*", default=["speed"],
+                       help="speed, memory, inference, accuracy, fidelity, peers or all (default: speed)")
+    bench.add_argument("--data", default=None, help="dataset for speed/memory (default fashion-mnist if present)")
+    bench.add_argument("--epochs", type=int, default=2, help="epochs to time (default 2)")
+    commands.add_parser("gui", help="open the workbench window")
+    return parser
+
+
+def _add_train(commands):
+    p = commands.add_parser("train", help="train a network and save it",
+                            formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--recipe", choices=tuple(RECIPES),
+                   help="start from a named recipe's settings (flags given here still win): "
+                        + "; ".join(f"{name}: {r['layers']}" for name, r in RECIPES.items()))
+    p.add_argument("--data", default="mnist", help="dataset name (mnist, fashion-mnist, mnist-10k-split) or folder")
+    p.add_argument("--layers", default="784,128,10", help="neurons per layer, input first")
+    p.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, default="relu", help="hidden activation")
+    p.add_argument("--output", choices=OUTPUT_ACTIVATIONS, default="softmax", help="output activation")
+    p.add_argument("--loss", choices=tuple(LOSSES), default="cross_entropy")
+    p.add_argument("--init", choices=tuple(INITIALIZERS), default="he", help="weight initialisation")
+    p.add_argument("--optimizer", choices=OPTIMIZERS, default=DEFAULTS.optimizer)
+    p.add_argument("--lr", type=float, default=DEFAULTS.learning_rate, help="learning rate")
+    p.add_argument("--momentum", type=float, default=DEFAULTS.momentum)
+    p.add_argument("--weight-decay", type=float, default=DEFAULTS.weight_decay, help="L2 weight decay")
+    p.add_argument("--dropout", type=float, default=DEFAULTS.dropout, help="hidden-layer dropout probability")
+    p.add_argument("--schedule", choices=SCHEDULES, default=DEFAULTS.schedule, help="learning-rate schedule")
+    p.add_argument("--step-epochs", type=int, default=DEFAULTS.step_epochs, help="step schedule period")
+    p.add_argument("--step-gamma", type=float, default=DEFAULTS.step_gamma, help="step schedule factor")
+    p.add_argument("--epochs", type=int, default=10)
+    p.add_argument("--batch-size", type=int, default=DEFAULTS.batch_size)
+    p.add_argument("--seed", type=int, default=DEFAULTS.seed, help="seed for weights, shuffling, dropout")
+    p.add_argument("--validation-size", type=int, default=DEFAULTS.validation_size,
+                   help="random validation subset size for each evaluation")
+    p.add_argument("--holdout", type=int, default=0,
+                   help="training examples held out for validation (else the test set is sampled, "
+                        "as the original tool did, for the curves only)")
+    p.add_argument("--augment", action="store_true", help="random shifts and rotations of each batch")
+    p.add_argument("--augment-shift", type=float, default=DEFAULTS.augment_shift, help="pixels")
+    p.add_argument("--augment-rotation", type=float, default=DEFAULTS.augment_rotation, help="degrees")
+    p.add_argument("--early-stopping", type=int, default=0, metavar="PATIENCE",
+                   help="stop after this many epochs without validation improvement (0 = off)")
+    p.add_argument("--from", dest="start_from", metavar="FILE", help="continue training this network")
+    p.add_argument("--out", metavar="FILE", help="where to save (default: the --from file, else network.nn)")
+    p.add_argument("--float64", action="store_true", help="compute in float64 (slower)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    return p
+
+
+def _add_test(commands):
+    p = commands.add_parser("test", help="accuracy, per-class precision/recall and confusion matrix")
+    p.add_argument("file", help="network file (.nn)")
+    p.add_argument("--data", default=None, help="dataset name or folder (default: what it was trained on)")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.add_argument("--mistakes", metavar="OUT.png", help="write a grid of the worst misclassified images")
+    p.add_argument("--count", type=int, default=50, help="how many mistakes in the grid")
+
+
+def _add_data(commands):
+    p = commands.add_parser("data", help="list, download or import datasets")
+    actions = p.add_subparsers(dest="action", metavar="ACTION")
+    actions.add_parser("list", help="which datasets are present, and where")
+    actions.add_parser("download", help="download MNIST (11 MB) into the per-user cache")
+    imp = actions.add_parser("import", help="validate a folder of IDX files and copy it into the cache")
+    imp.add_argument("folder")
+    imp.add_argument("--name", default=None, help="dataset name (default: the folder's name)")
+    imp.add_argument("--replace", action="store_true", help="replace a dataset of that name")
+
+
+def parse_args(argv=None):
+    """Parsed arguments; for `train --recipe`, the recipe's values are the defaults."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "train" and args.recipe:
+        parser.train_parser.set_defaults(**RECIPES[args.recipe])
+        args = parser.parse_args(argv)
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    from mnistbench.commands import COMMANDS  # after parsing: --help stays instant
+
+    try:
+        return COMMANDS[args.command](args) or 0
+    except MnistbenchError as error:
+        print(f"mnistbench: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("mnistbench: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as error:  # a disk full, a permission: still one line
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"mnistbench: {where}{error.strerror or error}", file=sys.stderr)
+        return EXIT_ERROR

@@ -1,0 +1,21 @@
+"""The CLI's commands: each takes the parsed arguments and returns an exit code."""
+
+from mnistbench.commands.data import data_command
+from mnistbench.commands.inspect import info_command, predict_command, test_command
+from mnistbench.commands.train import train_command
+
+
+def bench_command(args):
+    from mnistbench.bench import run_bench
+    return run_bench(args.what, data=args.data, epochs=args.epochs)
+
+
+def gui_command(args):
+    from mnistbench.gui.app import run
+    return run([])
+
+
+COMMANDS = {
+    "train": train_command, "test": test_command, "info": info_command,
+    "predict": predict_command, "data": data_command, "bench": bench_command, "gui": gui_command,
+}

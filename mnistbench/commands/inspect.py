@@ -1,0 +1,98 @@
+"""`mnistbench test`, `info` and `predict`: what a saved network does and is."""
+
+import json
+
+import numpy as np
+
+from mnistbench.data import load_dataset, to_inputs
+from mnistbench.evaluation import evaluate
+from mnistbench.images import load_digit, save_digit_grid
+from mnistbench.netfile import load_network
+from mnistbench.preprocess import to_network_input
+
+
+def test_command(args):
+    net = load_network(args.file)
+    name = args.data or net.metadata.get("training", {}).get("dataset") or "mnist"
+    dataset = load_dataset(name)
+    dataset.require_test()
+    result = evaluate(net, to_inputs(dataset.test_images), dataset.test_labels)
+    classes = list(dataset.class_names)
+    worst = result.worst_mistakes(args.count)
+    if args.mistakes and len(worst):
+        captions = [f"#{i} true {classes[result.true_labels[i]]} → {classes[result.predicted[i]]} "
+                    f"({result.confidences[i]:.0%})" for i in worst]
+        save_digit_grid(args.mistakes, dataset.test_images[worst], captions)
+    if args.json:
+        print(json.dumps({
+            "file": str(args.file), "dataset": dataset.name, "images": int(len(result.true_labels)),
+            "accuracy": result.accuracy, "classes": classes,
+            "precision": _nan_to_none(result.precision), "recall": _nan_to_none(result.recall),
+            "confusion_matrix": result.confusion.tolist()}, indent=2))
+        return 0
+    print(f"{args.file}: accuracy {result.accuracy:.2%} on {len(result.true_labels):,} "
+          f"{dataset.name} test images")
+    print(f"{'class':>12} {'precision':>9} {'recall':>7}")
+    for name, p, r in zip(classes, result.precision, result.recall):
+        print(f"{name:>12} {p:9.2%} {r:7.2%}")
+    print("confusion matrix (rows: true, columns: predicted)")
+    width = max(5, len(str(result.confusion.max())) + 1)
+    print(" " * 4 + "".join(f"{i:>{width}}" for i in range(len(classes))))
+    for i, row in enumerate(result.confusion):
+        print(f"{i:>4}" + "".join(f"{n:>{width}}" for n in row))
+    if args.mistakes:
+        print(f"wrote the {len(worst)} worst mistakes to {args.mistakes}" if len(worst)
+              else f"no mistakes: {args.mistakes} not written")
+    return 0
+
+
+def info_command(args):
+    net = load_network(args.file)
+    record = net.metadata.get("training", {})
+    if args.json:
+        print(json.dumps({"file": str(args.file), "layers": list(net.layer_sizes),
+                          "activations": net.activations, "loss": net.loss,
+                          "parameters": net.parameter_count, "training": record,
+                          "created": net.metadata.get("created"), "program": net.metadata.get("program")},
+                         indent=2))
+        return 0
+    print(f"{args.file}: {len(net.layer_sizes)} layers {'-'.join(map(str, net.layer_sizes))}, "
+          f"{net.parameter_count:,} parameters")
+    print(f"activations: {', '.join(net.activations)}; loss: {net.loss}")
+    if "activations" not in net.metadata:
+        print("no metadata trailer: the original tools' format (sigmoid everywhere)")
+    if record:
+        accuracy = record.get("held_out_accuracy")
+        print(f"trained on {record.get('dataset', '?')} for {record.get('epochs', '?')} epochs"
+              + (f"; held-out accuracy {accuracy:.2%} ({record.get('held_out_set', '')})" if accuracy else ""))
+        for run in record.get("runs", []):
+            c = run.get("config", {})
+            print(f"  run: {run.get('epochs')} epochs, {c.get('optimizer')} lr {c.get('learning_rate')}, "
+                  f"batch {c.get('batch_size')}, dropout {c.get('dropout')}, augment {c.get('augment')}, "
+                  f"{run.get('seconds')} s, {run.get('stop_reason')}")
+    for key in ("created", "program"):
+        if key in net.metadata:
+            print(f"{key}: {net.metadata[key]}")
+    return 0
+
+
+def predict_command(args):
+    net = load_network(args.file)
+    classes = net.metadata.get("class_names") or [str(i) for i in range(net.layer_sizes[-1])]
+    inputs = np.stack([to_network_input(load_digit(path)) for path in args.images])
+    probabilities = net.predict_proba(inputs)
+    rows = []
+    for path, p in zip(args.images, probabilities):
+        best = int(p.argmax())
+        rows.append({"image": str(path), "prediction": classes[best], "probability": float(p[best]),
+                     "probabilities": [round(float(v), 6) for v in p]})
+        if not args.json:
+            spread = " ".join(f"{classes[i]}:{v:.2f}" for i, v in enumerate(p))
+            print(f"{path}: {classes[best]} ({p[best]:.1%})   {spread}")
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    return 0
+
+
+def _nan_to_none(values):
+    return [None if np.isnan(v) else float(v) for v in values]

@@ -1,0 +1,151 @@
+"""The command line, driven as a user would: real files, real training on tiny data."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from idx_factory import synthetic_digits, write_synthetic_dataset
+from mnistbench.cli import main
+from mnistbench.netfile import load_network, save_network
+from mnistbench.engine.network import Network
+from mnistbench.preprocess import preprocess_digit, to_network_input
+
+
+@pytest.fixture(scope="module")
+def digits(tmp_path_factory):
+    return write_synthetic_dataset(tmp_path_factory.mktemp("data") / "digits", n_train=600, n_test=150, seed=0)
+
+
+def run_cli(*argv):
+    """Run in a fresh interpreter: exit code, stdout, stderr."""
+    done = subprocess.run([sys.executable, "-m", "mnistbench", *map(str, argv)], capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "PYTHONWARNINGS": "error"})
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_train_saves_a_network_that_test_and_info_describe(digits, tmp_path, capsys):
+    out = tmp_path / "net.nn"
+    assert main(["train", "--data", str(digits), "--layers", "784,32,10", "--epochs", "3",
+                 "--lr", "0.005", "--out", str(out), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "epoch 3/3" in printed and "held-out accuracy" in printed
+    net = load_network(out)
+    record = net.metadata["training"]
+    assert record["epochs"] == 3 and record["dataset"] == "digits"
+    assert record["held_out_accuracy"] > 0.8
+    assert main(["test", str(out), "--data", str(digits), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["images"] == 150 and report["accuracy"] == pytest.approx(record["held_out_accuracy"], abs=1e-6)
+    assert np.sum(report["confusion_matrix"]) == 150
+    assert main(["info", str(out)]) == 0
+    info = capsys.readouterr().out
+    assert "784-32-10" in info and "25,450 parameters" in info and "relu, softmax" in info
+
+
+def test_train_continues_from_a_file_and_keeps_its_record(digits, tmp_path, capsys):
+    first = tmp_path / "first.nn"
+    main(["train", "--data", str(digits), "--layers", "784,16,10", "--epochs", "1", "--out", str(first), "--quiet"])
+    before = load_network(first)
+    assert main(["train", "--data", str(digits), "--from", str(first), "--epochs", "2", "--quiet"]) == 0
+    after = load_network(first)  # no --out: saved back where it came from
+    assert after.metadata["training"]["epochs"] == 3
+    assert len(after.metadata["training"]["runs"]) == 2
+    assert not np.array_equal(before.weights[0], after.weights[0])
+
+
+def test_recipe_values_are_defaults_and_flags_win(digits, tmp_path, capsys):
+    out = tmp_path / "classic.nn"
+    assert main(["train", "--recipe", "classic", "--data", str(digits), "--epochs", "1",
+                 "--out", str(out), "--quiet"]) == 0
+    net = load_network(out)
+    assert net.layer_sizes == (784, 30, 10) and net.activations == ["sigmoid", "sigmoid"]
+    assert net.loss == "quadratic" and net.metadata["training"]["runs"][0]["config"]["batch_size"] == 10
+
+
+def test_test_writes_a_mistakes_grid(digits, tmp_path, capsys):
+    net = Network((784, 10), activation="relu", loss="cross_entropy", seed=0)  # untrained: many mistakes
+    save_network(net, tmp_path / "raw.nn")
+    grid = tmp_path / "mistakes.png"
+    assert main(["test", str(tmp_path / "raw.nn"), "--data", str(digits), "--mistakes", str(grid),
+                 "--count", "12"]) == 0
+    assert "12 worst mistakes" in capsys.readouterr().out
+    with Image.open(grid) as picture:
+        assert picture.width > 28 * 2 and picture.height > 28 * 2
+
+
+def net_predictions(path, images28):
+    return load_network(path).predict(np.stack([to_network_input(img) for img in images28]))
+
+
+def test_predict_reads_a_drawn_digit(digits, tmp_path, capsys):
+    out = tmp_path / "net.nn"
+    main(["train", "--data", str(digits), "--layers", "784,64,10", "--epochs", "4", "--lr", "0.005",
+          "--out", str(out), "--quiet"])
+    images, labels = synthetic_digits(20, seed=5)
+    pictures = []
+    for i in range(3):  # dark ink on white paper, larger than 28x28: the preprocessing must cope
+        big = Image.fromarray(255 - images[i]).resize((140, 140), Image.BILINEAR)
+        path = tmp_path / f"digit{i}.png"
+        big.save(path)
+        pictures.append(path)
+    capsys.readouterr()
+    assert main(["predict", str(out), *map(str, pictures), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 3
+    assert all(abs(sum(r["probabilities"]) - 1) < 1e-4 for r in rows)
+    # The same digit at 28x28, light on dark, through the shared preprocessing: same answer.
+    expected = net_predictions(out, [preprocess_digit(images[i]) for i in range(3)])
+    assert [int(r["prediction"]) for r in rows] == list(expected)
+
+
+@pytest.mark.parametrize("argv,fragment", [
+    (["test", "{tmp}/missing.nn"], "missing.nn"),
+    (["info", "{tmp}/picture.png"], "picture.png: not a network file (it looks like a PNG image)"),
+    (["train", "--data", "{tmp}/nowhere", "--epochs", "1"], "nowhere"),
+    (["train", "--data", "{digits}", "--layers", "784,x,10"], "--layers"),
+    (["train", "--data", "{digits}", "--lr", "-1"], "learning_rate"),
+    (["train", "--data", "{digits}", "--layers", "700,10", "--epochs", "1"], "expects 700"),
+    (["predict", "{tmp}/net.nn", "{tmp}/picture.png"], "net.nn"),
+])
+def test_errors_are_one_line_without_traceback(argv, fragment, tmp_path, digits):
+    Image.new("L", (8, 8)).save(tmp_path / "picture.png")
+    argv = [a.format(tmp=tmp_path, digits=digits) for a in argv]
+    code, out, err = run_cli(*argv)
+    assert code == 1
+    assert err.startswith("mnistbench: ") and err.count("\n") == 1, err
+    assert fragment in err and "Traceback" not in err
+
+
+def test_ctrl_c_stops_training_and_still_saves(digits, tmp_path):
+    out = tmp_path / "interrupted.nn"
+    process = subprocess.Popen([sys.executable, "-m", "mnistbench", "train", "--data", str(digits),
+                                "--layers", "784,256,10", "--epochs", "500", "--batch-size", "8",
+                                "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        line = ""
+        while "epoch 1/500" not in line and time.monotonic() < deadline:
+            line = process.stdout.readline()
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 0, stderr
+    assert "stopped" in stdout and out.exists()
+    assert load_network(out).metadata["training"]["runs"][0]["stop_reason"] == "stopped"
+
+
+def test_data_list_and_import(digits, capsys):
+    assert main(["data", "import", str(digits), "--name", "my-digits"]) == 0
+    assert "600 training + 150 test" in capsys.readouterr().out
+    assert main(["data", "list"]) == 0
+    assert "my-digits" in capsys.readouterr().out
+    code, _, err = run_cli("data", "import", str(digits), "--name", "my-digits")
+    assert code == 1 and "already exists" in err
