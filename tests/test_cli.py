@@ -127,7 +127,8 @@ def test_ctrl_c_stops_training_and_still_saves(digits, tmp_path):
     out = tmp_path / "interrupted.nn"
     process = subprocess.Popen([sys.executable, "-m", "mnistbench", "train", "--data", str(digits),
                                 "--layers", "784,256,10", "--epochs", "500", "--batch-size", "8",
-                                "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         deadline = time.monotonic() + 60
         line = ""

@@ -9,6 +9,8 @@ place. Their formulas (t counts steps from 1):
              p -= lr * sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + eps * sqrt(1-b2^t))
 """
 
+import math
+
 import numpy as np
 
 
@@ -41,28 +43,33 @@ class Adam:
     def __init__(self, beta1=0.9, beta2=0.999, epsilon=1e-8):
         self.beta1, self.beta2, self.epsilon = beta1, beta2, epsilon
         self.t = 0
-        self.means = self.squares = None
+        self.means = self.squares = self.scratch = None
 
     def step(self, params, grads, learning_rate):
         if self.means is None:
             self.means = [np.zeros_like(p) for p in params]
             self.squares = [np.zeros_like(p) for p in params]
+            self.scratch = [np.empty_like(p) for p in params]
         self.t += 1
         b1, b2 = self.beta1, self.beta2
-        # Bias correction folded into the step size (Kingma & Ba, section 2).
-        correction = np.sqrt(1 - b2 ** self.t) / (1 - b1 ** self.t)
-        step_size = learning_rate * correction
-        eps = self.epsilon * np.sqrt(1 - b2 ** self.t)
-        for p, g, m, v in zip(params, grads, self.means, self.squares):
-            m *= b1
-            m += (1 - b1) * g
-            v *= b2
-            v += (1 - b2) * (g * g)
-            update = np.sqrt(v)
-            update += eps
-            np.divide(m, update, out=update)
-            update *= step_size
-            p -= update
+        # Bias correction folded into the step size (Kingma & Ba, section 2). Python floats,
+        # not NumPy float64 scalars: those would make every float32 operation run in float64.
+        step_size = float(learning_rate * math.sqrt(1 - b2 ** self.t) / (1 - b1 ** self.t))
+        eps = float(self.epsilon * math.sqrt(1 - b2 ** self.t))
+        for p, g, m, v, tmp in zip(params, grads, self.means, self.squares, self.scratch):
+            # m += (1 - b1)(g - m) is m = b1 m + (1 - b1) g; written in place, no new arrays.
+            np.subtract(g, m, out=tmp)
+            tmp *= 1 - b1
+            m += tmp
+            np.multiply(g, g, out=tmp)  # v = b2 v + (1 - b2) g², likewise
+            tmp -= v
+            tmp *= 1 - b2
+            v += tmp
+            np.sqrt(v, out=tmp)  # p -= step_size * m / (sqrt(v) + eps)
+            tmp += eps
+            np.divide(m, tmp, out=tmp)
+            tmp *= step_size
+            p -= tmp
 
 
 def make_optimizer(config):

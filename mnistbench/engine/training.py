@@ -10,11 +10,13 @@ import math
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Optional
 
 import numpy as np
 
 from mnistbench.engine.augment import shift_and_rotate
+from mnistbench.engine.reports import (  # noqa: F401  (re-exported: callers import them from here)
+    BatchReport, EpochReport, EvaluationReport, TrainingCallbacks, TrainingResult)
 from mnistbench.engine.losses import LOSSES, one_hot
 from mnistbench.engine.optimizers import make_optimizer
 from mnistbench.engine.schedules import learning_rate_at
@@ -51,59 +53,6 @@ class TrainingControl:
         """Block while paused; True when the loop should go on."""
         self._running.wait()
         return not self._stop.is_set()
-
-
-@dataclass(frozen=True)
-class BatchReport:
-    epoch: int  # from 1
-    batch: int  # from 1 within the epoch
-    batches_per_epoch: int
-    samples_seen: int  # since this run started
-    loss: float  # this batch's mean loss
-    accuracy: float  # running accuracy over this epoch so far
-    samples_per_second: float  # over this epoch so far
-    learning_rate: float
-
-
-@dataclass(frozen=True)
-class EvaluationReport:
-    epoch: int
-    batch: int
-    samples_seen: int
-    validation_loss: float  # on a random validation subset
-    validation_error: float  # fraction misclassified on that subset
-
-
-@dataclass(frozen=True)
-class EpochReport:
-    epoch: int
-    epochs: int
-    train_loss: float
-    train_accuracy: float
-    validation_loss: Optional[float]  # on the whole validation set, None without one
-    validation_accuracy: Optional[float]
-    seconds: float
-    network: object  # a copy of the network at the end of this epoch
-
-
-@dataclass(frozen=True)
-class TrainingResult:
-    stop_reason: str  # completed | stopped | early_stopping | diverged
-    message: str  # one line for a person
-    epochs_completed: int
-    seconds: float
-    history: dict  # per-epoch lists, JSON-safe
-
-    @property
-    def stopped_early(self):
-        return self.stop_reason != "completed"
-
-
-@dataclass
-class TrainingCallbacks:
-    on_batch: Optional[Callable[[BatchReport], None]] = None
-    on_evaluation: Optional[Callable[[EvaluationReport], None]] = None
-    on_epoch: Optional[Callable[[EpochReport], None]] = None
 
 
 @dataclass
@@ -194,7 +143,8 @@ def _train_epoch(net, X, y, config, epoch, optimizer, rngs, validation, callback
         loss, grads_W, grads_b, output = net.backward(
             xb, one_hot(y[index], net.layer_sizes[-1], net.dtype), config.dropout, dropout_rng,
             return_output=True)
-        if not math.isfinite(loss + sum(float(g.sum()) for g in grads_W)):
+        # A non-finite value anywhere reaches the loss or the bias gradients (cheap to sum).
+        if not math.isfinite(loss + sum(float(g.sum()) for g in grads_b)):
             run.stop_reason = "diverged"
             run.message = (f"training diverged in epoch {epoch}, batch {batch} (loss {loss}); "
                            "the network keeps its last finite weights — try a smaller learning rate")

@@ -1,0 +1,126 @@
+"""The confusion matrix dock: a table over ConfusionMatrixModel, accuracy, Evaluate.
+
+Clicking a cell opens its images in a gallery window; clicking an image there
+reports its test index, which the main window sends to the inspector.
+"""
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+                               QTableView, QVBoxLayout, QWidget)
+
+from mnistbench.gui.confusion_model import ConfusionMatrixModel
+from mnistbench.gui.image_gallery import ImageGallery
+
+NOT_EVALUATED = "Not evaluated yet: train, or press Evaluate to test the current network."
+
+
+class ConfusionPanel(QWidget):
+    """Counts per (true, predicted) class with recall, precision and a gallery per cell."""
+
+    sig_evaluate_requested = Signal()  # no payload: evaluate the current network on the test set
+    sig_image_chosen = Signal(int)  # test-set index of an image clicked in the gallery
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.model = ConfusionMatrixModel(self)
+        self.images = np.zeros((0, 28, 28), np.uint8)
+        self.predicted_labels = np.zeros(0, np.int64)
+        self.gallery = None  # made on the first click
+        self.evaluate_button = QPushButton("Evaluate")
+        self.evaluate_button.setToolTip("Test the current network on the whole test set (F5 here)")
+        self.evaluate_button.clicked.connect(self.sig_evaluate_requested)
+        shortcut = QShortcut(QKeySequence(Qt.Key_F5), self, context=Qt.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.evaluate_button.click)
+        self.accuracy_label = QLabel(NOT_EVALUATED, wordWrap=True)
+        self.accuracy_label.setToolTip("Share of the test images the network classifies right")
+        self.table = self._make_table()
+        hint = QLabel("Rows: true class · columns: predicted · recall and precision in % · "
+                      "hover a cell for its images' indices, click it to see them", wordWrap=True)
+        hint.setStyleSheet("color: palette(mid);")
+        top = QHBoxLayout()
+        top.addWidget(self.accuracy_label, 1)
+        top.addWidget(self.evaluate_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(hint)
+
+    def _make_table(self):
+        table = QTableView()
+        table.setModel(self.model)
+        table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        table.setSelectionMode(QAbstractItemView.SingleSelection)
+        table.setMouseTracking(True)
+        for header in (table.horizontalHeader(), table.verticalHeader()):
+            header.setSectionResizeMode(QHeaderView.Stretch)  # the matrix fills the dock
+            header.setMinimumSectionSize(24)
+        table.horizontalHeader().setMinimumSectionSize(38)
+        table.horizontalHeader().setDefaultAlignment(Qt.AlignCenter)
+        table.verticalHeader().setDefaultAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        table.clicked.connect(self._open_cell)
+        table.activated.connect(self._open_cell)
+        table.setToolTip("")
+        return table
+
+    def set_results(self, images, true_labels, predicted_labels, confidences, class_names):
+        """Show the results on a whole test set: ``images`` uint8 (n, 28, 28), arrays of n."""
+        self.images = np.asarray(images)
+        self.true_labels = np.asarray(true_labels, dtype=np.int64)
+        self.predicted_labels = np.asarray(predicted_labels, dtype=np.int64)
+        self.confidences = np.asarray(confidences, dtype=np.float64)
+        self.model.set_results(self.true_labels, self.predicted_labels, self.confidences, class_names)
+        total = self.model.total
+        right = int(np.trace(self.model.counts))
+        self.accuracy_label.setText(f"<b>Accuracy {self.model.accuracy:.2%}</b> — {right:,} of "
+                                    f"{total:,} test images right, {total - right:,} mistakes")
+        if self.gallery is not None:
+            self.gallery.close()  # it showed the previous network's images
+
+    def _open_cell(self, index):
+        k = len(self.model.class_names)
+        row, column = index.row(), index.column()
+        if not index.isValid() or row >= k or column >= k:
+            return
+        found = self.model.indices(row, column)
+        if len(found) == 0:
+            return
+        if self.gallery is None:
+            self.gallery = ImageGallery(self)
+            self.gallery.sig_image_chosen.connect(self.sig_image_chosen)
+        names = self.model.class_names
+        title = f"true {names[row]} ({row}) → predicted {names[column]} ({column}): {len(found):,} images"
+        if max(map(len, names)) <= 3:
+            title = f"true {names[row]} → predicted {names[column]}: {len(found):,} images"
+        self.gallery.show_images(title, self.images, found, self.true_labels[found],
+                                 self.predicted_labels[found], self.confidences[found], names)
+
+
+def _preview():
+    """Train a tiny network on synthetic blobs, evaluate, show the panel (python -m …)."""
+    from PySide6.QtWidgets import QApplication
+
+    from mnistbench.data.datasets import to_inputs
+    from mnistbench.engine.network import Network
+
+    app = QApplication.instance() or QApplication([])
+    rng = np.random.default_rng(0)
+    templates = (rng.random((10, 28, 28)) < 0.15) * 200
+    labels = rng.integers(0, 10, 3000)
+    images = np.clip(templates[labels] + rng.integers(0, 120, (3000, 28, 28)), 0, 255).astype(np.uint8)
+    net = Network([784, 16, 10], activation="relu", output="softmax", loss="cross_entropy", init="he")
+    net.fit(to_inputs(images[:2000]), labels[:2000], epochs=1, learning_rate=3e-4)
+    probabilities = net.predict_proba(to_inputs(images[2000:]))
+    panel = ConfusionPanel()
+    panel.set_results(images[2000:], labels[2000:], probabilities.argmax(1), probabilities.max(1),
+                      [str(d) for d in range(10)])
+    panel.sig_image_chosen.connect(lambda i: print("chosen test image", i))
+    panel.resize(520, 460)
+    panel.show()
+    app.exec()
+
+
+if __name__ == "__main__":
+    _preview()

@@ -1,0 +1,91 @@
+"""What the curves panel keeps and writes: growable sample buffers, CSV and SVG output.
+
+Kept apart from the panel so the panel module is only widgets and drawing.
+"""
+
+import csv
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtSvg import QSvgGenerator
+
+
+class Series:
+    """(x, y) samples in arrays that double when full: appends are amortised O(1)."""
+
+    def __init__(self, capacity=1024):
+        self._data = np.empty((capacity, 2))
+        self.size = 0
+
+    def append(self, x, y):
+        if self.size == len(self._data):
+            grown = np.empty((2 * len(self._data), 2))
+            grown[:self.size] = self._data[:self.size]
+            self._data = grown
+        self._data[self.size] = (x, y)
+        self.size += 1
+
+    def clear(self):
+        self.size = 0
+
+    @property
+    def x(self):
+        return self._data[:self.size, 0]
+
+    @property
+    def y(self):
+        return self._data[:self.size, 1]
+
+    def copy(self):
+        other = Series(max(self.size, 16))
+        other._data[:self.size] = self._data[:self.size]
+        other.size = self.size
+        return other
+
+
+def for_log_axis(y, floor):
+    """Values a log axis can draw: non-finite become gaps, the rest at least ``floor``."""
+    return np.where(np.isfinite(y), np.maximum(y, floor), np.nan)
+
+
+def write_curves_csv(path, runs, columns):
+    """``runs``: [(run name, {series name: Series})]; one row per run and x position.
+
+    A batch and the evaluation made right after it share an x, hence a row;
+    values are the raw ones, not clipped for the log axis.
+    """
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, columns, restval="")
+        writer.writeheader()
+        for run, buffers in runs:
+            rows = {}
+            for name, series in buffers.items():
+                for x, y in zip(series.x.tolist(), series.y.tolist()):
+                    rows.setdefault(x, {"epoch_position": f"{x:.6g}", "run": run})[name] = f"{y:.6g}"
+            writer.writerows(rows[x] for x in sorted(rows))
+
+
+def write_view_svg(view, path, title):
+    """Paint what a QGraphicsView shows into an SVG file through Qt's own generator.
+
+    pyqtgraph 0.14's SVGExporter fails on the closed paths ("… Z") that Qt
+    6.10+ writes (pyqtgraph issue #3485), so the scene paints itself instead.
+    """
+    source = view.mapToScene(view.viewport().rect()).boundingRect()
+    target = QRectF(0, 0, source.width(), source.height())
+    generator = QSvgGenerator()
+    generator.setFileName(str(path))
+    generator.setSize(source.size().toSize())
+    generator.setViewBox(target)
+    generator.setTitle(title)
+    generator.setResolution(view.logicalDpiX())  # scene pixels are the widget's pixels
+    painter = QPainter(generator)
+    try:
+        painter.fillRect(target, Qt.white)
+        view.scene().render(painter, target, source)
+    finally:
+        painter.end()
+    if not Path(path).is_file():
+        raise OSError(f"could not write {path}")

@@ -1,0 +1,301 @@
+"""Live training curves: loss and classification error on log axes, against epochs.
+
+Reports only append to NumPy buffers; a single-shot ~30 Hz timer pushes the
+buffers into curves that were created once, so a fast training loop never
+makes the GUI thread redraw per batch (STYLE.md, pyqtgraph scrollingPlots).
+"""
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+import pyqtgraph.exporters
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QColor
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QMenu, QMessageBox,
+                               QToolButton, QVBoxLayout, QWidget)
+
+from mnistbench.gui.curves_data import Series, for_log_axis, write_curves_csv, write_view_svg
+
+REDRAW_MS = 33  # at most ~30 redraws per second
+POINTS_PER_MS, MAX_REDRAW_MS = 100, 250  # 20,000 batch points: 5 redraws per second
+FLOORS = {"loss": 1e-6, "error": 1e-4}  # log axes cannot show 0: clip to these
+# name -> (plot, legend text, colour, width, with symbols)
+SERIES = {
+    "train_loss": ("loss", "training loss (per batch)", "#6fa8dc", 1, False),
+    "validation_loss": ("loss", "validation loss (subset)", "#d62728", 2, True),
+    "train_error": ("error", "training error (running)", "#6fa8dc", 1, False),
+    "validation_error": ("error", "validation error (subset)", "#d62728", 2, True),
+}
+CSV_COLUMNS = ["epoch_position", *SERIES, "run"]
+PREVIOUS_PEN = pg.mkPen(QColor(120, 120, 120, 90), width=1)
+
+
+class LogAxis(pg.AxisItem):
+    """A log axis that labels only 1, 2 and 5 times a power of ten: minor labels overlap."""
+
+    def logTickStrings(self, values, scale, spacing):
+        labels = []
+        for value in values:
+            exponent = value * scale  # ticks arrive as log10 of the value
+            if not math.isfinite(exponent) or abs(exponent) > 300:
+                labels.append("")
+                continue
+            mantissa = round(10.0 ** (exponent - math.floor(exponent + 1e-9)))
+            labels.append(f"{10.0 ** exponent:.4g}" if mantissa in (1, 2, 5, 10) else "")
+        return labels
+
+
+class CurvesPanel(QWidget):
+    """Loss (top) and error (bottom) against fractional epochs, x axes linked."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.current = {name: Series() for name in SERIES}
+        self.previous = {name: Series(16) for name in SERIES}
+        self._offset = 0.0  # epochs of earlier runs that this (continued) run extends
+        self._last_x = 0.0
+        self._batches_per_epoch = None
+        self._epoch_marks = []
+        self._drawn = {}  # curve -> (series, size) it last showed; reset when buffers restart
+        self._timer = QTimer(self, singleShot=True, interval=REDRAW_MS, timeout=self.redraw)
+        self._build_plots()
+        self._build_controls()
+
+    def _build_plots(self):
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground("w")
+        self.plots = {kind: self.graphics.addPlot(row=row, col=0,
+                                                  axisItems={"left": LogAxis("left")})
+                      for row, kind in enumerate(("loss", "error"))}
+        self.plots["error"].setXLink(self.plots["loss"])
+        for kind, plot in self.plots.items():
+            _style_plot(plot, "loss" if kind == "loss" else "classification error")
+        self.plots["error"].setLabel("bottom", "epoch")
+        self.curves, self.previous_curves = {}, {}
+        for name, (kind, label, colour, width, symbols) in SERIES.items():
+            style = dict(symbol="o", symbolSize=5, symbolBrush=colour, symbolPen=None) if symbols else {}
+            self.previous_curves[name] = self.plots[kind].plot(pen=PREVIOUS_PEN, connect="finite")
+            self.curves[name] = self.plots[kind].plot(
+                pen=pg.mkPen(colour, width=width), name=label, connect="finite", **style)
+        self.cursors = {kind: pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#888", width=1))
+                        for kind in self.plots}
+        for kind, line in self.cursors.items():
+            line.hide()
+            self.plots[kind].addItem(line, ignoreBounds=True)
+        self.graphics.scene().sigMouseMoved.connect(self._show_values_at)
+        self._add_export_actions(self.graphics.scene().contextMenu)
+
+    def _build_controls(self):
+        self.values_label = QLabel("Move the mouse over the plots to read values.")
+        self.values_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.values_label.setToolTip("Values of each curve at the epoch under the mouse")
+        self.show_previous = QCheckBox("Previous run", checked=True)
+        self.show_previous.setToolTip("Show the last finished run dimmed in grey for comparison")
+        self.show_previous.toggled.connect(self._set_previous_visible)
+        export = QToolButton(text="Export ▾", popupMode=QToolButton.InstantPopup)
+        export.setStyleSheet("QToolButton::menu-indicator { image: none; }")
+        export.setToolTip("Save the curves as a PNG or SVG picture, or their numbers as CSV")
+        export.setMenu(QMenu(export))
+        self._add_export_actions(export.menu())
+        top = QHBoxLayout()
+        top.addWidget(self.values_label, 1)
+        top.addWidget(self.show_previous)
+        top.addWidget(export)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(top)
+        layout.addWidget(self.graphics, 1)
+
+    def _add_export_actions(self, menu):
+        """Export entries for the Export button and the plots' own context menu (a list)."""
+        for text, method, pattern in (("Export PNG…", self.export_png, "PNG image (*.png)"),
+                                      ("Export SVG…", self.export_svg, "SVG drawing (*.svg)"),
+                                      ("Export CSV…", self.export_csv, "CSV table (*.csv)")):
+            action = QAction(text, self)
+            action.triggered.connect(lambda _=False, m=method, p=pattern: self._export_with_dialog(m, p))
+            menu.append(action) if isinstance(menu, list) else menu.addAction(action)
+
+    # -- inputs ------------------------------------------------------------------------
+    def start_run(self, continued=False):
+        """A continued run extends the curves; a new one keeps the last run dimmed behind it."""
+        if continued:
+            self._offset = self._last_x
+            return
+        if self.current["train_loss"].size or self.current["validation_loss"].size:
+            self.previous = {name: series.copy() for name, series in self.current.items()}
+        for series in self.current.values():
+            series.clear()
+        self._remove_epoch_marks()
+        self._offset = self._last_x = 0.0
+        self._drawn = {}
+        self._mark_dirty()
+
+    def add_batch(self, report):
+        self._batches_per_epoch = report.batches_per_epoch
+        x = self._position(report.epoch, report.batch)
+        self.current["train_loss"].append(x, report.loss)
+        self.current["train_error"].append(x, 1.0 - report.accuracy)
+        self._last_x = max(self._last_x, x)
+        self._mark_dirty()
+
+    def add_evaluation(self, report):
+        x = self._position(report.epoch, report.batch)
+        self.current["validation_loss"].append(x, report.validation_loss)
+        self.current["validation_error"].append(x, report.validation_error)
+        self._last_x = max(self._last_x, x)
+        self._mark_dirty()
+
+    def add_epoch(self, report):
+        """An epoch mark: a dotted vertical line at the end of the epoch."""
+        x = self._offset + report.epoch
+        for plot in self.plots.values():
+            line = pg.InfiniteLine(x, angle=90, movable=False,
+                                   pen=pg.mkPen("#bbb", width=1, style=Qt.DotLine))
+            plot.addItem(line, ignoreBounds=True)
+            self._epoch_marks.append((plot, line))
+        self._last_x = max(self._last_x, x)
+
+    def clear(self):
+        for series in (*self.current.values(), *self.previous.values()):
+            series.clear()
+        self._remove_epoch_marks()
+        self._offset = self._last_x = 0.0
+        self._drawn = {}
+        self._mark_dirty()
+
+    def _position(self, epoch, batch):
+        """Fractional epochs since the first run of these curves."""
+        if not self._batches_per_epoch:
+            return self._offset + epoch
+        return self._offset + epoch - 1 + batch / self._batches_per_epoch
+
+    def _remove_epoch_marks(self):
+        for plot, line in self._epoch_marks:
+            plot.removeItem(line)
+        self._epoch_marks = []
+
+    # -- drawing -----------------------------------------------------------------------
+    def _mark_dirty(self):
+        if not self._timer.isActive():
+            # long runs paint tens of thousands of points: redraw less often, keep cost bounded
+            points = self.current["train_loss"].size
+            self._timer.start(min(MAX_REDRAW_MS, max(REDRAW_MS, points // POINTS_PER_MS)))
+
+    def redraw(self):
+        """Push the buffers into the curves (the timer calls this; tests and exports may too)."""
+        for name, (kind, *_rest) in SERIES.items():
+            for series, curve in ((self.current[name], self.curves[name]),
+                                  (self.previous[name], self.previous_curves[name])):
+                if self._drawn.get(curve) != (series, series.size):  # only curves that grew
+                    curve.setData(series.x.copy(), for_log_axis(series.y, FLOORS[kind]))
+                    self._drawn[curve] = (series, series.size)
+        self._update_previous_legend()
+
+    def _update_previous_legend(self):
+        legend = self.plots["loss"].legend
+        has_previous = self.previous["train_loss"].size > 0 and self.show_previous.isChecked()
+        listed = any(label.text == "previous run" for _item, label in legend.items)
+        if has_previous and not listed:
+            legend.addItem(self.previous_curves["train_loss"], "previous run")
+        elif listed and not has_previous:
+            legend.removeItem("previous run")
+
+    def _set_previous_visible(self, visible):
+        for curve in self.previous_curves.values():
+            curve.setVisible(visible)
+        self._update_previous_legend()
+
+    def _show_values_at(self, scene_pos):
+        """Crosshair at the mouse and the nearest value of every current curve in the label."""
+        inside = [p for p in self.plots.values() if p.sceneBoundingRect().contains(scene_pos)]
+        for line in self.cursors.values():
+            line.setVisible(bool(inside))
+        if not inside:
+            return
+        x = inside[0].vb.mapSceneToView(scene_pos).x()
+        for line in self.cursors.values():
+            line.setValue(x)
+        self.values_label.setText(self.describe_at(x))
+
+    def describe_at(self, x):
+        """One line: each curve's value nearest to epoch position ``x``."""
+        parts = [f"epoch {x:.2f}"]
+        for name, (kind, label, *_rest) in SERIES.items():
+            series = self.current[name]
+            if series.size:
+                i = int(np.abs(series.x - x).argmin())
+                value = series.y[i]
+                text = f"{value:.2%}" if kind == "error" else f"{value:.4g}"
+                parts.append(f"{label.split(' (')[0]} {text}")
+        return " · ".join(parts)
+
+    # -- export ------------------------------------------------------------------------
+    def export_png(self, path):
+        self._ensure_size()
+        pg.exporters.ImageExporter(self.graphics.scene()).export(str(path))
+
+    def export_svg(self, path):
+        self._ensure_size()
+        write_view_svg(self.graphics, path, "mnistbench training curves")
+
+    def _ensure_size(self):
+        """Before an export: curves up to date, no crosshair, a real size even if never shown."""
+        self.redraw()
+        for line in self.cursors.values():
+            line.hide()
+        if self.graphics.width() < 50 or self.graphics.height() < 50:
+            self.graphics.resize(800, 500)  # never shown yet: give the picture a size
+
+    def export_csv(self, path):
+        write_curves_csv(path, [("previous", self.previous), ("current", self.current)], CSV_COLUMNS)
+
+    def _export_with_dialog(self, method, pattern):
+        path, _ = QFileDialog.getSaveFileName(self, "Export curves", "", pattern)
+        if path:
+            try:
+                method(path)
+            except OSError as error:
+                QMessageBox.warning(self, "Export failed", f"Could not write {path}: {error}")
+
+
+def _style_plot(plot, label):
+    plot.setLogMode(y=True)
+    plot.showGrid(x=True, y=True, alpha=0.25)
+    plot.setLabel("left", label)
+    plot.setDownsampling(auto=True, mode="peak")
+    plot.addLegend(offset=(-10, 10), labelTextColor="#222", brush=pg.mkBrush(255, 255, 255, 200))
+    for axis in ("left", "bottom"):
+        plot.getAxis(axis).setPen("#444")
+        plot.getAxis(axis).setTextPen("#222")
+
+
+def _preview():
+    """Train a small network on synthetic strokes and watch the curves (python -m …)."""
+    from PySide6.QtWidgets import QApplication
+
+    from mnistbench.engine.config import TrainingConfig
+    from mnistbench.engine.network import Network
+    from mnistbench.engine.training import TrainingCallbacks, train
+
+    app = QApplication.instance() or QApplication([])
+    panel = CurvesPanel()
+    panel.resize(900, 600)
+    rng = np.random.default_rng(0)
+    templates = rng.random((10, 784)) < 0.15
+    labels = rng.integers(0, 10, 3000)
+    inputs = np.clip(templates[labels] * 0.8 + rng.random((3000, 784)) * 0.5, 0, 1).astype(np.float32)
+    net = Network([784, 32, 10], activation="relu", output="softmax", loss="cross_entropy", init="he")
+    callbacks = TrainingCallbacks(on_batch=panel.add_batch, on_evaluation=panel.add_evaluation,
+                                  on_epoch=panel.add_epoch)
+    for continued in (False, True):
+        panel.start_run(continued)
+        train(net, inputs[:2500], labels[:2500], TrainingConfig(epochs=2, learning_rate=3e-4),
+              validation=(inputs[2500:], labels[2500:]), callbacks=callbacks)
+    panel.redraw()
+    panel.show()
+    app.exec()
+
+
+if __name__ == "__main__":
+    _preview()

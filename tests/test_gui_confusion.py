@@ -1,0 +1,178 @@
+"""The confusion matrix: model roles checked by qtmodeltester, panel and gallery driven by clicks."""
+
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from idx_factory import synthetic_digits
+from mnistbench.data.datasets import to_inputs
+from mnistbench.engine.network import Network
+from mnistbench.gui.confusion_model import ConfusionMatrixModel
+from mnistbench.gui.confusion_panel import ConfusionPanel
+
+pytestmark = pytest.mark.gui
+DIGITS = [str(d) for d in range(10)]
+
+
+def known_results(n=60):
+    """Labels where we know each cell: #3, #13, #23 are 3s read as 8; #7 is a 7 read as 1."""
+    true = np.arange(n) % 10
+    predicted = true.copy()
+    predicted[[3, 13, 23]] = 8
+    predicted[7] = 1
+    confidences = np.linspace(0.5, 0.99, n)
+    images = np.zeros((n, 28, 28), np.uint8)
+    images[:, 10:18, 10:18] = (np.arange(n) * 4).astype(np.uint8)[:, None, None]
+    return images, true, predicted, confidences
+
+
+def test_model_passes_qtmodeltester_empty_and_filled(qtmodeltester):
+    model = ConfusionMatrixModel()
+    qtmodeltester.check(model)
+    _, true, predicted, confidences = known_results()
+    model.set_results(true, predicted, confidences, DIGITS)
+    qtmodeltester.check(model)
+    assert model.rowCount() == model.columnCount() == 11
+
+
+def test_counts_recall_precision_and_accuracy(qtmodeltester):
+    model = ConfusionMatrixModel()
+    _, true, predicted, confidences = known_results()
+    model.set_results(true, predicted, confidences, DIGITS)
+    assert model.counts.sum() == 60 and model.counts[3, 8] == 3 and model.counts[7, 1] == 1
+    assert model.data(model.index(3, 8)) == "3" and model.data(model.index(3, 3)) == "3"
+    assert model.data(model.index(3, 10)) == "50.0"  # recall of 3: 3 of 6
+    assert model.data(model.index(10, 8)) == "66.7"  # precision of 8: 6 of 9
+    assert model.data(model.index(10, 10)) == f"{100 * 56 / 60:.1f}"
+    assert "56 of 60" in model.data(model.index(10, 10), Qt.ToolTipRole)
+    assert model.headerData(10, Qt.Horizontal) == "recall"
+    assert model.headerData(10, Qt.Vertical) == "precision"
+    assert model.headerData(4, Qt.Vertical, Qt.ToolTipRole) == "true 4"
+
+
+def test_tooltips_list_the_right_indices():
+    model = ConfusionMatrixModel()
+    _, true, predicted, confidences = known_results()
+    model.set_results(true, predicted, confidences, DIGITS)
+    tip = model.data(model.index(3, 8), Qt.ToolTipRole)
+    assert tip.startswith("true 3 → predicted 8: 3 images: #3, #13, #23;")
+    assert model.data(model.index(7, 1), Qt.ToolTipRole).startswith("true 7 → predicted 1: 1 image: #7;")
+    assert model.data(model.index(2, 5), Qt.ToolTipRole) == "true 2 → predicted 5: no images"
+    np.testing.assert_array_equal(model.indices(3, 8), [3, 13, 23])
+    np.testing.assert_array_equal(model.indices(3, 3), [33, 43, 53])
+
+
+def test_long_cells_are_cut_short():
+    true = np.full(30, 4)
+    predicted = np.full(30, 9)
+    predicted[[0, 29]] = 4
+    model = ConfusionMatrixModel()
+    model.set_results(true, predicted, np.ones(30), DIGITS)
+    tip = model.data(model.index(4, 9), Qt.ToolTipRole)
+    assert "28 images: #1, #2," in tip and "#20, … (and 8 more)" in tip and "#21" not in tip
+
+
+def test_heat_map_colours_are_readable():
+    model = ConfusionMatrixModel()
+    _, true, predicted, confidences = known_results()
+    model.set_results(true, predicted, confidences, DIGITS)
+    diagonal = model.data(model.index(1, 1), Qt.BackgroundRole)
+    mistake = model.data(model.index(3, 8), Qt.BackgroundRole)
+    empty = model.data(model.index(2, 5), Qt.BackgroundRole)
+    assert diagonal.green() > diagonal.red() and mistake.red() > mistake.green()
+    assert empty.name() == "#ffffff"
+    for row in range(11):
+        for column in range(11):
+            background = model.data(model.index(row, column), Qt.BackgroundRole)
+            text = model.data(model.index(row, column), Qt.ForegroundRole)
+            assert abs(background.lightness() - text.lightness()) > 60, (row, column)
+
+
+def test_ten_thousand_results_are_fast():
+    rng = np.random.default_rng(0)
+    true = rng.integers(0, 10, 10_000)
+    predicted = np.where(rng.random(10_000) < 0.9, true, rng.integers(0, 10, 10_000))
+    model = ConfusionMatrixModel()
+    started = time.perf_counter()
+    model.set_results(true, predicted, rng.random(10_000), DIGITS)
+    assert time.perf_counter() - started < 0.2
+    assert model.counts.sum() == 10_000
+    np.testing.assert_array_equal(model.indices(6, 2), np.flatnonzero((true == 6) & (predicted == 2)))
+
+
+@pytest.fixture
+def panel(qtbot):
+    widget = ConfusionPanel()
+    qtbot.addWidget(widget)
+    widget.resize(520, 460)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def click_cell(qtbot, panel, row, column):
+    index = panel.model.index(row, column)
+    rect = panel.table.visualRect(index)
+    qtbot.mouseClick(panel.table.viewport(), Qt.LeftButton, pos=rect.center())
+
+
+def test_clicking_a_cell_opens_its_gallery_and_an_image_reports_its_index(qtbot, panel):
+    panel.set_results(*known_results(), DIGITS)
+    assert "93.33%" in panel.accuracy_label.text()
+    click_cell(qtbot, panel, 3, 8)
+    gallery = panel.gallery
+    assert gallery is not None and gallery.isVisible() and not gallery.isModal()
+    assert gallery.model.rowCount() == 3 and "3 images" in gallery.title.text()
+    qtbot.waitExposed(gallery)
+    second = gallery.model.index(1, 0)
+    assert gallery.model.data(second, Qt.DisplayRole).startswith("#13\n3 → 8")
+    assert not gallery.model.data(second, Qt.DecorationRole).isNull()
+    with qtbot.waitSignal(panel.sig_image_chosen, timeout=1000) as blocker:
+        qtbot.mouseClick(gallery.view.viewport(), Qt.LeftButton,
+                         pos=gallery.view.visualRect(second).center())
+    assert blocker.args == [13]
+    gallery.sort.setCurrentText("confidence, highest first")
+    assert list(gallery.model.test_indices) == [23, 13, 3]
+
+
+def test_cells_without_images_and_summary_cells_open_nothing(qtbot, panel):
+    panel.set_results(*known_results(), DIGITS)
+    click_cell(qtbot, panel, 2, 5)
+    click_cell(qtbot, panel, 3, 10)
+    click_cell(qtbot, panel, 10, 3)
+    assert panel.gallery is None
+    click_cell(qtbot, panel, 7, 1)
+    assert panel.gallery.model.rowCount() == 1
+    panel.set_results(*known_results(), DIGITS)  # a new evaluation: stale gallery closes
+    assert not panel.gallery.isVisible()
+
+
+def test_evaluate_button_and_shortcut_emit(qtbot, panel):
+    with qtbot.waitSignal(panel.sig_evaluate_requested, timeout=1000):
+        qtbot.mouseClick(panel.evaluate_button, Qt.LeftButton)
+    panel.table.setFocus()
+    with qtbot.waitSignal(panel.sig_evaluate_requested, timeout=1000):
+        qtbot.keyClick(panel.table, Qt.Key_F5)
+
+
+def test_results_of_a_real_network(qtbot, panel):
+    images, labels = synthetic_digits(700, seed=5)
+    inputs = to_inputs(images)
+    net = Network([784, 16, 10], activation="relu", output="softmax", loss="cross_entropy",
+                  init="he", seed=2)
+    net.fit(inputs[:500], labels[:500], epochs=1, batch_size=50, learning_rate=3e-3)
+    probabilities = net.predict_proba(inputs[500:])
+    predicted = probabilities.argmax(axis=1)
+    panel.set_results(images[500:], labels[500:], predicted, probabilities.max(axis=1), DIGITS)
+    model = panel.model
+    assert model.counts.sum() == 200
+    assert model.accuracy == pytest.approx(net.score(inputs[500:], labels[500:]))
+    for true in range(10):
+        for guess in range(10):
+            expected = np.flatnonzero((labels[500:] == true) & (predicted == guess))
+            np.testing.assert_array_equal(model.indices(true, guess), expected)
+    row = int(np.argmax(np.diag(model.counts)))
+    click_cell(qtbot, panel, row, row)
+    assert panel.gallery.model.rowCount() == model.counts[row, row]

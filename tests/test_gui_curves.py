@@ -1,0 +1,203 @@
+"""The curves panel: real training reports in, timer-driven curves, runs, exports."""
+
+import csv
+
+import numpy as np
+import pytest
+
+pytest.importorskip("pyqtgraph")
+from PySide6.QtCore import QPointF  # noqa: E402
+from PySide6.QtGui import QImage  # noqa: E402
+
+from idx_factory import synthetic_digits  # noqa: E402
+from mnistbench.data.datasets import to_inputs  # noqa: E402
+from mnistbench.engine.config import TrainingConfig  # noqa: E402
+from mnistbench.engine.network import Network  # noqa: E402
+from mnistbench.engine.training import (BatchReport, EpochReport, EvaluationReport,  # noqa: E402
+                                        TrainingCallbacks, train)
+from mnistbench.gui import curves_panel  # noqa: E402
+from mnistbench.gui.curves_panel import CurvesPanel  # noqa: E402
+
+pytestmark = pytest.mark.gui
+BATCHES = 12  # 600 examples / batch 50
+
+
+@pytest.fixture
+def panel(qtbot):
+    widget = CurvesPanel()
+    qtbot.addWidget(widget)
+    widget.resize(700, 450)
+    widget.show()
+    return widget
+
+
+@pytest.fixture(scope="module")
+def data():
+    images, labels = synthetic_digits(700, seed=3)
+    return to_inputs(images), labels
+
+
+def run(panel, data, net, epochs, continued):
+    """Train for real, feeding the panel through the engine's callbacks; returns the reports."""
+    inputs, labels = data
+    seen = {"batch": [], "evaluation": []}
+    callbacks = TrainingCallbacks(
+        on_batch=lambda r: (seen["batch"].append(r), panel.add_batch(r)),
+        on_evaluation=lambda r: (seen["evaluation"].append(r), panel.add_evaluation(r)),
+        on_epoch=panel.add_epoch)
+    panel.start_run(continued)
+    config = TrainingConfig(epochs=epochs, batch_size=50, validation_size=100, evaluations_per_epoch=4)
+    train(net, inputs[:600], labels[:600], config, validation=(inputs[600:], labels[600:]),
+          callbacks=callbacks)
+    return seen
+
+
+def shown(curve):
+    """The curve's points as drawn, back from the log axis."""
+    x, y = curve.getData()
+    return (np.array([]), np.array([])) if x is None else (x, 10.0 ** y)
+
+
+def small_net():
+    return Network([784, 16, 10], activation="relu", output="softmax", loss="cross_entropy",
+                   init="he", seed=1)
+
+
+def test_training_fills_the_curves_at_fractional_epochs(qtbot, panel, data):
+    seen = run(panel, data, small_net(), epochs=2, continued=False)
+    loss = panel.curves["train_loss"]
+    qtbot.waitUntil(lambda: len(shown(loss)[0]) == 2 * BATCHES, timeout=3000)
+    x, y = shown(loss)
+    np.testing.assert_allclose(x, np.arange(1, 2 * BATCHES + 1) / BATCHES)
+    np.testing.assert_allclose(y, [r.loss for r in seen["batch"]], rtol=1e-6)
+    vx, verr = shown(panel.curves["validation_error"])
+    assert len(vx) == len(seen["evaluation"]) == 8
+    expected = np.maximum([r.validation_error for r in seen["evaluation"]], curves_panel.FLOORS["error"])
+    np.testing.assert_allclose(verr, expected, rtol=1e-6)
+    _, train_error = shown(panel.curves["train_error"])
+    assert train_error[-1] == pytest.approx(max(1 - seen["batch"][-1].accuracy, 1e-4), rel=1e-6)
+    marks = sorted(line.value() for plot, line in panel._epoch_marks if plot is panel.plots["loss"])
+    assert marks == [1.0, 2.0]
+
+
+def test_continued_run_extends_and_new_run_dims_the_last(qtbot, panel, data):
+    net = small_net()
+    run(panel, data, net, epochs=1, continued=False)
+    run(panel, data, net, epochs=1, continued=True)
+    panel.redraw()
+    x, _ = shown(panel.curves["train_loss"])
+    assert len(x) == 2 * BATCHES and x[-1] == pytest.approx(2.0)
+    assert np.all(np.diff(x) > 0)
+    run(panel, data, small_net(), epochs=1, continued=False)
+    panel.redraw()
+    x, _ = shown(panel.curves["train_loss"])
+    assert len(x) == BATCHES and x[0] == pytest.approx(1 / BATCHES)
+    previous = panel.previous_curves["train_loss"]
+    assert len(shown(previous)[0]) == 2 * BATCHES
+    assert previous.opts["pen"].color().alpha() < 128 <= panel.curves["train_loss"].opts["pen"].color().alpha()
+    legend_names = [label.text for _sample, label in panel.plots["loss"].legend.items]
+    assert "previous run" in legend_names
+    panel.show_previous.click()
+    assert not previous.isVisible()
+
+
+def batch(epoch, index, loss=0.5, accuracy=0.75):
+    return BatchReport(epoch, index, 100, index * 10, loss, accuracy, 1000.0, 0.01)
+
+
+def test_redraws_on_a_timer_not_per_batch(qtbot, panel, monkeypatch):
+    calls = []
+    original = panel.curves["train_loss"].setData
+    monkeypatch.setattr(panel.curves["train_loss"], "setData",
+                        lambda *a, **k: (calls.append(1), original(*a, **k)))
+    panel.start_run(False)
+    for i in range(1, 2001):  # more than the Series' starting capacity: it must grow
+        panel.add_batch(batch(1 + (i - 1) // 100, 1 + (i - 1) % 100, loss=1.0 / i))
+    assert calls == []  # nothing drawn yet: only the buffers grew
+    qtbot.waitUntil(lambda: len(calls) >= 1, timeout=2000)
+    qtbot.wait(2 * curves_panel.REDRAW_MS)
+    assert len(calls) == 1
+    x, y = shown(panel.curves["train_loss"])
+    assert len(x) == 2000 and x[-1] == pytest.approx(20.0) and y[-1] == pytest.approx(1 / 2000)
+
+
+def test_zero_negative_and_infinite_values_stay_drawable(qtbot, panel):
+    panel.start_run(False)
+    panel.add_batch(batch(1, 1, loss=0.0, accuracy=1.0))
+    panel.add_batch(batch(1, 2, loss=float("inf"), accuracy=1.0))
+    panel.add_evaluation(EvaluationReport(1, 2, 20, -1e-9, 0.0))
+    panel.redraw()
+    _, y = shown(panel.curves["train_loss"])
+    assert y[0] == pytest.approx(curves_panel.FLOORS["loss"]) and np.isnan(y[1])
+    _, y = shown(panel.curves["validation_error"])
+    assert y[0] == pytest.approx(curves_panel.FLOORS["error"])
+
+
+def test_mouse_shows_the_values_under_it(panel):
+    panel.start_run(False)
+    panel.add_batch(batch(1, 50, loss=0.25, accuracy=0.9))
+    panel.add_evaluation(EvaluationReport(1, 50, 500, 0.3, 0.125))
+    panel.redraw()
+    plot = panel.plots["error"]
+    plot.vb.setRange(xRange=(0, 1), yRange=(-2, 0), padding=0)
+    panel.graphics.scene().sigMouseMoved.emit(plot.vb.mapViewToScene(QPointF(0.5, -1)))
+    text = panel.values_label.text()
+    assert "epoch 0.50" in text and "training loss 0.25" in text and "validation error 12.50%" in text
+    assert panel.cursors["loss"].isVisible() and panel.cursors["loss"].value() == pytest.approx(0.5)
+
+
+def fill_two_epochs(panel):
+    panel.start_run(False)
+    for epoch in (1, 2):
+        for i in range(1, 101):
+            panel.add_batch(batch(epoch, i, loss=2.0 / (100 * (epoch - 1) + i)))
+        panel.add_evaluation(EvaluationReport(epoch, 100, epoch * 1000, 0.5 / epoch, 0.2 / epoch))
+        panel.add_epoch(EpochReport(epoch, 2, 0.4, 0.9, 0.5, 0.8, 1.0, None))
+
+
+def test_export_csv_png_svg(qtbot, panel, tmp_path):
+    fill_two_epochs(panel)
+    panel.export_csv(tmp_path / "curves.csv")
+    with open(tmp_path / "curves.csv", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert list(rows[0]) == ["epoch_position", "train_loss", "validation_loss", "train_error",
+                             "validation_error", "run"]
+    assert len(rows) == 200 and {r["run"] for r in rows} == {"current"}
+    last = rows[-1]
+    assert float(last["epoch_position"]) == 2.0 and float(last["train_loss"]) == pytest.approx(0.01)
+    assert float(last["validation_error"]) == pytest.approx(0.1)
+    assert sum(1 for r in rows if r["validation_loss"]) == 2
+    panel.export_png(tmp_path / "curves.png")
+    image = QImage(str(tmp_path / "curves.png"))
+    assert image.width() > 100 and image.height() > 100
+    panel.export_svg(tmp_path / "curves.svg")
+    assert "<svg" in (tmp_path / "curves.svg").read_text()
+
+
+def test_context_menu_has_export_entries(qtbot, panel, tmp_path, monkeypatch):
+    fill_two_epochs(panel)
+    target = tmp_path / "from_menu.csv"
+    monkeypatch.setattr(curves_panel.QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(target), "")))
+    actions = {a.text(): a for a in panel.graphics.scene().contextMenu}
+    assert {"Export...", "Export PNG…", "Export SVG…", "Export CSV…"} <= set(actions)
+    actions["Export CSV…"].trigger()
+    assert target.read_text().count("\n") == 201
+
+
+def test_clear_empties_everything(panel):
+    fill_two_epochs(panel)
+    panel.start_run(False)
+    panel.clear()
+    panel.redraw()
+    assert len(shown(panel.curves["train_loss"])[0]) == 0
+    assert len(shown(panel.previous_curves["train_loss"])[0]) == 0
+    assert panel._epoch_marks == []
+
+
+def test_log_axis_labels_only_one_two_five(panel):
+    axis = curves_panel.LogAxis("left")
+    labels = axis.logTickStrings([-1.0, np.log10(0.2), np.log10(0.3), 0.0, -400.0, float("nan")], 1.0, 1.0)
+    assert labels == ["0.1", "0.2", "", "1", "", ""]
+    image = panel.grab()  # an empty panel paints its default (log) ranges without errors
+    assert not image.isNull()
