@@ -118,7 +118,7 @@ def imagine(net, digit, start="blank", steps=100, learning_rate=0.03, l2=0.03, b
     ``learning_rate`` times the gradient divided by its RMS (so the step size
     means the same for any network), pulls x back towards the start image by
     the fraction ``l2`` (L2 decay: pixels stay dark, or average, unless they
-    help), and clips to [0, 1]. Three regularisers make it look like
+    help), and clips to [0, 1]. Two more regularisers make it look like
     something rather than pixel noise: every ``BLUR_EVERY`` steps a Gaussian
     blur of ``blur`` px; and each step's gradient is taken with the image
     shifted by a random whole-pixel offset of up to ``jitter`` px (and shifted

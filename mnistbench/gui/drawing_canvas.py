@@ -1,0 +1,158 @@
+"""A square canvas to write a digit on with mouse or pen: white ink on black, like MNIST.
+
+The drawing is a list of strokes over an optional background (a loaded image),
+so undo removes whole strokes and redraws the rest. Pixels are kept in a
+Grayscale8 QImage of the canvas's logical size; `pixels()` hands them out as
+a uint8 (side, side) array for preprocessing.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtWidgets import QWidget
+
+SIDE = 280  # logical pixels: ten canvas pixels per MNIST pixel
+INK, PAPER = QColor(255, 255, 255), QColor(0, 0, 0)
+
+
+@dataclass
+class Stroke:
+    width: float  # brush diameter in canvas pixels at full pressure
+    erase: bool
+    points: list = field(default_factory=list)  # (QPointF, pressure in 0..1)
+
+
+class DrawingCanvas(QWidget):
+    """Draw with the left button or a pen; each change emits sig_drawing_changed."""
+
+    sig_drawing_changed = Signal()  # ink was added or removed (payload: none; read pixels())
+    sig_stroke_finished = Signal()  # the pen or mouse button went up
+
+    def __init__(self, side=SIDE, parent=None):
+        super().__init__(parent)
+        self.setFixedSize(side, side)
+        self.setAttribute(Qt.WA_OpaquePaintEvent)
+        self.setCursor(Qt.CrossCursor)
+        self.brush_size = 22.0
+        self.eraser = False
+        self._strokes = []
+        self._background = None  # QImage (Grayscale8, side x side) or None
+        self._image = QImage(side, side, QImage.Format_Grayscale8)
+        self._drawing = False
+        self._redraw()
+
+    # --- what the canvas holds ----------------------------------------------
+    def pixels(self):
+        """uint8 (side, side): 0 paper, 255 full ink."""
+        width, height = self._image.width(), self._image.height()
+        buffer = np.frombuffer(self._image.constBits(), dtype=np.uint8)
+        return buffer.reshape(height, self._image.bytesPerLine())[:, :width].copy()
+
+    def is_empty(self):
+        return not self._strokes and self._background is None
+
+    def stroke_count(self):
+        return len(self._strokes)
+
+    def set_background(self, ink):
+        """Start over from an image: uint8 (h, w) white ink on black, fitted into the central 5/7."""
+        height, width = ink.shape
+        source = QImage(np.ascontiguousarray(ink).tobytes(), width, height, width,
+                        QImage.Format_Grayscale8).copy()
+        box = round(self.width() * 5 / 7)  # where MNIST's 20 of 28 pixels would be
+        scaled = source.scaled(box, box, Qt.KeepAspectRatio, Qt.SmoothTransformation)
+        self._background = QImage(self.width(), self.height(), QImage.Format_Grayscale8)
+        self._background.fill(PAPER)
+        painter = QPainter(self._background)
+        painter.drawImage((self.width() - scaled.width()) // 2, (self.height() - scaled.height()) // 2, scaled)
+        painter.end()
+        self._strokes.clear()
+        self._redraw()
+
+    def undo(self):
+        """Remove the last stroke (a loaded background stays)."""
+        if self._strokes:
+            self._strokes.pop()
+            self._redraw()
+
+    def clear(self):
+        """Remove every stroke and the background."""
+        if not self.is_empty():
+            self._strokes.clear()
+            self._background = None
+            self._redraw()
+
+    # --- painting -----------------------------------------------------------
+    def _redraw(self):
+        self._image.fill(PAPER)
+        painter = QPainter(self._image)
+        if self._background is not None:
+            painter.drawImage(0, 0, self._background)
+        painter.end()
+        for stroke in self._strokes:
+            for i in range(len(stroke.points)):
+                self._paint_segment(stroke, i)
+        self.update()
+        self.sig_drawing_changed.emit()
+
+    def _paint_segment(self, stroke, i):
+        """Paint stroke.points[i], joined to the point before it (a dot when it is the first)."""
+        point, pressure = stroke.points[i]
+        previous = stroke.points[i - 1][0] if i else point
+        painter = QPainter(self._image)
+        painter.setRenderHint(QPainter.Antialiasing)
+        pen = QPen(PAPER if stroke.erase else INK, max(1.0, stroke.width * pressure))
+        pen.setCapStyle(Qt.RoundCap)
+        pen.setJoinStyle(Qt.RoundJoin)
+        painter.setPen(pen)
+        painter.drawLine(previous, point)
+        painter.end()
+
+    def paintEvent(self, event):
+        painter = QPainter(self)
+        painter.drawImage(QRect(0, 0, self.width(), self.height()), self._image)
+        painter.end()
+
+    # --- input --------------------------------------------------------------
+    def _begin(self, position, pressure):
+        self._strokes.append(Stroke(self.brush_size, self.eraser))
+        self._drawing = True
+        self._extend(position, pressure)
+
+    def _extend(self, position, pressure):
+        stroke = self._strokes[-1]
+        stroke.points.append((QPointF(position), float(pressure)))
+        self._paint_segment(stroke, len(stroke.points) - 1)
+        self.update()
+        self.sig_drawing_changed.emit()
+
+    def _end(self):
+        if self._drawing:
+            self._drawing = False
+            self.sig_stroke_finished.emit()
+
+    def mousePressEvent(self, event):
+        if event.button() == Qt.LeftButton:
+            self._begin(event.position(), 1.0)
+
+    def mouseMoveEvent(self, event):
+        if self._drawing and event.buttons() & Qt.LeftButton:
+            self._extend(event.position(), 1.0)
+
+    def mouseReleaseEvent(self, event):
+        if event.button() == Qt.LeftButton:
+            self._end()
+
+    def tabletEvent(self, event):
+        """A pen: the stroke's width follows its pressure (never thinner than a third)."""
+        pressure = 1 / 3 + 2 / 3 * event.pressure()
+        kind = event.type()
+        if kind == event.Type.TabletPress:
+            self._begin(event.position(), pressure)
+        elif kind == event.Type.TabletMove and self._drawing:
+            self._extend(event.position(), pressure)
+        elif kind == event.Type.TabletRelease:
+            self._end()
+        event.accept()

@@ -1,0 +1,162 @@
+"""Your own digits: the drawings you kept from the pad, how the network reads them, fine-tuning.
+
+The set is saved after every change (mnistbench.own_digits), so it survives a
+restart; "Fine-tune on my digits" hands it to the main window, which trains
+the current network on it from the training panel's settings.
+"""
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListView, QListWidget,
+                               QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
+
+from mnistbench.errors import MnistbenchError
+from mnistbench.gui.digit_views import gray_qimage, preview_network
+from mnistbench.own_digits import empty_set, load_own_digits, own_digits_dir, save_own_digits
+
+THUMBNAIL = 56  # pixels: each MNIST pixel twice
+WRONG = QColor("#d64541")  # label of a digit the network reads differently
+
+
+class OwnDigitsPanel(QWidget):
+    """The kept set as thumbnails, the network's accuracy on it, and a fine-tune button."""
+
+    sig_fine_tune_requested = Signal(object, object)  # images uint8 (n, 28, 28), labels int64 (n,)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._net = None
+        self._predicted = None  # int64 (n,) the network's reading of each digit, or None
+        self._build()
+        try:
+            self._images, self._labels = load_own_digits()
+            where = f"Saved in {own_digits_dir()}"
+        except MnistbenchError as error:
+            self._images, self._labels = empty_set()
+            where = f"Could not read your saved digits: {error}"
+        self._refresh()
+        self.status.setText(where)
+
+    def _build(self):
+        self.gallery = QListWidget(viewMode=QListView.IconMode, movement=QListView.Static,
+                                   resizeMode=QListView.Adjust, uniformItemSizes=True)
+        self.gallery.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
+        self.gallery.setGridSize(QSize(THUMBNAIL + 18, THUMBNAIL + 26))
+        self.gallery.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.gallery.setToolTip("Digits you kept from the digit pad: your label, and the network's "
+                                "reading in red where it differs")
+        self.accuracy_label = QLabel()
+        self.accuracy_label.setToolTip("How many of your digits the current network reads as you labelled them")
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setToolTip("Remove the selected digits from the set (Delete)")
+        self.delete_button.clicked.connect(self.delete_selected)
+        delete = QAction(self, shortcut=QKeySequence(Qt.Key_Delete), shortcutContext=Qt.WidgetWithChildrenShortcut)
+        delete.triggered.connect(self.delete_selected)
+        self.addAction(delete)
+        self.fine_tune_button = QPushButton("Fine-tune on my digits")
+        self.fine_tune_button.setToolTip("Train the current network on your digits, with the training "
+                                         "panel's settings (your handwriting)")
+        self.fine_tune_button.clicked.connect(self.request_fine_tune)
+        self.status = QLabel()
+        self.status.setToolTip("Where your digits are saved, or what went wrong")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.accuracy_label, stretch=1)
+        buttons.addWidget(self.delete_button)
+        buttons.addWidget(self.fine_tune_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.gallery, stretch=1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+
+    # --- inputs -------------------------------------------------------------
+    @Slot(object)
+    def set_network(self, net):
+        self._net = net
+        self._refresh()
+
+    @Slot(object, object)
+    def add_digit(self, x, label):
+        """Keep `x` (float (784,) in [0, 1], or uint8 (28, 28)) labelled `label` (0..9)."""
+        x = np.asarray(x)
+        image = x.reshape(28, 28) if x.dtype == np.uint8 else \
+            np.round(np.clip(x, 0.0, 1.0) * 255).astype(np.uint8).reshape(28, 28)
+        self._change(np.concatenate([self._images, image[None]]),
+                     np.append(self._labels, np.int64(label)), f"Kept a {int(label)}")
+
+    @Slot()
+    def delete_selected(self):
+        rows = sorted({self.gallery.row(item) for item in self.gallery.selectedItems()})
+        if rows:
+            keep = np.setdiff1d(np.arange(len(self._labels)), rows)
+            self._change(self._images[keep], self._labels[keep], f"Deleted {len(rows)}")
+
+    @Slot()
+    def request_fine_tune(self):
+        if len(self._labels):
+            self.sig_fine_tune_requested.emit(self._images.copy(), self._labels.copy())
+
+    def images(self):
+        return self._images.copy()
+
+    def labels(self):
+        return self._labels.copy()
+
+    def accuracy(self):
+        """Fraction of the set the network reads as labelled, or None (no network or no digits)."""
+        if self._predicted is None or not len(self._labels):
+            return None
+        return float(np.mean(self._predicted == self._labels))
+
+    # --- keeping the set and the view in step -------------------------------
+    def _change(self, images, labels, what):
+        """Save first, then show: the panel never shows a set that is not on disk."""
+        try:
+            folder = save_own_digits(images, labels)
+        except MnistbenchError as error:
+            self.status.setText(f"Not saved: {error}")
+            return
+        self._images, self._labels = images, labels
+        self._refresh()
+        self.status.setText(f"{what}; {len(labels)} digits saved in {folder}")
+
+    def _refresh(self):
+        n = len(self._labels)
+        self._predicted = self._net.predict(self._images.reshape(n, 784)) if self._net is not None and n else None
+        self.gallery.clear()
+        for i, (image, label) in enumerate(zip(self._images, self._labels)):
+            self.gallery.addItem(self._item(i, image, int(label)))
+        accuracy = self.accuracy()
+        if accuracy is None:
+            self.accuracy_label.setText("No digits kept yet: draw one on the pad and use “Keep as…”."
+                                        if not n else f"{n} digits (no network to read them)")
+        else:
+            right = int(np.sum(self._predicted == self._labels))
+            self.accuracy_label.setText(f"Network accuracy on your {n} digits: "
+                                        f"{100 * accuracy:.1f}% ({right} right)")
+        self.fine_tune_button.setEnabled(n > 0)
+        self.delete_button.setEnabled(n > 0)
+
+    def _item(self, i, image, label):
+        icon = QIcon(QPixmap.fromImage(gray_qimage(image)).scaled(THUMBNAIL, THUMBNAIL))
+        item = QListWidgetItem(icon, str(label))
+        item.setTextAlignment(Qt.AlignHCenter)
+        tip = f"#{i}: labelled {label}"
+        if self._predicted is not None:
+            read = int(self._predicted[i])
+            tip += f", the network reads {read}"
+            if read != label:
+                item.setText(f"{label} → {read}")
+                item.setForeground(WRONG)
+        item.setToolTip(tip)
+        return item
+
+
+if __name__ == "__main__":
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([])
+    panel = OwnDigitsPanel()
+    panel.set_network(preview_network())
+    panel.show()
+    app.exec()

@@ -1,0 +1,110 @@
+"""The imagine panel: imagined digits are read as asked, saliency follows the input."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from mnistbench.data import to_inputs
+from mnistbench.gui.imagine_panel import ImaginePanel
+from tiny_network import mean_image, trained_network, training_digits
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def net():
+    return trained_network()
+
+
+@pytest.fixture
+def panel(qtbot, net):
+    widget = ImaginePanel()
+    qtbot.addWidget(widget)
+    widget.set_network(net)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def test_without_a_network_nothing_is_imagined(qtbot):
+    widget = ImaginePanel()
+    qtbot.addWidget(widget)
+    widget.recompute()
+    assert widget.imagined() is None
+    assert widget.captions["ascent"].text() == "No network"
+
+
+@pytest.mark.parametrize("digit", [1, 4, 7])
+def test_clicking_a_digit_imagines_an_image_the_network_reads_as_that_digit(qtbot, panel, net, digit):
+    qtbot.mouseClick(panel.digit_buttons.button(digit), Qt.LeftButton)
+    qtbot.waitUntil(lambda: panel.digit() == digit and not panel._timer.isActive(), timeout=2000)
+    image = panel.imagined("ascent")
+    assert image.shape == (784,) and 0.0 <= image.min() and image.max() <= 1.0
+    assert int(net.predict(image[None])[0]) == digit
+    assert f"reads <b>{digit}</b>" in panel.captions["ascent"].text()
+    np.testing.assert_array_equal(panel.views["ascent"].image(), np.round(image.reshape(28, 28) * 255))
+    back = panel.imagined("back_projection")
+    assert back.shape == (784,) and back.min() == pytest.approx(0) and back.max() == pytest.approx(1)
+
+
+def test_mean_start_uses_the_mean_digit(qtbot, panel, net):
+    panel.choose_digit(5)
+    panel.start.setCurrentIndex(panel.start.findData("blank"))
+    panel.recompute()
+    from_blank = panel.imagined()
+    panel.set_mean_image(mean_image())
+    panel.start.setCurrentIndex(panel.start.findData("mean"))
+    panel.recompute()
+    from_mean = panel.imagined()
+    assert np.abs(from_mean - from_blank).mean() > 0.01
+    assert int(net.predict(from_mean[None])[0]) == 5
+    assert "steps in" in panel.timing.text()
+
+
+def test_mean_start_without_a_dataset_falls_back_to_blank_and_says_so(qtbot, panel):
+    panel.start.setCurrentIndex(panel.start.findData("mean"))
+    panel.recompute()
+    assert panel.imagined() is not None
+    assert "blank" in panel.timing.text()
+
+
+def test_saliency_follows_the_current_input(qtbot, panel, net):
+    images, labels = training_digits()
+    x = to_inputs(images[:1])[0]
+    panel.set_input(x, int(labels[0]))
+    assert panel.saliency_map.shape == (784,) and (panel.saliency_map >= 0).all()
+    assert panel.saliency_map[x == 0].max() == 0  # gradient x input: only inked pixels count
+    assert panel.saliency_map.max() > 0
+    predicted = int(net.predict(x[None])[0])
+    assert f"towards {predicted} (true label {int(labels[0])})" in panel.saliency_caption.text()
+    panel.saliency_method.setCurrentIndex(panel.saliency_method.findData("gradient"))
+    assert panel.saliency_map[x == 0].max() > 0  # |gradient| lights up background pixels too
+    np.testing.assert_array_equal(panel.input_view.image(), images[0])
+
+
+def test_send_to_inspector_emits_the_imagined_image(qtbot, panel):
+    panel.choose_digit(2)
+    panel.recompute()
+    with qtbot.waitSignal(panel.sig_input_chosen) as chosen:
+        panel.send_to_inspector("back_projection")
+    np.testing.assert_array_equal(chosen.args[0], panel.imagined("back_projection"))
+    assert chosen.args[1] is None
+
+
+def test_number_keys_choose_the_digit(qtbot, panel):
+    with qtbot.waitActive(panel):
+        panel.activateWindow()
+    qtbot.keyClick(panel, Qt.Key_6)
+    assert panel.digit() == 6
+    panel.recompute()
+    assert "reads <b>" in panel.captions["ascent"].text()
+
+
+def test_a_hidden_panel_waits_until_it_is_shown(qtbot, net):
+    widget = ImaginePanel()
+    qtbot.addWidget(widget)
+    widget.set_network(net)
+    widget.recompute()
+    assert widget.imagined() is None
+    widget.show()
+    qtbot.waitUntil(lambda: widget.imagined() is not None, timeout=2000)
