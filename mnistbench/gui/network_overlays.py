@@ -1,0 +1,136 @@
+"""The parts of the network drawing that sit on top of the neurons.
+
+``OutputColumn``: class labels, probability bars and the verdict box beside
+the output neurons (green right, red wrong, blue when the truth is unknown).
+``SelectionOverlay``: the selected neuron's highlight, its bias ring, and the
+lines into it — bucketed by sign and strength into eight path items, each
+cached as a pixmap because antialiased lines are slow to redraw on every input.
+"""
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsSimpleTextItem
+
+from mnistbench.gui.network_layout import strongest
+from mnistbench.gui.weight_maps import NEGATIVE, POSITIVE
+
+TEXT = QColor(225, 225, 225)
+DIM_TEXT = QColor(160, 163, 168)
+RIGHT, WRONG, UNKNOWN = QColor(60, 205, 95), QColor(245, 75, 75), QColor(90, 160, 255)
+HIGHLIGHT = QColor(255, 212, 0)
+LEVELS = 4  # connection strength buckets per sign
+BAR_WIDTH = 90.0  # output probability bar at 100 %
+LABEL_ROOM = 12 + 40 + BAR_WIDTH + 70  # label, bar and percentage right of an output neuron
+
+
+def add_text(scene, text, x, y, size=13, colour=TEXT, centred=False):
+    """A simple text item at (x, y), or centred on x."""
+    item = QGraphicsSimpleTextItem(text)
+    font = QFont()
+    font.setPixelSize(size)
+    item.setFont(font)
+    item.setBrush(colour)
+    item.setPos(x - (item.boundingRect().width() / 2 if centred else 0), y)
+    scene.addItem(item)
+    return item
+
+
+class OutputColumn:
+    """Labels, bars and the verdict for the output layer's geometry `geom`."""
+
+    def __init__(self, scene, geom):
+        self.geom, self.labels, self.bars, self.values = geom, [], [], []
+        left = geom.x + geom.width + 12
+        for j in range(0 if geom.compact else geom.n):
+            _, cy = geom.centre(j)
+            self.labels.append(add_text(scene, "", left, cy - 9, 16))
+            self.bars.append(scene.addRect(QRectF(), QPen(Qt.NoPen), QBrush(QColor(150, 155, 165))))
+            self.values.append(add_text(scene, "", left + 40 + BAR_WIDTH + 8, cy - 7, 13, DIM_TEXT))
+        self.box = scene.addRect(QRectF(), QPen(UNKNOWN, 2.5))
+        self.true_box = scene.addRect(QRectF(), QPen(RIGHT, 2, Qt.DashLine))
+        self.verdict = add_text(scene, "", geom.x, geom.y + geom.height + 34, 15)
+
+    def _row(self, j, pad):
+        x, y, w, h = self.geom.rect(j)
+        width = w + (LABEL_ROOM if self.labels else 0)
+        return QRectF(x - pad, y - pad, width + 2 * pad, h + 2 * pad)
+
+    def paint(self, out, truth, class_names):
+        """Show the output activations; returns the predicted class."""
+        name = lambda j: class_names[j] if class_names and 0 <= j < len(class_names) else str(j)
+        for j, (label, bar, value) in enumerate(zip(self.labels, self.bars, self.values)):
+            _, cy = self.geom.centre(j)
+            label.setText(name(j))
+            bar.setRect(QRectF(label.x() + 40, cy - 6, BAR_WIDTH * float(np.clip(out[j], 0, 1)), 12))
+            value.setText(f"{out[j]:.1%}")
+        predicted = int(np.argmax(out))
+        colour = UNKNOWN if truth is None else RIGHT if truth == predicted else WRONG
+        self.box.setPen(QPen(colour, 2.5))
+        self.box.setRect(self._row(predicted, 5.0))
+        wrong = colour == WRONG and 0 <= truth < self.geom.n
+        self.true_box.setVisible(wrong)
+        if wrong:
+            self.true_box.setRect(self._row(truth, 8.0))
+        text = f"predicted {name(predicted)}"
+        if truth is not None:
+            text = f"true {name(truth)}\n{text}  " + ("right" if colour == RIGHT else "WRONG")
+        self.verdict.setText(text)
+        self.verdict.setBrush(colour)
+        return predicted
+
+
+class SelectionOverlay:
+    """Highlight, bias ring and incoming connections of the selected neuron."""
+
+    def __init__(self, scene):
+        self.connections = []
+        for colour in (POSITIVE, NEGATIVE):
+            for level, (alpha, width) in enumerate(zip((70, 120, 180, 255), (0.8, 1.3, 2.0, 3.0))):
+                item = scene.addPath(QPainterPath(), QPen(QColor(*colour.astype(int), alpha), width))
+                item.setZValue(2 + level / 10)
+                item.setCacheMode(QGraphicsPathItem.DeviceCoordinateCache)
+                self.connections.append(item)
+        self.bias_ring = scene.addPath(QPainterPath(), QPen(Qt.NoPen))
+        self.highlight = scene.addPath(QPainterPath(), QPen(HIGHLIGHT, 3))
+        self.bias_ring.setZValue(4)
+        self.highlight.setZValue(4)
+
+    def mark(self, geom, j, bias_rgb):
+        """Ring neuron j of `geom` in yellow, with its bias colour just inside."""
+        x, y, w, h = geom.rect(j)
+        shape = QPainterPath.addRect if geom.compact else QPainterPath.addEllipse
+        ring, outline = QPainterPath(), QPainterPath()
+        shape(ring, QRectF(x - 1.5, y - 1.5, w + 3, h + 3))
+        shape(outline, QRectF(x - 5, y - 5, w + 10, h + 10))
+        self.bias_ring.setPen(QPen(QColor(*(int(c) for c in bias_rgb)), 3))
+        self.bias_ring.setPath(ring)
+        self.highlight.setPath(outline)
+
+    def clear(self):
+        for item in [self.bias_ring, self.highlight] + self.connections:
+            item.setPath(QPainterPath())
+
+    def clear_connections(self):
+        for item in self.connections:
+            item.setPath(QPainterPath())
+
+    def draw_connections(self, prev, geom, j, weights, limit):
+        """All incoming lines from a column of circles; the `limit` strongest from a compact layer."""
+        sources = strongest(weights, limit) if prev.compact else np.arange(prev.n)
+        scale = max(float(np.max(np.abs(weights[sources]))), 1e-12)
+        tx, ty = geom.centre(j)
+        paths = [QPainterPath() for _ in self.connections]
+        for i in sources:
+            sx, sy = prev.centre(int(i))
+            level = min(LEVELS - 1, int(LEVELS * abs(weights[i]) / scale))
+            path = paths[level + (0 if weights[i] >= 0 else LEVELS)]
+            path.moveTo(sx + prev.radius, sy)
+            path.lineTo(tx - geom.radius, ty)
+        for item, path in zip(self.connections, paths):
+            item.setPath(path)
+
+    def segments(self):
+        """(positive, negative) numbers of lines drawn."""
+        counts = [item.path().elementCount() // 2 for item in self.connections]
+        return sum(counts[:LEVELS]), sum(counts[LEVELS:])
