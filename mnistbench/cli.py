@@ -41,7 +41,8 @@ def build_parser():
                        help="speed, memory, inference, accuracy, fidelity, peers or all (default: speed)")
     bench.add_argument("--data", default=None, help="dataset for speed/memory (default fashion-mnist if present)")
     bench.add_argument("--epochs", type=int, default=2, help="epochs to time (default 2)")
-    commands.add_parser("gui", help="open the workbench window")
+    gui = commands.add_parser("gui", help="open the workbench window")
+    gui.add_argument("files", nargs="*", metavar="FILE", help="network files to open")
     return parser
 
 

@@ -11,8 +11,8 @@ def bench_command(args):
 
 
 def gui_command(args):
-    from mnistbench.gui.app import run
-    return run([])
+    from mnistbench.launcher import open_workbench
+    return open_workbench(["mnistbench", *args.files])
 
 
 COMMANDS = {

@@ -1,0 +1,122 @@
+"""The status bar: where a run is, how fast it goes, how long it has left.
+
+Reports only store the latest values; a ~30 Hz timer repaints the labels, so
+a thousand batches a second cost the GUI thread almost nothing.
+"""
+
+import time
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
+
+REFRESH_MS = 33
+
+
+def format_duration(seconds: float) -> str:
+    seconds = max(0, int(round(seconds)))
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+class TrainingStatusBar(QStatusBar):
+    """Epoch, batch, progress, time left, samples/s and the last accuracy of a run."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.epoch_label = self._label("Epoch of the run")
+        self.batch_label = self._label("Mini-batch within the epoch")
+        self.progress = QProgressBar(maximumWidth=160, textVisible=True, toolTip="Progress of the whole run")
+        self.progress.setRange(0, 1000)
+        self.addPermanentWidget(self.progress)
+        self.time_label = self._label("Time left, estimated from the speed so far")
+        self.speed_label = self._label("Training speed (samples per second, this epoch)")
+        self.accuracy_label = self._label("Last accuracy: validation if known, else training")
+        self._epochs, self._started, self._batch = 1, None, None
+        self._accuracy_text, self._dirty = "", False
+        self.timer = QTimer(self, interval=REFRESH_MS)
+        self.timer.timeout.connect(self.refresh)
+        self.set_idle()
+
+    def _label(self, tip):
+        label = QLabel(toolTip=tip)
+        self.addPermanentWidget(label)
+        return label
+
+    def set_idle(self):
+        self.progress.setVisible(False)
+        for label in (self.epoch_label, self.batch_label, self.time_label, self.speed_label):
+            label.setText("")
+
+    def start_run(self, epochs: int) -> None:
+        self._epochs, self._started, self._batch = max(1, epochs), time.monotonic(), None
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        self.epoch_label.setText(f"Epoch 1/{self._epochs}")
+        self.timer.start()
+
+    def add_batch(self, report) -> None:
+        """Keep the latest report; the timer shows it."""
+        self._batch, self._dirty = report, True
+
+    def add_evaluation(self, report) -> None:
+        self._accuracy_text = f"validation accuracy {100 * (1 - report.validation_error):.1f} %"
+        self._dirty = True
+
+    def add_epoch(self, report) -> None:
+        accuracy = report.validation_accuracy if report.validation_accuracy is not None \
+            else report.train_accuracy
+        kind = "validation" if report.validation_accuracy is not None else "training"
+        self._accuracy_text, self._dirty = f"{kind} accuracy {100 * accuracy:.1f} %", True
+
+    def set_accuracy(self, text: str) -> None:
+        self._accuracy_text = text
+        self.accuracy_label.setText(text)
+
+    def finish_run(self, message: str = "") -> None:
+        self.timer.stop()
+        self.refresh()
+        self.set_idle()
+        if message:
+            self.showMessage(message, 8000)
+
+    def fraction_done(self) -> float:
+        report = self._batch
+        if report is None:
+            return 0.0
+        done = (report.epoch - 1) * report.batches_per_epoch + report.batch
+        return min(1.0, done / (self._epochs * report.batches_per_epoch))
+
+    def refresh(self) -> None:
+        """Repaint from the stored values (the timer calls this ~30 times a second)."""
+        if not self._dirty:
+            return
+        self._dirty = False
+        self.accuracy_label.setText(self._accuracy_text)
+        report = self._batch
+        if report is None:
+            return
+        fraction = self.fraction_done()
+        self.epoch_label.setText(f"Epoch {report.epoch}/{self._epochs}")
+        self.batch_label.setText(f"Batch {report.batch}/{report.batches_per_epoch}")
+        self.progress.setValue(int(1000 * fraction))
+        if self._started is not None and fraction > 0:
+            elapsed = time.monotonic() - self._started
+            self.time_label.setText(f"{format_duration(elapsed * (1 - fraction) / fraction)} left")
+        self.speed_label.setText(f"{report.samples_per_second:,.0f} samples/s")
+
+
+if __name__ == "__main__":
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    from mnistbench.engine.training import BatchReport
+
+    app = QApplication([])
+    window = QMainWindow()
+    bar = TrainingStatusBar()
+    window.setStatusBar(bar)
+    bar.start_run(3)
+    bar.add_batch(BatchReport(2, 300, 938, 90000, 0.12, 0.96, 21000.0, 1e-3))
+    bar.set_accuracy("validation accuracy 96.1 %")
+    window.resize(900, 80)
+    window.show()
+    app.exec()

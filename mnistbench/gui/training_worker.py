@@ -1,0 +1,264 @@
+"""Training off the GUI thread: a worker in a QThread, a controller on the GUI thread.
+
+The worker turns the engine's callbacks into signals. Its signals connect only
+to ``@Slot`` methods of the controller, which lives on the GUI thread, so every
+relayed signal (and everything connected to it) runs there; tests and panels
+listen to the controller, never to the worker. Stop and pause go straight to
+the engine's thread-safe ``TrainingControl`` and act within one batch.
+"""
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from mnistbench.data.datasets import to_inputs
+from mnistbench.engine.training import TrainingCallbacks, TrainingControl, train
+from mnistbench.errors import MnistbenchError
+
+HOLD_OUT_FRACTION = 0.1  # validation share of the training set when a dataset has no test half
+BATCH_INTERVAL = 0.05  # seconds: batch reports cross to the GUI thread in bundles this often
+
+
+@dataclass(frozen=True)
+class TestEvaluation:
+    """The whole test set through a network: what the confusion panel shows."""
+
+    images: np.ndarray  # uint8 (n, 28, 28)
+    true_labels: np.ndarray  # int64 (n,)
+    predicted_labels: np.ndarray  # int64 (n,)
+    confidences: np.ndarray  # float (n,): probability of the predicted class
+    class_names: tuple
+    accuracy: float
+
+
+def evaluate_test_set(net, dataset) -> TestEvaluation:
+    """Predictions and confidences of ``net`` on every test image of ``dataset``."""
+    dataset.require_test()
+    probabilities = net.predict_proba(to_inputs(dataset.test_images))
+    predicted = probabilities.argmax(axis=1).astype(np.int64)
+    confidences = probabilities[np.arange(len(predicted)), predicted].astype(np.float64)
+    accuracy = float(np.mean(predicted == dataset.test_labels))
+    return TestEvaluation(dataset.test_images, dataset.test_labels, predicted, confidences,
+                          tuple(dataset.class_names), accuracy)
+
+
+def training_data(dataset):
+    """(X, y, validation): the test half validates; without one, the last 10 % of training does."""
+    dataset.require_train()
+    X, y = to_inputs(dataset.train_images), dataset.train_labels
+    if dataset.n_test:
+        return X, y, (to_inputs(dataset.test_images), dataset.test_labels)
+    keep = max(1, int(len(X) * (1 - HOLD_OUT_FRACTION)))
+    return X[:keep], y[:keep], ((X[keep:], y[keep:]) if keep < len(X) else None)
+
+
+class TrainingWorker(QObject):
+    """Runs one job (train then evaluate, or evaluate only) in its thread.
+
+    Batch reports travel in bundles (``sig_batches``) about 20 times a second:
+    one queued signal per batch made the GUI thread take the GIL a thousand
+    times a second and slowed training 3x on two cores; the controller still
+    relays every report, one ``sig_batch`` each.
+    """
+
+    sig_batches = Signal(object)  # list of BatchReport, in order
+    sig_evaluation = Signal(object)  # EvaluationReport
+    sig_epoch = Signal(object)  # EpochReport (its .network is a copy)
+    sig_evaluated = Signal(object)  # TestEvaluation of the whole test set
+    sig_finished = Signal(object)  # TrainingResult
+    sig_failed = Signal(str)  # one line for the log
+    sig_message = Signal(str, str)  # (text, level) for the log
+    sig_done = Signal()  # always last: the job has returned
+
+    def __init__(self, net, dataset, config, control, save_recovery=None, batch_interval=BATCH_INTERVAL):
+        super().__init__()
+        self._net, self._dataset, self._config = net, dataset, config
+        self._control, self._save_recovery = control, save_recovery
+        self._batch_interval, self._pending, self._last_sent = batch_interval, [], 0.0
+
+    @Slot()
+    def run(self):
+        try:
+            result = self._train() if self._config is not None else None
+            if self._dataset.n_test or result is None:  # evaluate-only needs a test set
+                evaluation = evaluate_test_set(self._net, self._dataset)
+                if result is not None:
+                    self._net.metadata.setdefault("training", {})["held_out_accuracy"] = evaluation.accuracy
+                self.sig_evaluated.emit(evaluation)
+            if result is not None:
+                self.sig_finished.emit(result)
+        except MnistbenchError as error:
+            self.sig_failed.emit(str(error))
+        except Exception as error:  # a bug: still one line, and the window lives on
+            self.sig_failed.emit(f"training failed unexpectedly: {type(error).__name__}: {error}")
+        finally:
+            self.sig_done.emit()
+
+    def _train(self):
+        X, y, validation = training_data(self._dataset)
+        callbacks = TrainingCallbacks(on_batch=self._on_batch, on_evaluation=self._on_evaluation,
+                                      on_epoch=self._on_epoch)
+        try:
+            return train(self._net, X, y, self._config, validation=validation,
+                         callbacks=callbacks, control=self._control)
+        finally:
+            self._send_batches()
+
+    def _on_batch(self, report):
+        self._pending.append(report)
+        if time.perf_counter() - self._last_sent >= self._batch_interval:
+            self._send_batches()
+
+    def _send_batches(self):
+        if self._pending:
+            self.sig_batches.emit(self._pending)
+            self._pending = []
+        self._last_sent = time.perf_counter()
+
+    def _on_evaluation(self, report):
+        self._send_batches()  # keep the order: the batches before it come first
+        self.sig_evaluation.emit(report)
+
+    def _on_epoch(self, report):
+        self._send_batches()
+        self.sig_epoch.emit(report)
+        if self._save_recovery is None:
+            return
+        try:
+            self._save_recovery(report.network)
+        except (MnistbenchError, OSError) as error:
+            self.sig_message.emit(f"could not write the recovery file: {error}", "warning")
+
+
+class TrainingController(QObject):
+    """GUI-thread owner of the worker thread; relays its signals and holds the stop/pause control."""
+
+    sig_batch = Signal(object)  # BatchReport
+    sig_evaluation = Signal(object)  # EvaluationReport
+    sig_epoch = Signal(object)  # EpochReport
+    sig_evaluated = Signal(object)  # TestEvaluation
+    sig_finished = Signal(object)  # TrainingResult; the thread has ended
+    sig_failed = Signal(str)  # one line; the thread has ended
+    sig_message = Signal(str, str)  # (text, level)
+    sig_running_changed = Signal(bool)  # a job started (True) or ended (False)
+
+    def __init__(self, parent=None, save_recovery=None, batch_interval=BATCH_INTERVAL):
+        super().__init__(parent)
+        self._save_recovery, self._batch_interval = save_recovery, batch_interval
+        self._thread = self._worker = None
+        self._control = TrainingControl()
+        self._outcome = None
+        self.network = None  # the network of the current or last job (trained in place)
+        self.job = None  # "train" or "evaluate": what the current or last job does
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    @property
+    def paused(self) -> bool:
+        return self.running and self._control.paused
+
+    def start(self, net, dataset, config):
+        """Train ``net`` in place on ``dataset`` with ``config``, then evaluate its test set."""
+        self._launch(net, dataset, config)
+
+    def evaluate(self, net, dataset):
+        """Evaluate ``net`` on the test set only (sig_evaluated, then the thread ends)."""
+        self._launch(net, dataset, None)
+
+    def _launch(self, net, dataset, config):
+        if self.running:
+            raise RuntimeError("a training job is already running")
+        self.network, self._outcome = net, None
+        self.job = "train" if config is not None else "evaluate"
+        self._control = TrainingControl()
+        self._thread = QThread()
+        self._thread.setObjectName("mnistbench-training")
+        recovery = self._save_recovery if config is not None else None
+        self._worker = TrainingWorker(net, dataset, config, self._control, recovery, self._batch_interval)
+        self._worker.moveToThread(self._thread)
+        self._connect_worker(self._worker)
+        self._thread.started.connect(self._worker.run)
+        self._thread.start()
+        self.sig_running_changed.emit(True)
+
+    def _connect_worker(self, worker):
+        worker.sig_batches.connect(self._on_batches)
+        worker.sig_evaluation.connect(self._on_evaluation)
+        worker.sig_epoch.connect(self._on_epoch)
+        worker.sig_evaluated.connect(self._on_evaluated)
+        worker.sig_finished.connect(self._on_finished)
+        worker.sig_failed.connect(self._on_failed)
+        worker.sig_message.connect(self._on_message)
+        worker.sig_done.connect(self._on_done)
+
+    def stop(self):
+        self._control.request_stop()
+
+    def pause(self):
+        if self.running:
+            self._control.pause()
+
+    def resume(self):
+        self._control.resume()
+
+    def shutdown(self, timeout_ms=10000) -> bool:
+        """Stop and wait for the thread (closing the window); True when it has ended."""
+        if not self.running:
+            return True
+        self._control.request_stop()
+        self._thread.quit()  # leaves the thread's event loop as soon as the job returns
+        ended = self._thread.wait(timeout_ms)
+        if ended:
+            self._release_thread()
+        return ended
+
+    @Slot(object)
+    def _on_batches(self, reports):
+        for report in reports:
+            self.sig_batch.emit(report)
+
+    @Slot(object)
+    def _on_evaluation(self, report):
+        self.sig_evaluation.emit(report)
+
+    @Slot(object)
+    def _on_epoch(self, report):
+        self.sig_epoch.emit(report)
+
+    @Slot(object)
+    def _on_evaluated(self, evaluation):
+        self.sig_evaluated.emit(evaluation)
+
+    @Slot(object)
+    def _on_finished(self, result):
+        self._outcome = ("finished", result)
+
+    @Slot(str)
+    def _on_failed(self, message):
+        self._outcome = ("failed", message)
+
+    @Slot(str, str)
+    def _on_message(self, text, level):
+        self.sig_message.emit(text, level)
+
+    @Slot()
+    def _on_done(self):
+        """The job returned: end the thread first, so listeners may start the next job."""
+        if self._thread is None or self.sender() is not self._worker:
+            return  # a job ended by shutdown() already; its late signal is stale
+        self._thread.quit()
+        self._thread.wait()
+        self._release_thread()
+        outcome, self._outcome = self._outcome, None
+        if outcome and outcome[0] == "finished":
+            self.sig_finished.emit(outcome[1])
+        elif outcome:
+            self.sig_failed.emit(outcome[1])
+
+    def _release_thread(self):
+        self._thread = self._worker = None
+        self.sig_running_changed.emit(False)

@@ -1,0 +1,123 @@
+"""How responsive is the workbench while it trains, and what does the window cost training?
+
+Trains the reference-ish configuration (784-128-10 ReLU, softmax + cross-entropy,
+He, Adam 1e-3, batch 64) in the real MainWindow (offscreen) while a 10 ms QTimer
+measures how late the event loop wakes it (p50/p99; target p99 < 50 ms); then
+compares the mean epoch time in the window with the bare engine on the same
+data and settings (target ratio <= 1.10). The bare engine runs before and
+after the window and is averaged, so drift on a busy machine shows.
+
+    QT_QPA_PLATFORM=offscreen python scripts/measure_responsiveness.py [--dataset DIR] [--epochs N]
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["MNISTBENCH_CONFIG"] = tempfile.mkdtemp(prefix="mnistbench-measure-")  # default layout, user's untouched
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from mnistbench.data.datasets import load_dataset  # noqa: E402
+from mnistbench.engine.config import TrainingConfig  # noqa: E402
+from mnistbench.engine.network import Network  # noqa: E402
+from mnistbench.gui.training_worker import training_data  # noqa: E402
+
+ARCHITECTURE = {"layer_sizes": [784, 128, 10], "activation": "relu", "output": "softmax",
+                "loss": "cross_entropy", "init": "he", "seed": 0}
+TICK_MS = 10
+
+
+def default_dataset():
+    root = Path(os.environ.get("MNISTBENCH_DATASETS", Path(__file__).resolve().parents[2] / "shared" / "datasets"))
+    for name in ("mnist", "fashion-mnist", "mnist-10k-split"):  # the biggest training set first
+        folder = root / name
+        if (folder / "train-images-idx3-ubyte.gz").is_file():
+            return folder
+    sys.exit(f"no dataset with a training set under {root}; pass --dataset")
+
+
+def new_network():
+    architecture = dict(ARCHITECTURE)
+    return Network(architecture.pop("layer_sizes"), **architecture)
+
+
+def bare_epoch_seconds(dataset, config):
+    """Epoch times of the engine alone, on this thread, as the CLI would run it."""
+    X, y, validation = training_data(dataset)
+    result = new_network().fit(X, y, config=config, validation=validation)
+    return result.history["seconds"]
+
+
+def window_epoch_seconds(folder, config, hide=()):
+    """Train in the real window; returns (epoch seconds, event-loop latencies in ms).
+
+    ``hide`` names docks to hide first, to see what each visible panel costs.
+    """
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from mnistbench.gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow(networks_dir=Path("/nonexistent"))
+    window.show()
+    for name in hide:
+        window.docks[name].hide()
+    window.use_dataset_folder(folder)
+    window.document.set_network(new_network())
+    loop = QEventLoop()  # app.quit() would close (and question) the window
+    epochs, latencies, clock, last = [], [], QElapsedTimer(), [0]
+    window.controller.sig_epoch.connect(lambda report: epochs.append(report.seconds))
+    window.controller.sig_finished.connect(lambda result: loop.quit())
+    window.controller.sig_failed.connect(lambda message: (print(message), loop.quit()))
+
+    def tick():
+        now = clock.nsecsElapsed() / 1e6
+        latencies.append(now - last[0] - TICK_MS)
+        last[0] = now
+
+    timer = QTimer(interval=TICK_MS, timeout=tick)
+    clock.start()
+    timer.start()
+    QTimer.singleShot(0, lambda: window.start_training(config))
+    loop.exec()
+    timer.stop()
+    window.document.modified = False
+    window.close()
+    return epochs, np.maximum(np.array(latencies[1:]), 0.0)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset", type=Path, default=None, help="folder of IDX files with a training set")
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--hide", nargs="*", default=[], metavar="DOCK",
+                        help="hide these docks while training (e.g. curves) to see what they cost")
+    args = parser.parse_args()
+    folder = args.dataset or default_dataset()
+    dataset = load_dataset(folder)
+    config = TrainingConfig(optimizer="adam", learning_rate=1e-3, batch_size=64, epochs=args.epochs)
+    print(f"dataset {dataset.describe()}; {args.epochs} epochs of 784-128-10 relu/softmax, Adam 1e-3, "
+          f"batch 64; hidden docks: {', '.join(args.hide) or 'none'}")
+    before = bare_epoch_seconds(dataset, config)
+    started = time.perf_counter()
+    in_window, latencies = window_epoch_seconds(folder, config, args.hide)
+    window_seconds = time.perf_counter() - started
+    after = bare_epoch_seconds(dataset, config)
+    bare = np.mean(before + after)
+    print(f"bare engine epoch: {np.mean(before):.2f} s before, {np.mean(after):.2f} s after (mean {bare:.2f} s)")
+    print(f"in the window:     {np.mean(in_window):.2f} s per epoch ({window_seconds:.1f} s including start-up)")
+    print(f"ratio window/bare: {np.mean(in_window) / bare:.3f}  (target <= 1.10)")
+    p50, p99, worst = np.percentile(latencies, [50, 99, 100])
+    print(f"event-loop latency over {len(latencies)} ticks of {TICK_MS} ms: p50 {p50:.1f} ms, "
+          f"p99 {p99:.1f} ms, max {worst:.1f} ms  (target p99 < 50 ms)")
+
+
+if __name__ == "__main__":
+    main()

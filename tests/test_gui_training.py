@@ -1,0 +1,190 @@
+"""The training panel, the log, the status bar and the download relay, driven as a user would."""
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QPoint, Qt  # noqa: E402
+from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QApplication, QComboBox,  # noqa: E402
+                               QLineEdit, QListWidget)
+
+from mnistbench.data.datasets import DatasetLocation  # noqa: E402
+from mnistbench.engine.config import TrainingConfig  # noqa: E402
+from mnistbench.engine.training import BatchReport  # noqa: E402
+from mnistbench.errors import DownloadError  # noqa: E402
+from mnistbench.gui.download_task import DownloadController  # noqa: E402
+from mnistbench.gui.log_panel import LogPanel  # noqa: E402
+from mnistbench.gui.status_bar import TrainingStatusBar, format_duration  # noqa: E402
+from mnistbench.gui.training_panel import TrainingPanel  # noqa: E402
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def panel(qtbot):
+    widget = TrainingPanel()
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def test_defaults_make_the_quick_good_network(panel, qtbot):
+    assert panel.network_form.architecture() == {
+        "layer_sizes": [784, 128, 10], "activation": "relu", "output": "softmax",
+        "loss": "cross_entropy", "init": "he", "seed": 0}
+    with qtbot.waitSignal(panel.sig_train_requested) as wanted:
+        qtbot.mouseClick(panel.train_button, Qt.LeftButton)
+    config = wanted.args[0]
+    assert isinstance(config, TrainingConfig)
+    assert (config.optimizer, config.learning_rate, config.batch_size, config.epochs) == ("adam", 1e-3, 64, 3)
+
+
+def test_edited_settings_reach_the_config(panel, qtbot):
+    form = panel.training_form
+    form.optimizer.setCurrentText("nesterov")
+    form.learning_rate.setText("0,05")  # a decimal comma is accepted
+    form.batch_size.setValue(32)
+    form.dropout.setText("0.25")
+    qtbot.mouseClick(form.augment, Qt.LeftButton, pos=QPoint(8, form.augment.height() // 2))
+    assert form.momentum.isEnabled() and not form.beta1.isEnabled() and form.augment_shift.isEnabled()
+    with qtbot.waitSignal(panel.sig_train_requested) as wanted:
+        qtbot.mouseClick(panel.train_button, Qt.LeftButton)
+    config = wanted.args[0]
+    assert (config.optimizer, config.learning_rate, config.batch_size, config.dropout, config.augment) \
+        == ("nesterov", 0.05, 32, 0.25, True)
+
+
+@pytest.mark.parametrize("field, text, message", [
+    ("learning_rate", "fast", "learning_rate must be a number, not 'fast'"),
+    ("dropout", "0.99", "dropout must be a number in [0.0, 0.95]"),
+    ("learning_rate", "0", "learning_rate must be a number in (0.0, 10.0]"),
+])
+def test_a_refused_setting_shows_the_message_instead_of_training(panel, qtbot, field, text, message):
+    getattr(panel.training_form, field).setText(text)
+    problems, requests = [], []
+    panel.sig_problem.connect(problems.append)
+    panel.sig_train_requested.connect(requests.append)
+    qtbot.mouseClick(panel.train_button, Qt.LeftButton)
+    assert not requests and message in problems[0]
+    assert message.split(" must")[0] in panel.train_message.text()
+
+
+def test_hidden_layers_can_be_added_resized_and_removed(panel, qtbot):
+    form = panel.network_form
+    form.layers.setCurrentRow(0)
+    qtbot.mouseClick(form.add_button, Qt.LeftButton)
+    form.layers.item(1).setText("32")
+    form.layers.item(0).setText("not a number")  # cleaned back to a valid size
+    assert form.architecture()["layer_sizes"] == [784, 128, 32, 10]
+    form.layers.setCurrentRow(0)
+    qtbot.mouseClick(form.remove_button, Qt.LeftButton)
+    form.output.setCurrentText("sigmoid + quadratic (classic)")
+    form.init.setCurrentIndex(2)
+    architecture = form.architecture()
+    assert architecture["layer_sizes"] == [784, 32, 10]
+    assert (architecture["output"], architecture["loss"], architecture["init"]) == ("sigmoid", "quadratic", "classic")
+    with qtbot.waitSignal(panel.sig_initialise_requested) as wanted:
+        qtbot.mouseClick(panel.initialise_button, Qt.LeftButton)
+    assert wanted.args[0] == architecture
+
+
+def test_every_control_has_a_tooltip(panel):
+    kinds = (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QListWidget)
+    controls = [w for kind in kinds for w in panel.findChildren(kind) if not w.objectName().startswith("qt_")]
+    assert len(controls) > 30
+    assert [w for w in controls if not w.toolTip()] == []
+
+
+def test_states_enable_the_right_buttons_and_pause_toggles(panel, qtbot):
+    assert not panel.stop_button.isEnabled() and panel.train_button.isEnabled()
+    panel.set_training_state("running")
+    assert panel.stop_button.isEnabled() and not panel.train_button.isEnabled()
+    with qtbot.waitSignal(panel.sig_pause_requested):
+        qtbot.mouseClick(panel.pause_button, Qt.LeftButton)
+    panel.set_training_state("paused")
+    assert panel.pause_button.text() == "Resume"
+    with qtbot.waitSignal(panel.sig_resume_requested):
+        qtbot.mouseClick(panel.pause_button, Qt.LeftButton)
+    with qtbot.waitSignal(panel.sig_stop_requested):
+        qtbot.mouseClick(panel.stop_button, Qt.LeftButton)
+
+
+def test_dataset_chooser_lists_locations_and_reports_the_choice(panel, qtbot, tmp_path):
+    locations = [DatasetLocation("mnist", tmp_path / "mnist", False, True, 0, 10000),
+                 DatasetLocation("mine", tmp_path / "mine", True, True, 500, 100)]
+    panel.set_datasets(locations)
+    assert panel.dataset_combo.count() == 2
+    assert "500 train + 100 test" in panel.dataset_combo.itemText(1)
+    with qtbot.waitSignal(panel.sig_dataset_chosen) as chosen:
+        panel.dataset_combo.activated.emit(1)
+    assert chosen.args == [str(tmp_path / "mine")]
+    panel.set_datasets([])
+    assert "download MNIST" in panel.dataset_combo.itemText(0)
+
+
+def test_download_progress_and_cancel(panel, qtbot):
+    with qtbot.waitSignal(panel.sig_download_requested):
+        qtbot.mouseClick(panel.download_button, Qt.LeftButton)
+    panel.set_download_progress(5_000_000, 11_594_722, "train-images-idx3-ubyte.gz")
+    assert panel.download_bar.isVisible() and panel.cancel_button.isVisible()
+    assert "5.0 / 11.6 MB" in panel.download_bar.format()
+    with qtbot.waitSignal(panel.sig_download_cancel_requested):
+        qtbot.mouseClick(panel.cancel_button, Qt.LeftButton)
+    panel.set_download_finished("no network: every mirror failed")
+    assert not panel.download_bar.isVisible() and "every mirror" in panel.dataset_message.text()
+
+
+def test_download_controller_relays_progress_and_errors(qtbot, tmp_path):
+    def fake_download(progress, cancel):
+        for done in (0, 500, 1000):
+            progress(done, 1000, "t10k-labels-idx1-ubyte.gz")
+        return tmp_path
+
+    controller, progress = DownloadController(download=fake_download), []
+    controller.sig_progress.connect(lambda done, total, name: progress.append(done))
+    with qtbot.waitSignal(controller.sig_finished, timeout=5000) as finished:
+        controller.start()
+    assert finished.args == [str(tmp_path)] and progress == [0, 500, 1000]
+    qtbot.waitUntil(lambda: not controller.running)
+
+    def offline(progress, cancel):
+        raise DownloadError("cannot reach any MNIST mirror; download the four files yourself")
+
+    controller = DownloadController(download=offline)
+    with qtbot.waitSignal(controller.sig_failed, timeout=5000) as failed:
+        controller.start()
+    assert failed.args == ["cannot reach any MNIST mirror; download the four files yourself", False]
+    qtbot.waitUntil(lambda: not controller.running)  # a QThread must end before it is freed
+
+
+def test_log_lines_are_timestamped_coloured_copyable_and_savable(qtbot, tmp_path):
+    log = LogPanel()
+    qtbot.addWidget(log)
+    log.log("epoch 1/3 done")
+    log.log("bad.nn: not a network file", "error")
+    lines = log.text().splitlines()
+    assert len(lines) == 2 and lines[1].endswith("error: bad.nn: not a network file")
+    assert lines[0][2] == ":" and lines[0][5] == ":"  # HH:MM:SS
+    assert "#d03030" in log.view.document().toHtml()
+    log.copy_to_clipboard()
+    assert QApplication.clipboard().text() == log.text()
+    log.save(tmp_path / "log.txt")
+    assert Path(tmp_path / "log.txt").read_text().count("\n") == 2
+    qtbot.mouseClick([b for b in log.findChildren(QAbstractButton) if b.text() == "Clear"][0], Qt.LeftButton)
+    assert log.text() == ""
+
+
+def test_status_bar_repaints_from_its_timer_not_per_batch(qtbot):
+    bar = TrainingStatusBar()
+    qtbot.addWidget(bar)
+    bar.start_run(epochs=2)
+    bar.add_batch(BatchReport(2, 50, 100, 15000, 0.2, 0.9, 12345.0, 1e-3))
+    assert bar.batch_label.text() == ""  # nothing drawn yet
+    qtbot.waitUntil(lambda: bar.batch_label.text() == "Batch 50/100", timeout=1000)
+    assert bar.epoch_label.text() == "Epoch 2/2" and bar.progress.value() == 750
+    assert bar.speed_label.text() == "12,345 samples/s" and bar.time_label.text().endswith("left")
+    bar.finish_run("trained 2 epochs")
+    assert not bar.timer.isActive() and bar.currentMessage() == "trained 2 epochs"
+    assert format_duration(3725) == "1:02:05" and format_duration(65) == "1:05"

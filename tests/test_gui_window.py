@@ -1,0 +1,242 @@
+"""The workbench window: docks and layout, files and drops, training end to end, questions asked."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl  # noqa: E402
+from PySide6.QtGui import QDragEnterEvent, QDropEvent  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+
+from idx_factory import write_synthetic_dataset  # noqa: E402
+from mnistbench.data import datasets  # noqa: E402
+from mnistbench.engine.network import Network  # noqa: E402
+from mnistbench.gui import recovery  # noqa: E402
+from mnistbench.gui.docks import PANELS  # noqa: E402
+from mnistbench.gui.main_window import MainWindow  # noqa: E402
+from mnistbench.netfile import save_network  # noqa: E402
+
+pytestmark = pytest.mark.gui
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def data_root(tmp_path, monkeypatch):
+    root = tmp_path / "datasets"
+    write_synthetic_dataset(root / "digits", n_train=600, n_test=200, seed=0)
+    monkeypatch.setenv("MNISTBENCH_DATASETS", str(root))
+    monkeypatch.setattr(datasets, "DEBIAN_FASHION_MNIST", tmp_path / "no-debian-data")
+    return root
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path, data_root):
+    """Builds started windows; at teardown nothing is left unsaved or running."""
+    windows = []
+
+    def make(networks_dir=None, start=True):
+        window = MainWindow(networks_dir=networks_dir or tmp_path / "no-networks")
+        window.show()
+        if start:
+            window.start_session()
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:  # qtbot would close them before this runs, and be asked to save
+        window.controller.shutdown()
+        window.document.modified = False
+        window.close()
+        window.deleteLater()
+    qtbot.wait(10)
+
+
+def small_net(accuracy=None, hidden=8):
+    net = Network([784, hidden, 10], activation="relu", loss="cross_entropy", init="he")
+    if accuracy is not None:
+        net.metadata["training"] = {"held_out_accuracy": accuracy}
+    return net
+
+
+def answer(window, *buttons):
+    """Click ``buttons`` on the next questions the window asks, in order; returns their texts."""
+    asked, pending, tries = [], list(buttons), [0]
+
+    def poll():
+        box, tries[0] = window.last_question, tries[0] + 1
+        if box is not None and (not asked or asked[-1][0] is not box):
+            asked.append((box, box.text()))
+            box.button(pending.pop(0)).click()
+        if pending and tries[0] < 400:
+            QTimer.singleShot(25, poll)
+
+    QTimer.singleShot(0, poll)
+    return asked
+
+
+def drop(target, paths):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    enter = QDragEnterEvent(QPoint(10, 10), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    QApplication.sendEvent(target, enter)  # Qt delivers the drop only where the enter was accepted
+    assert enter.isAccepted()
+    event = QDropEvent(QPointF(10, 10), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    QApplication.sendEvent(target, event)
+
+
+def train_once(window, qtbot, epochs=1):
+    window.training_panel.training_form.epochs.setValue(epochs)
+    window.training_panel.training_form.batch_size.setValue(50)
+    window.training_panel.training_form.learning_rate.setText("0.01")
+    with qtbot.waitSignal(window.controller.sig_finished, timeout=30000):
+        qtbot.mouseClick(window.training_panel.train_button, Qt.LeftButton)
+
+
+def test_every_panel_is_a_named_dock_listed_in_the_view_menu(make_window):
+    window = make_window()
+    names = {dock.objectName() for dock in window.docks.values()}
+    assert names == {f"dock_{spec.name}" for spec in PANELS}
+    log_toggle = window.actions_by_name["view_log"]
+    log_toggle.trigger()
+    assert not window.docks["log"].isVisible()
+    log_toggle.trigger()
+    assert window.docks["log"].isVisible()
+    shortcuts = {a.toString() for a in window.actions_by_name["train"].shortcuts()}
+    assert shortcuts == {"Ctrl+T", "F5"}
+    assert {a.toString() for a in window.actions_by_name["stop"].shortcuts()} == {"Esc", "Ctrl+."}
+
+
+def test_layout_geometry_and_recent_files_survive_a_restart(make_window, tmp_path):
+    window = make_window()
+    window.docks["confusion"].hide()
+    window.docks["digit_pad"].setFloating(True)
+    window.resize(1400, 1000)
+    save_network(small_net(), tmp_path / "a.nn")
+    assert window.open_network(tmp_path / "a.nn")
+    window.close()
+    geometry = bytes(window.saveGeometry())
+    again = make_window()
+    assert not again.docks["confusion"].isVisible() and again.docks["digit_pad"].isFloating()
+    # offscreen, the 800x600 virtual screen clamps the size; the geometry itself is what we keep
+    assert again.geometry_restored and bytes(again.settings.value("window/geometry")) == geometry
+    assert again.document.recent == [str((tmp_path / "a.nn").resolve())]
+    again.actions_by_name["reset_layout"].trigger()
+    assert not again.docks["digit_pad"].isFloating()
+    assert all(not dock.isHidden() for dock in again.docks.values())
+
+
+def test_first_start_loads_the_best_bundled_network(make_window, tmp_path):
+    folder = tmp_path / "networks"
+    folder.mkdir()
+    save_network(small_net(0.91, hidden=12), folder / "better.nn")
+    save_network(small_net(0.80), folder / "worse.nn")
+    (folder / "README.md").write_text("not a network")
+    window = make_window(networks_dir=folder)
+    assert window.document.path.name == "better.nn" and not window.document.modified
+    assert window.document.net.layer_sizes == (784, 12, 10)
+    assert "loaded the bundled network better.nn" in window.panels["log"].text()
+    assert window.dataset.name == "digits" and not window.banner_bar.isVisible()
+
+
+def test_without_a_training_set_the_banner_offers_download_or_folder(make_window, monkeypatch, tmp_path):
+    monkeypatch.setenv("MNISTBENCH_DATASETS", str(tmp_path / "empty"))
+    window = make_window()
+    assert window.banner_bar.isVisible()
+    assert window.banner.download_button.text() == "Download MNIST (11 MB)"
+    assert window.document.net is not None  # a fresh network: the inspector still works
+    window.start_training(window.training_panel.training_form.config())
+    assert "no training set" in window.panels["log"].text()
+    assert not window.controller.running
+
+
+def test_training_in_the_window_feeds_curves_confusion_status_and_recovery(make_window, qtbot):
+    window = make_window()
+    train_once(window, qtbot)
+    curves, confusion = window.panels["curves"], window.panels["confusion"]
+    if hasattr(curves, "current"):
+        assert curves.current["train_loss"].size == 12  # 600 images / 50 per batch
+    if hasattr(confusion, "model"):
+        assert confusion.model.total == 200 == int(np.sum(confusion.model.counts))
+    assert "test accuracy" in window.status.accuracy_label.text()
+    assert "epoch 1/1" in window.panels["log"].text()
+    assert window.document.modified and window.windowTitle().startswith("untitled *")
+    assert window.document.net.metadata["training"]["epochs"] == 1
+    assert recovery.recovery_path().is_file()
+    assert window.training_panel.train_button.isEnabled()
+
+
+def test_unsaved_work_is_asked_about_before_it_is_replaced(make_window, qtbot, tmp_path):
+    window = make_window()
+    train_once(window, qtbot)
+    trained = window.document.net
+    save_network(small_net(), tmp_path / "other.nn")
+    asked = answer(window, QMessageBox.Cancel)
+    assert not window.open_network(tmp_path / "other.nn")
+    assert "not saved" in asked[0][1] and window.document.net is trained
+    answer(window, QMessageBox.Discard)
+    assert window.open_network(tmp_path / "other.nn")
+    assert window.document.path.name == "other.nn" and not recovery.recovery_path().exists()
+
+
+def test_a_dropped_network_opens_and_a_dropped_bad_file_is_refused(make_window, qtbot, tmp_path):
+    window = make_window()
+    save_network(small_net(hidden=5), tmp_path / "dropped.nn")
+    drop(window, [tmp_path / "dropped.nn"])
+    qtbot.waitUntil(lambda: window.document.path is not None and window.document.path.name == "dropped.nn")
+    (tmp_path / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    drop(window.docks["inspector"], [tmp_path / "picture.png"])
+    qtbot.waitUntil(lambda: "looks like a PNG image" in window.panels["log"].text())
+    assert "looks like a PNG image" in window.status.currentMessage()
+    assert window.document.path.name == "dropped.nn" and window.isVisible()
+
+
+def test_a_dropped_folder_becomes_the_dataset(make_window, qtbot, tmp_path):
+    window = make_window()
+    folder = write_synthetic_dataset(tmp_path / "more", n_train=50, n_test=30, seed=3)
+    drop(window.docks["log"], [folder])
+    qtbot.waitUntil(lambda: window.dataset.source == str(folder))
+    assert window.dataset.n_test == 30
+    drop(window, [tmp_path])  # a folder with no IDX files: one error line
+    qtbot.waitUntil(lambda: "no IDX dataset files" in window.panels["log"].text())
+    assert window.dataset.source == str(folder)
+
+
+def test_closing_during_training_asks_then_stops_the_thread(make_window, qtbot):
+    window = make_window()
+    window.training_panel.training_form.epochs.setValue(200)
+    qtbot.mouseClick(window.training_panel.train_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: window.status.progress.value() > 0, timeout=10000)
+    asked = answer(window, QMessageBox.Cancel)
+    window.close()
+    assert window.isVisible() and window.controller.running and "Stop training" in asked[0][1]
+    asked = answer(window, QMessageBox.Yes, QMessageBox.Discard)
+    window.close()
+    assert not window.isVisible() and not window.controller.running
+    assert [text.split("\n")[0] for _, text in asked] == [
+        "Stop training and close the workbench?", "The trained network is not saved."]
+
+
+def test_the_next_start_offers_the_recovery_file(make_window):
+    recovery.write_recovery(small_net(hidden=7))
+    window = make_window(start=False)
+    asked = answer(window, QMessageBox.Yes)
+    window.start_session()
+    assert "not saved" in asked[0][1]
+    assert window.document.net.layer_sizes == (784, 7, 10) and window.document.modified
+
+
+@pytest.mark.parametrize("command", [[str(ROOT / "main.py")], ["-m", "mnistbench", "gui"]])
+def test_without_a_display_main_py_says_so_in_one_line(command):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    done = subprocess.run([sys.executable, *command], env=env, capture_output=True,
+                          text=True, timeout=60)
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the no-display check is for Linux")
+    assert done.returncode == 1 and done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1 and "mnistbench --help" in done.stderr

@@ -1,0 +1,151 @@
+"""The training thread: real engine on tiny synthetic data, observed through the controller only."""
+
+import numpy as np
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from idx_factory import synthetic_digits  # noqa: E402
+from mnistbench.data.datasets import DIGIT_CLASSES, Dataset  # noqa: E402
+from mnistbench.engine.config import TrainingConfig  # noqa: E402
+from mnistbench.engine.network import Network  # noqa: E402
+from mnistbench.gui import recovery  # noqa: E402
+from mnistbench.gui.training_worker import TrainingController  # noqa: E402
+from mnistbench.netfile import load_network, save_network  # noqa: E402
+
+pytestmark = pytest.mark.gui
+
+
+def tiny_dataset(n_train=400, n_test=100, seed=0):
+    train, test = synthetic_digits(n_train, seed), synthetic_digits(n_test, seed + 99)
+    return Dataset("synthetic", *train, *test, DIGIT_CLASSES, "memory")
+
+
+def tiny_net(hidden=16):
+    return Network([784, hidden, 10], activation="relu", loss="cross_entropy", init="he", seed=1)
+
+
+class Recorder:
+    """Keeps every relayed report of a controller."""
+
+    def __init__(self, controller):
+        self.batches, self.evaluations, self.epochs, self.evaluated, self.failed = [], [], [], [], []
+        controller.sig_batch.connect(self.batches.append)
+        controller.sig_evaluation.connect(self.evaluations.append)
+        controller.sig_epoch.connect(self.epochs.append)
+        controller.sig_evaluated.connect(self.evaluated.append)
+        controller.sig_failed.connect(self.failed.append)
+
+
+def test_training_relays_every_report_and_evaluates_the_test_set(qtbot):
+    controller = TrainingController(save_recovery=recovery.write_recovery)
+    seen = Recorder(controller)
+    net, data = tiny_net(), tiny_dataset()
+    config = TrainingConfig(batch_size=50, epochs=2, evaluations_per_epoch=2, validation_size=50,
+                            learning_rate=0.01)
+    with qtbot.waitSignal(controller.sig_finished, timeout=20000) as finished:
+        controller.start(net, data, config)
+    result = finished.args[0]
+    assert result.stop_reason == "completed" and result.epochs_completed == 2
+    assert len(seen.batches) == 2 * 8 and seen.batches[-1].epoch == 2
+    assert len(seen.evaluations) == 4 and len(seen.epochs) == 2
+    assert seen.epochs[-1].network is not net  # a copy, never the live weights
+    evaluation = seen.evaluated[0]
+    assert len(evaluation.predicted_labels) == data.n_test
+    assert evaluation.accuracy == pytest.approx(net.score(data.test_images, data.test_labels))
+    assert np.all((evaluation.confidences > 0) & (evaluation.confidences <= 1))
+    assert net.metadata["training"]["held_out_accuracy"] == evaluation.accuracy
+    assert evaluation.accuracy > 0.5  # it learned something
+    assert load_network(recovery.recovery_path()).layer_sizes == (784, 16, 10)
+    assert not controller.running and not seen.failed
+
+
+def test_stop_ends_training_within_a_batch(qtbot):
+    controller = TrainingController(batch_interval=0)  # every batch report crosses at once
+    seen = Recorder(controller)
+    controller.sig_batch.connect(lambda report: controller.stop())
+    with qtbot.waitSignal(controller.sig_finished, timeout=20000) as finished:
+        controller.start(tiny_net(), tiny_dataset(), TrainingConfig(batch_size=10, epochs=50))
+    assert finished.args[0].stop_reason == "stopped"
+    assert len(seen.batches) < 40  # of 2,000; the stop flag is checked before every batch
+    assert not controller.running
+
+
+def test_pause_holds_training_until_resumed(qtbot):
+    controller = TrainingController(batch_interval=0)
+    seen = Recorder(controller)
+    controller.sig_batch.connect(lambda report: report.samples_seen == 10 and controller.pause())
+    controller.start(tiny_net(), tiny_dataset(), TrainingConfig(batch_size=10, epochs=1))
+    qtbot.waitUntil(lambda: controller.paused, timeout=10000)
+    qtbot.wait(300)
+    held = len(seen.batches)
+    qtbot.wait(300)
+    assert len(seen.batches) == held < 40 and controller.running
+    with qtbot.waitSignal(controller.sig_finished, timeout=20000):
+        controller.resume()
+    assert len(seen.batches) == 40
+
+
+def test_a_few_thousand_signals_pass_through_the_controller(qtbot):
+    """Guard against PySide6 6.12's lost reference per emit (it aborted after ~1000)."""
+    controller = TrainingController(batch_interval=0)  # 3000 cross-thread emits, 3000 relays
+    seen = Recorder(controller)
+    config = TrainingConfig(batch_size=1, epochs=1, evaluations_per_epoch=0)
+    with qtbot.waitSignal(controller.sig_finished, timeout=25000):
+        controller.start(tiny_net(hidden=4), tiny_dataset(n_train=3000, n_test=10), config)
+    assert len(seen.batches) == 3000
+    assert [r.batch for r in seen.batches[:3]] == [1, 2, 3]
+
+
+def test_batch_reports_cross_in_bundles_but_all_arrive_in_order(qtbot):
+    controller = TrainingController()
+    seen = Recorder(controller)
+    config = TrainingConfig(batch_size=2, epochs=2, evaluations_per_epoch=3, validation_size=20)
+    with qtbot.waitSignal(controller.sig_finished, timeout=25000):
+        controller.start(tiny_net(hidden=4), tiny_dataset(n_train=600, n_test=20), config)
+    assert [r.samples_seen for r in seen.batches] == list(range(2, 1201, 2))
+    assert len(seen.evaluations) == 6 and len(seen.epochs) == 2
+
+
+def test_a_failing_job_reports_one_line(qtbot):
+    controller = TrainingController()
+    net = Network([784, 8, 5], activation="relu", loss="cross_entropy", init="he")  # labels go to 9
+    with qtbot.waitSignal(controller.sig_failed, timeout=10000) as failed:
+        controller.start(net, tiny_dataset(), TrainingConfig(epochs=1))
+    assert "labels must lie in 0..4" in failed.args[0] and "\n" not in failed.args[0]
+    assert not controller.running
+
+
+def test_evaluate_only_reports_the_test_set_without_training(qtbot):
+    controller = TrainingController()
+    seen = Recorder(controller)
+    net, data = tiny_net(), tiny_dataset()
+    before = [W.copy() for W in net.weights]
+    with qtbot.waitSignal(controller.sig_evaluated, timeout=10000):
+        controller.evaluate(net, data)
+    qtbot.waitUntil(lambda: not controller.running, timeout=5000)
+    assert not seen.batches and len(seen.evaluated[0].true_labels) == 100
+    assert all(np.array_equal(a, b) for a, b in zip(before, net.weights))
+
+
+def test_a_loaded_network_continues_from_its_weights(qtbot, tmp_path):
+    data = tiny_dataset()
+    config = TrainingConfig(batch_size=50, epochs=2, evaluations_per_epoch=0, learning_rate=0.01)
+    first = Recorder(controller := TrainingController())
+    with qtbot.waitSignal(controller.sig_finished, timeout=20000):
+        controller.start(tiny_net(), data, config)
+    save_network(controller.network, tmp_path / "trained.nn")
+    second = Recorder(controller)
+    with qtbot.waitSignal(controller.sig_finished, timeout=20000):
+        controller.start(load_network(tmp_path / "trained.nn"), data, config)
+    assert second.batches[0].loss < first.batches[0].loss / 2
+    assert controller.network.metadata["training"]["epochs"] == 4
+
+
+def test_shutdown_stops_a_running_job(qtbot):
+    controller = TrainingController()
+    seen = Recorder(controller)
+    controller.start(tiny_net(), tiny_dataset(), TrainingConfig(batch_size=10, epochs=100))
+    qtbot.waitUntil(lambda: len(seen.batches) > 0, timeout=10000)
+    assert controller.shutdown(5000)
+    assert not controller.running
