@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mnistbench.data import load_dataset, to_inputs
+from mnistbench.data import load_dataset
 from mnistbench.errors import MnistbenchError
 
 ACCURACY_RUNS = (("best-mnist", "mnist-10k-split", 0.980), ("best-fashion", "fashion-mnist", 0.900))

@@ -64,7 +64,7 @@ def window_epoch_seconds(folder, config, hide=()):
 
     from mnistbench.gui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication([])
+    _app = QApplication.instance() or QApplication([])  # keeps the application alive
     window = MainWindow(networks_dir=Path("/nonexistent"))
     window.show()
     for name in hide:

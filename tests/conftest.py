@@ -32,3 +32,16 @@ def shared_datasets():
     if not folder or not Path(folder).is_dir():
         pytest.skip(NO_SHARED_DATA)
     return Path(folder)
+
+
+@pytest.fixture
+def shared_idx(shared_datasets):
+    """``shared_idx("mnist", "t10k-images-idx3-ubyte.gz")`` reads one shared IDX file, or skips."""
+    from mnistbench.data import read_idx
+
+    def read(folder, name):
+        path = shared_datasets / folder / name
+        if not path.is_file():
+            pytest.skip(f"{path} not found: real-data test needs ../shared/datasets")
+        return read_idx(path)
+    return read

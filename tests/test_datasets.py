@@ -143,7 +143,7 @@ def test_available_datasets_reads_headers_only(isolated):
     shared = isolated / "shared"
     write_synthetic_dataset(shared / "mnist-10k-split", n_train=40, n_test=10)
     write_dataset(shared / "mnist", test=synthetic_digits(10))
-    broken = write_dataset(shared / "broken", train=(np.zeros((3, 28, 28), np.uint8), np.zeros(2, np.uint8)))
+    write_dataset(shared / "broken", train=(np.zeros((3, 28, 28), np.uint8), np.zeros(2, np.uint8)))
     # A payload cut short is invisible to a header-only listing (and costs no decompression).
     truncated = write_synthetic_dataset(shared / "truncated", n_train=200, n_test=10, gzip=False)
     images = truncated / "train-images-idx3-ubyte"

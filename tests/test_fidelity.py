@@ -1,8 +1,5 @@
 """The fidelity measurement: redrawn digits as pen strokes, and what preprocessing gives back."""
 
-import gzip
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -91,28 +88,12 @@ def test_measure_fidelity_reports_the_drop():
     assert always_three["drop_points"] == 0.0
 
 
-def read_split(name):
-    """mnist-10k-split via the project's IDX reader when present, else a tiny local one."""
-    folder = os.environ.get("MNISTBENCH_DATASETS")
-    path = Path(folder or ".") / "mnist-10k-split" / name
-    if not folder or not path.is_file():
-        pytest.skip("mnist-10k-split not found: set MNISTBENCH_DATASETS to ../shared/datasets")
-    try:
-        from mnistbench.data.idx import read_idx
-    except ImportError:
-        data = gzip.decompress(path.read_bytes())
-        ndim = data[3]
-        dims = np.frombuffer(data[4:4 + 4 * ndim], dtype=">u4")
-        return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
-    return read_idx(path)
-
-
 @pytest.mark.realdata
-def test_real_digits_lose_little_through_redrawing_and_the_naive_way_loses_much():
-    train_images = read_split("train-images-idx3-ubyte.gz")
-    train_labels = read_split("train-labels-idx1-ubyte.gz")
-    test_images = read_split("t10k-images-idx3-ubyte.gz")
-    test_labels = read_split("t10k-labels-idx1-ubyte.gz")
+def test_real_digits_lose_little_through_redrawing_and_the_naive_way_loses_much(shared_idx):
+    train_images = shared_idx("mnist-10k-split", "train-images-idx3-ubyte.gz")
+    train_labels = shared_idx("mnist-10k-split", "train-labels-idx1-ubyte.gz")
+    test_images = shared_idx("mnist-10k-split", "t10k-images-idx3-ubyte.gz")
+    test_labels = shared_idx("mnist-10k-split", "t10k-labels-idx1-ubyte.gz")
     # a least-squares linear classifier (about 85%): quick, and enough to see a drop
     inputs = np.c_[train_images.reshape(len(train_images), -1) / 255.0, np.ones(len(train_images))]
     targets = np.eye(10)[train_labels]

@@ -1,8 +1,5 @@
 """preprocess_digit: synthetic drawings with known answers, and real MNIST digits sent round-trip."""
 
-import gzip
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -148,25 +145,9 @@ def test_to_network_input():
         to_network_input(np.zeros((20, 20), np.uint8))
 
 
-def read_mnist(name):
-    """A real MNIST file via the project's reader when present, else a tiny local one."""
-    folder = os.environ.get("MNISTBENCH_DATASETS")
-    if not folder or not (Path(folder) / "mnist" / name).is_file():
-        pytest.skip("real MNIST not found: set MNISTBENCH_DATASETS to ../shared/datasets")
-    path = Path(folder) / "mnist" / name
-    try:
-        from mnistbench.data.idx import read_idx
-    except ImportError:
-        data = gzip.decompress(path.read_bytes())
-        ndim = data[3]
-        dims = np.frombuffer(data[4:4 + 4 * ndim], dtype=">u4")
-        return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
-    return read_idx(path)
-
-
 @pytest.mark.realdata
-def test_real_digits_enlarged_tenfold_come_back_unchanged():
-    digits = read_mnist("t10k-images-idx3-ubyte.gz")[:100]
+def test_real_digits_enlarged_tenfold_come_back_unchanged(shared_idx):
+    digits = shared_idx("mnist", "t10k-images-idx3-ubyte.gz")[:100]
     for digit in digits:
         result = preprocess_digit(np.kron(digit, np.ones((10, 10), np.uint8)))
         assert np.allclose(centre_of_mass(result), centre_of_mass(digit), atol=1.0)
