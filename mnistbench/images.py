@@ -4,14 +4,14 @@ Reading checks the size in the file header before decoding, so a tiny file
 that claims a gigantic picture is refused instead of filling memory.
 """
 
-import os
-import tempfile
+import io
 import warnings
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
+from mnistbench.atomic_file import write_atomically
 from mnistbench.errors import ImageError
 from mnistbench.preprocess import preprocess_digit
 
@@ -120,16 +120,10 @@ def save_digit_grid(path, images, captions, columns=10, scale=2):
 
 
 def _save_atomically(picture, path):
-    """Save to a temporary file next to `path`, then rename it into place."""
+    """Encode the PNG in memory, then write it atomically (see atomic_file)."""
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        encoded = io.BytesIO()
+        picture.save(encoded, format="PNG")
+        write_atomically(path, [encoded.getvalue()])
     except OSError as error:
-        raise ImageError(f"{path}: cannot write ({error.strerror or error})") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            picture.save(stream, format="PNG")
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; a picture is for sharing
-        os.replace(temporary, path)
-    except OSError as error:
-        os.unlink(temporary)
         raise ImageError(f"{path}: cannot write ({error.strerror or error})") from None

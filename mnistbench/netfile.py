@@ -11,11 +11,9 @@ atomic. Nothing read from a file runs or picks code: activation and loss names
 are only checked against the engine's tables, which map them to functions.
 """
 
-import contextlib
 import json
 import math
 import os
-import secrets
 import struct
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -23,6 +21,7 @@ from datetime import datetime, timezone
 import numpy as np
 
 from mnistbench import __version__
+from mnistbench.atomic_file import write_atomically
 from mnistbench.engine.activations import ACTIVATIONS
 from mnistbench.engine.losses import LOSSES
 from mnistbench.engine.network import MAX_LAYERS, MAX_NEURONS, Network
@@ -250,39 +249,11 @@ def _json_safe(value):
 
 
 def _atomic_write(name, chunks):
-    """Write a temporary file beside ``name``, fsync it, then rename it over ``name``."""
-    folder = os.path.dirname(os.path.abspath(name))
-    temporary = os.path.join(folder, f".{os.path.basename(name)}.{secrets.token_hex(4)}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    """Write atomically (see atomic_file); a failure becomes one line naming the file."""
     try:
-        descriptor = os.open(temporary, flags, 0o666)  # 0o666 & ~umask, like any new file
+        write_atomically(name, chunks)
     except OSError as e:
         raise _error(name, f"cannot save ({e.strerror or e})") from e
-    try:
-        with open(descriptor, "wb") as f:
-            for chunk in chunks:
-                f.write(chunk)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temporary, name)
-    except BaseException as e:  # Ctrl-C mid-write too: never leave the temporary behind
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        if isinstance(e, OSError):
-            raise _error(name, f"cannot save ({e.strerror or e})") from e
-        raise
-    _fsync_folder(folder)
-
-
-def _fsync_folder(folder):
-    """Make the rename itself durable where the system allows it (POSIX)."""
-    if os.name == "posix":
-        with contextlib.suppress(OSError):
-            descriptor = os.open(folder, os.O_RDONLY)
-            try:
-                os.fsync(descriptor)
-            finally:
-                os.close(descriptor)
 
 
 # --- networks ------------------------------------------------------------------

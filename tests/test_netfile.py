@@ -11,7 +11,7 @@ from datetime import datetime
 import numpy as np
 import pytest
 
-from mnistbench import netfile
+from mnistbench import atomic_file
 from mnistbench.engine.network import Network
 from mnistbench.errors import NetworkFileError
 from mnistbench.netfile import (DEFAULT_EXTENSION, load_network, payload_size, read_network_file,
@@ -202,7 +202,7 @@ def test_a_failed_save_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatc
     def disk_full(*args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(netfile.os, step, disk_full)
+    monkeypatch.setattr(atomic_file.os, step, disk_full)
     with pytest.raises(NetworkFileError) as caught:
         write_network_file(path, SIZES, *small_parameters())
     assert str(caught.value) == f"{path}: cannot save (No space left on device)"
@@ -230,7 +230,7 @@ def test_a_save_interrupted_mid_write_leaves_the_old_file_and_no_temporary(tmp_p
                 raise KeyboardInterrupt
             written.append(self.f.write(data))
 
-    monkeypatch.setattr(netfile, "open", InterruptedFile, raising=False)
+    monkeypatch.setattr(atomic_file, "open", InterruptedFile, raising=False)
     with pytest.raises(KeyboardInterrupt):
         write_network_file(path, SIZES, *small_parameters())
     assert written == [7, 24]

@@ -12,13 +12,13 @@ from __future__ import annotations
 import gzip as gzip_module
 import os
 import struct
-import tempfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from mnistbench.atomic_file import write_atomically
 from mnistbench.errors import DatasetError
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -189,13 +189,5 @@ def write_idx(path, array, gzip: bool | None = None) -> Path:
     if gzip if gzip is not None else path.name.endswith(".gz"):
         payload = gzip_module.compress(header + payload, compresslevel=6, mtime=0)
         header = b""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(header)
-            out.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, [header, payload])
     return path
