@@ -189,6 +189,7 @@ def test_a_dropped_network_opens_and_a_dropped_bad_file_is_refused(make_window, 
     save_network(small_net(hidden=5), tmp_path / "dropped.nn")
     drop(window, [tmp_path / "dropped.nn"])
     qtbot.waitUntil(lambda: window.document.path is not None and window.document.path.name == "dropped.nn")
+    assert window.panels["training"].network_form.hidden_sizes() == [5]  # the form shows what will train
     (tmp_path / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
     drop(window.docks["inspector"], [tmp_path / "picture.png"])
     qtbot.waitUntil(lambda: "looks like a PNG image" in window.panels["log"].text())

@@ -88,7 +88,7 @@ def arrange_default(window, docks):
     docks["curves"].raise_()
     docks["digit_pad"].raise_()
     docks["log"].raise_()
-    window.resizeDocks([docks["training"], docks["curves"], docks["inspector"]], [380, 460, 660],
+    window.resizeDocks([docks["training"], docks["curves"], docks["inspector"]], [370, 440, 690],
                        Qt.Horizontal)
     window.resizeDocks([docks["curves"], docks["log"]], [560, 260], Qt.Vertical)
-    window.resizeDocks([docks["inspector"], docks["digit_pad"]], [390, 480], Qt.Vertical)
+    window.resizeDocks([docks["inspector"], docks["digit_pad"]], [350, 530], Qt.Vertical)

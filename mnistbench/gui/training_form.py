@@ -110,6 +110,16 @@ class NetworkForm(QWidget):
         for size in sizes:
             self._add_item(size)
 
+    def show_network(self, net):
+        """Mirror a loaded or initialised network's shape, so the form says what will train."""
+        self.set_hidden_sizes(net.layer_sizes[1:-1])
+        hidden = net.activations[:-1]
+        if hidden and hidden[0] in HIDDEN_ACTIVATIONS:
+            self.activation.setCurrentText(hidden[0])
+        for label, pair in OUTPUT_LOSSES.items():
+            if pair == (net.activations[-1], net.loss):
+                self.output.setCurrentText(label)
+
     def architecture(self) -> dict:
         output, loss = OUTPUT_LOSSES[self.output.currentText()]
         return {"layer_sizes": [INPUTS, *self.hidden_sizes(), OUTPUTS],

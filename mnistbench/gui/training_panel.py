@@ -146,6 +146,10 @@ class TrainingPanel(QWidget):
     def set_network_summary(self, text: str) -> None:
         self.network_summary.setText(text)
 
+    def show_network(self, net) -> None:
+        """Let the network form show the current network's shape."""
+        self.network_form.show_network(net)
+
     def set_training_state(self, state: str) -> None:
         """idle, running, paused or evaluating: enables the buttons that make sense."""
         self._state = state if state in STATES else "idle"

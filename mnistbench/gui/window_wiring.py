@@ -82,6 +82,8 @@ class WiringMixin:
         summary = describe_network(doc.net) if doc.net is not None else "no network"
         state = " (trained, not saved)" if doc.modified else ""
         self.call_panel("training", "set_network_summary", f"{doc.title()}: {summary}{state}")
+        if doc.net is not None:
+            self.call_panel("training", "show_network", doc.net)
 
     def show_input(self, x, true_label, source):
         self.call_panel("inspector", "set_input", x, true_label)
