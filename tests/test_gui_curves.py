@@ -1,13 +1,15 @@
 """The curves panel: real training reports in, timer-driven curves, runs, exports."""
 
 import csv
+import types
 
 import numpy as np
 import pytest
 
 pytest.importorskip("pyqtgraph")
-from PySide6.QtCore import QPointF  # noqa: E402
-from PySide6.QtGui import QImage  # noqa: E402
+from PySide6.QtCore import QPoint, QPointF, Qt  # noqa: E402
+from PySide6.QtGui import QImage, QWheelEvent  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from idx_factory import synthetic_digits  # noqa: E402
 from mnistbench.data.datasets import to_inputs  # noqa: E402
@@ -15,7 +17,7 @@ from mnistbench.engine.config import TrainingConfig  # noqa: E402
 from mnistbench.engine.network import Network  # noqa: E402
 from mnistbench.engine.training import (BatchReport, EpochReport, EvaluationReport,  # noqa: E402
                                         TrainingCallbacks, train)
-from mnistbench.gui import curves_panel  # noqa: E402
+from mnistbench.gui import curves_data, curves_panel, curves_ranges  # noqa: E402
 from mnistbench.gui.curves_panel import CurvesPanel  # noqa: E402
 
 pytestmark = pytest.mark.gui
@@ -37,7 +39,7 @@ def data():
     return to_inputs(images), labels
 
 
-def run(panel, data, net, epochs, continued):
+def run(panel, data, net, epochs, continued, planned_epochs=None):
     """Train for real, feeding the panel through the engine's callbacks; returns the reports."""
     inputs, labels = data
     seen = {"batch": [], "evaluation": []}
@@ -45,7 +47,7 @@ def run(panel, data, net, epochs, continued):
         on_batch=lambda r: (seen["batch"].append(r), panel.add_batch(r)),
         on_evaluation=lambda r: (seen["evaluation"].append(r), panel.add_evaluation(r)),
         on_epoch=panel.add_epoch)
-    panel.start_run(continued)
+    panel.start_run(continued, planned_epochs)
     config = TrainingConfig(epochs=epochs, batch_size=50, validation_size=100, evaluations_per_epoch=4)
     train(net, inputs[:600], labels[:600], config, validation=(inputs[600:], labels[600:]),
           callbacks=callbacks)
@@ -201,3 +203,90 @@ def test_log_axis_labels_only_one_two_five(panel):
     assert labels == ["0.1", "0.2", "", "1", "", ""]
     image = panel.grab()  # an empty panel paints its default (log) ranges without errors
     assert not image.isNull()
+
+
+def covers(panel, kind, curves):
+    """Whether the plot's view range holds every point of ``curves`` (log axis: in decades)."""
+    (x0, x1), (y0, y1) = panel.plots[kind].vb.viewRange()
+    for curve in curves:
+        x, y = curve.getData()
+        if x is not None and len(x):
+            y = y[np.isfinite(y)]
+            if x.min() < x0 or x.max() > x1 or y.min() < y0 or y.max() > y1:
+                return False
+    return True
+
+
+def test_a_run_sets_ranges_itself_then_lets_pyqtgraph_fit(qtbot, panel, data):
+    run(panel, data, small_net(), epochs=2, continued=False, planned_epochs=3)
+    qtbot.waitUntil(lambda: len(shown(panel.curves["train_loss"])[0]) == 2 * BATCHES, timeout=3000)
+    for kind, plot in panel.plots.items():
+        assert plot.vb.autoRangeEnabled() == [False, False]  # no refit (and axis relayout) per redraw
+        curves = [c for name, c in panel.curves.items() if curves_panel.SERIES[name][0] == kind]
+        assert covers(panel, kind, curves)
+        x0, x1 = plot.vb.viewRange()[0]
+        assert x0 <= 0 and 3 <= x1 < 3.2  # the planned three epochs, known from the start
+    qtbot.waitUntil(lambda: panel.plots["loss"].vb.autoRangeEnabled() == [True, True],
+                    timeout=curves_ranges.SETTLE_MS + 2000)  # the reports stopped: fit exactly
+    assert panel.plots["error"].vb.autoRangeEnabled()[1]  # its x follows the loss plot's
+    assert panel.plots["loss"].vb.viewRange()[0][1] < 2.2
+    assert covers(panel, "loss", [panel.curves["train_loss"], panel.curves["validation_loss"]])
+
+
+def test_y_ranges_change_now_and_then_and_x_doubles_without_a_plan(panel, monkeypatch):
+    clock = [0.0]
+    monkeypatch.setattr(curves_ranges, "time", types.SimpleNamespace(monotonic=lambda: clock[0]))
+    changes = {kind: [] for kind in panel.plots}
+    for kind, plot in panel.plots.items():
+        plot.vb.sigYRangeChanged.connect(lambda _vb, r, k=kind: changes[k].append(tuple(r)))
+    panel.start_run(False)
+    for i in range(1, 2001):  # 20 epochs of 100 batches, loss falling two decades, 0.1 s apart
+        panel.add_batch(batch(1 + (i - 1) // 100, 1 + (i - 1) % 100, loss=2.0 / i ** 0.6,
+                              accuracy=1 - 0.9 / i ** 0.5))
+        if i % 10 == 0:
+            clock[0] += 0.1
+            panel._redraw_live()
+            if i == 150:
+                assert panel.plots["loss"].vb.viewRange()[0][1] == pytest.approx(2 * 1.02, abs=0.05)
+    assert 1 <= len(changes["loss"]) <= 6 and 1 <= len(changes["error"]) <= 6  # of 200 redraws
+    assert covers(panel, "loss", [panel.curves["train_loss"]])
+    assert covers(panel, "error", [panel.curves["train_error"]])
+    x1 = panel.plots["loss"].vb.viewRange()[0][1]
+    assert 20 <= x1 < 32 * 1.03  # 1 -> 2 -> ... -> 32 epochs: grown by doubling
+
+
+def wheel(panel, plot):
+    """A real wheel turn over ``plot``, as a user zooms."""
+    centre = panel.graphics.mapFromScene(plot.vb.sceneBoundingRect().center())
+    event = QWheelEvent(QPointF(centre), QPointF(panel.graphics.mapToGlobal(centre)), QPoint(0, 0),
+                        QPoint(0, 120), Qt.NoButton, Qt.NoModifier, Qt.NoScrollPhase, False)
+    QApplication.sendEvent(panel.graphics.viewport(), event)
+
+
+def test_a_users_zoom_holds_until_the_auto_button(qtbot, panel):
+    panel.start_run(False, 10)
+    for i in range(1, 101):
+        panel.add_batch(batch(1, i, loss=1.0 / i))
+    panel._redraw_live()
+    before = panel.plots["loss"].vb.viewRange()
+    wheel(panel, panel.plots["loss"])
+    zoomed = panel.plots["loss"].vb.viewRange()
+    assert zoomed != before
+    for i in range(1, 101):
+        panel.add_batch(batch(2, i, loss=1e-4 / i))  # far below the zoomed view
+    panel._redraw_live()
+    panel.ranges.fit()
+    assert panel.plots["loss"].vb.viewRange() == zoomed
+    panel.plots["loss"].autoBtnClicked()  # the plot's "A" button: follow the data again
+    assert panel.plots["loss"].vb.autoRangeEnabled() == [False, False]
+    assert covers(panel, "loss", [panel.curves["train_loss"]])
+
+
+def test_range_helpers():
+    low, high = curves_data.padded_log_range((-1.23, 0.36))
+    assert low <= -1.23 - 0.4 and 0.36 + 0.05 <= high <= 0.36 + 0.3  # room below, a margin above
+    assert round(low * 10) == pytest.approx(low * 10) and round(high * 10) == pytest.approx(high * 10)
+    assert curves_data.log_bounds([np.array([np.nan, 0.0, 10.0, 0.01]), np.array([])]) == (-2.0, 1.0)
+    assert curves_data.log_bounds([np.array([np.nan, -1.0])]) is None
+    grown_end = curves_data.grown_end
+    assert (grown_end(0, 0, 0.3), grown_end(0, 1, 2.5), grown_end(3, 0, 3.5), grown_end(3, 4, 5.5)) == (1, 4, 4, 7)

@@ -6,7 +6,6 @@ reports its test index, which the main window sends to the inspector.
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableView, QVBoxLayout, QWidget)
 
@@ -29,10 +28,10 @@ class ConfusionPanel(QWidget):
         self.predicted_labels = np.zeros(0, np.int64)
         self.gallery = None  # made on the first click
         self.evaluate_button = QPushButton("Evaluate")
-        self.evaluate_button.setToolTip("Test the current network on the whole test set (F5 here)")
+        # no shortcut of its own: F5 is the window's Train, Ctrl+E its Evaluate
+        self.evaluate_button.setToolTip("Test the current network on the whole test set "
+                                        "(Ctrl+E in the workbench)")
         self.evaluate_button.clicked.connect(self.sig_evaluate_requested)
-        shortcut = QShortcut(QKeySequence(Qt.Key_F5), self, context=Qt.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(self.evaluate_button.click)
         self.accuracy_label = QLabel(NOT_EVALUATED, wordWrap=True)
         self.accuracy_label.setToolTip("Share of the test images the network classifies right")
         self.table = self._make_table()

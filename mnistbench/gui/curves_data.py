@@ -4,6 +4,7 @@ Kept apart from the panel so the panel module is only widgets and drawing.
 """
 
 import csv
+import math
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +49,38 @@ class Series:
 def for_log_axis(y, floor):
     """Values a log axis can draw: non-finite become gaps, the rest at least ``floor``."""
     return np.where(np.isfinite(y), np.maximum(y, floor), np.nan)
+
+
+def log_bounds(arrays):
+    """(lowest, highest) finite positive value of all ``arrays`` in decades, or None if there is none."""
+    lows, highs = [], []
+    for values in arrays:
+        values = values[np.isfinite(values) & (values > 0)]
+        if values.size:
+            lows.append(values.min())
+            highs.append(values.max())
+    return (float(np.log10(min(lows))), float(np.log10(max(highs)))) if lows else None
+
+
+def padded_log_range(bounds, margin=0.08, headroom=0.4, step=0.1):
+    """A y range (decades) around ``bounds`` with room below for curves that keep falling.
+
+    Losses and errors fall during training: ``headroom`` decades below the
+    lowest point mean the range has to widen, and the axis repaint its ticks,
+    only every few tenths of a decade of progress; snapped to ``step``.
+    """
+    low, high = bounds
+    pad = max(margin * (high - low), step / 2)
+    return (math.floor((low - max(pad, headroom)) / step) * step,
+            math.ceil((high + pad) / step) * step)
+
+
+def grown_end(start, end, last_x):
+    """The end of an x range from ``start`` that doubles its span until ``last_x`` fits."""
+    end = max(end, start + 1.0)
+    while last_x > end:
+        end = start + 2 * (end - start)
+    return end
 
 
 def write_curves_csv(path, runs, columns):

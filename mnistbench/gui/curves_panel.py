@@ -1,11 +1,13 @@
 """Live training curves: loss and classification error on log axes, against epochs.
 
-Reports only append to NumPy buffers; a single-shot ~30 Hz timer pushes the
+Reports only append to NumPy buffers; a single-shot 10 Hz timer pushes the
 buffers into curves that were created once, so a fast training loop never
 makes the GUI thread redraw per batch (STYLE.md, pyqtgraph scrollingPlots).
+While a run streams in, curves_ranges sets the view ranges now and then
+(pyqtgraph's auto-range would refit and re-lay out the log axes on every
+redraw), and the axes and legends repaint from pixmaps: a redraw costs little
+more than the new points.
 """
-
-import math
 
 import numpy as np
 import pyqtgraph as pg
@@ -16,8 +18,9 @@ from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QMen
                                QToolButton, QVBoxLayout, QWidget)
 
 from mnistbench.gui.curves_data import Series, for_log_axis, write_curves_csv, write_view_svg
+from mnistbench.gui.curves_ranges import LogAxis, RangeFollower, cache_pixmaps, style_plot
 
-REDRAW_MS = 33  # at most ~30 redraws per second
+REDRAW_MS = 100  # at most 10 redraws per second: each one takes CPU from training
 POINTS_PER_MS, MAX_REDRAW_MS = 100, 250  # 20,000 batch points: 5 redraws per second
 FLOORS = {"loss": 1e-6, "error": 1e-4}  # log axes cannot show 0: clip to these
 # name -> (plot, legend text, colour, width, with symbols)
@@ -29,21 +32,6 @@ SERIES = {
 }
 CSV_COLUMNS = ["epoch_position", *SERIES, "run"]
 PREVIOUS_PEN = pg.mkPen(QColor(120, 120, 120, 90), width=1)
-
-
-class LogAxis(pg.AxisItem):
-    """A log axis that labels only 1, 2 and 5 times a power of ten: minor labels overlap."""
-
-    def logTickStrings(self, values, scale, spacing):
-        labels = []
-        for value in values:
-            exponent = value * scale  # ticks arrive as log10 of the value
-            if not math.isfinite(exponent) or abs(exponent) > 300:
-                labels.append("")
-                continue
-            mantissa = round(10.0 ** (exponent - math.floor(exponent + 1e-9)))
-            labels.append(f"{10.0 ** exponent:.4g}" if mantissa in (1, 2, 5, 10) else "")
-        return labels
 
 
 class CurvesPanel(QWidget):
@@ -58,9 +46,10 @@ class CurvesPanel(QWidget):
         self._batches_per_epoch = None
         self._epoch_marks = []
         self._drawn = {}  # curve -> (series, size) it last showed; reset when buffers restart
-        self._timer = QTimer(self, singleShot=True, interval=REDRAW_MS, timeout=self.redraw)
+        self._timer = QTimer(self, singleShot=True, interval=REDRAW_MS, timeout=self._redraw_live)
         self._build_plots()
         self._build_controls()
+        self.ranges = RangeFollower(self.plots, self._shown_data, FLOORS, self)
 
     def _build_plots(self):
         self.graphics = pg.GraphicsLayoutWidget()
@@ -70,7 +59,7 @@ class CurvesPanel(QWidget):
                       for row, kind in enumerate(("loss", "error"))}
         self.plots["error"].setXLink(self.plots["loss"])
         for kind, plot in self.plots.items():
-            _style_plot(plot, "loss" if kind == "loss" else "classification error")
+            style_plot(plot, "loss" if kind == "loss" else "classification error")
         self.plots["error"].setLabel("bottom", "epoch")
         self.curves, self.previous_curves = {}, {}
         for name, (kind, label, colour, width, symbols) in SERIES.items():
@@ -78,6 +67,7 @@ class CurvesPanel(QWidget):
             self.previous_curves[name] = self.plots[kind].plot(pen=PREVIOUS_PEN, connect="finite")
             self.curves[name] = self.plots[kind].plot(
                 pen=pg.mkPen(colour, width=width), name=label, connect="finite", **style)
+        self._set_pixmap_caches(True)
         self.cursors = {kind: pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#888", width=1))
                         for kind in self.plots}
         for kind, line in self.cursors.items():
@@ -117,18 +107,22 @@ class CurvesPanel(QWidget):
             menu.append(action) if isinstance(menu, list) else menu.addAction(action)
 
     # -- inputs ------------------------------------------------------------------------
-    def start_run(self, continued=False):
-        """A continued run extends the curves; a new one keeps the last run dimmed behind it."""
+    def start_run(self, continued=False, planned_epochs=None):
+        """A continued run extends the curves; a new one keeps the last run dimmed behind it.
+
+        ``planned_epochs`` (if known) fixes the x range for the whole run at once.
+        """
         if continued:
             self._offset = self._last_x
-            return
-        if self.current["train_loss"].size or self.current["validation_loss"].size:
-            self.previous = {name: series.copy() for name, series in self.current.items()}
-        for series in self.current.values():
-            series.clear()
-        self._remove_epoch_marks()
-        self._offset = self._last_x = 0.0
-        self._drawn = {}
+        else:
+            if self.current["train_loss"].size or self.current["validation_loss"].size:
+                self.previous = {name: series.copy() for name, series in self.current.items()}
+            for series in self.current.values():
+                series.clear()
+            self._remove_epoch_marks()
+            self._offset = self._last_x = 0.0
+            self._drawn = {}
+        self.ranges.start(None if planned_epochs is None else self._offset + planned_epochs)
         self._mark_dirty()
 
     def add_batch(self, report):
@@ -149,6 +143,7 @@ class CurvesPanel(QWidget):
     def add_epoch(self, report):
         """An epoch mark: a dotted vertical line at the end of the epoch."""
         x = self._offset + report.epoch
+        self.ranges.end_of_epoch(self._offset + report.epochs)
         for plot in self.plots.values():
             line = pg.InfiniteLine(x, angle=90, movable=False,
                                    pen=pg.mkPen("#bbb", width=1, style=Qt.DotLine))
@@ -162,6 +157,7 @@ class CurvesPanel(QWidget):
         self._remove_epoch_marks()
         self._offset = self._last_x = 0.0
         self._drawn = {}
+        self.ranges.planned_end = None
         self._mark_dirty()
 
     def _position(self, epoch, batch):
@@ -182,8 +178,17 @@ class CurvesPanel(QWidget):
             points = self.current["train_loss"].size
             self._timer.start(min(MAX_REDRAW_MS, max(REDRAW_MS, points // POINTS_PER_MS)))
 
+    def _redraw_live(self):
+        """The timer's redraw: new points, then ranges that follow them unless the user took over."""
+        self._push_data()
+        self.ranges.live()
+
     def redraw(self):
-        """Push the buffers into the curves (the timer calls this; tests and exports may too)."""
+        """Curves and, during a run, ranges up to date now (for tests and exports)."""
+        self._push_data()
+        self.ranges.refresh()
+
+    def _push_data(self):
         for name, (kind, *_rest) in SERIES.items():
             for series, curve in ((self.current[name], self.curves[name]),
                                   (self.previous[name], self.previous_curves[name])):
@@ -192,12 +197,19 @@ class CurvesPanel(QWidget):
                     self._drawn[curve] = (series, series.size)
         self._update_previous_legend()
 
+    def _shown_data(self):
+        """For the ranges: [(series, plot kind)] on show (previous run too if shown), last x, run start."""
+        runs = [self.current, self.previous] if self.show_previous.isChecked() else [self.current]
+        shown = [(run[name], spec[0]) for run in runs for name, spec in SERIES.items()]
+        return shown, self._last_x, self._offset
+
     def _update_previous_legend(self):
         legend = self.plots["loss"].legend
         has_previous = self.previous["train_loss"].size > 0 and self.show_previous.isChecked()
         listed = any(label.text == "previous run" for _item, label in legend.items)
         if has_previous and not listed:
             legend.addItem(self.previous_curves["train_loss"], "previous run")
+            cache_pixmaps(legend, True)
         elif listed and not has_previous:
             legend.removeItem("previous run")
 
@@ -236,8 +248,18 @@ class CurvesPanel(QWidget):
         pg.exporters.ImageExporter(self.graphics.scene()).export(str(path))
 
     def export_svg(self, path):
+        """Axes and legends painted as vectors, not from their pixmap caches."""
         self._ensure_size()
-        write_view_svg(self.graphics, path, "mnistbench training curves")
+        self._set_pixmap_caches(False)
+        try:
+            write_view_svg(self.graphics, path, "mnistbench training curves")
+        finally:
+            self._set_pixmap_caches(True)
+
+    def _set_pixmap_caches(self, enabled):
+        for plot in self.plots.values():
+            for item in (plot.legend, plot.getAxis("left"), plot.getAxis("bottom")):
+                cache_pixmaps(item, enabled)
 
     def _ensure_size(self):
         """Before an export: curves up to date, no crosshair, a real size even if never shown."""
@@ -257,17 +279,6 @@ class CurvesPanel(QWidget):
                 method(path)
             except OSError as error:
                 QMessageBox.warning(self, "Export failed", f"Could not write {path}: {error}")
-
-
-def _style_plot(plot, label):
-    plot.setLogMode(y=True)
-    plot.showGrid(x=True, y=True, alpha=0.25)
-    plot.setLabel("left", label)
-    plot.setDownsampling(auto=True, mode="peak")
-    plot.addLegend(offset=(-10, 10), labelTextColor="#222", brush=pg.mkBrush(255, 255, 255, 200))
-    for axis in ("left", "bottom"):
-        plot.getAxis(axis).setPen("#444")
-        plot.getAxis(axis).setTextPen("#222")
 
 
 def _preview():

@@ -114,7 +114,7 @@ class WiringMixin:
             self.initialise_from_panel()
         net = self.document.net.copy()
         continued = bool(net.metadata.get("training", {}).get("epochs"))
-        self.call_panel("curves", "start_run", continued)
+        self.call_panel("curves", "start_run", continued, config.epochs)
         self.status.start_run(config.epochs)
         self.controller.start(net, dataset, config)
         self.log(f"{'continuing' if continued else 'training'} {describe_network(net)} on "
