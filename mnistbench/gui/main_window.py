@@ -149,13 +149,10 @@ class MainWindow(SessionMixin, WiringMixin, QMainWindow):
             return False
         if not self.confirm_discard("opening another network"):
             return False
-        try:
-            net = self.document.load(path)
-        except MnistbenchError as error:
-            self.log(str(error), "error")
-            return False
-        self.log(f"opened {path}: {describe_network(net)}", "success")
-        return True
+        net = self.load_into_document(path)
+        if net is not None:
+            self.log(f"opened {path}: {describe_network(net)}", "success")
+        return net is not None
 
     def save(self) -> bool:
         if self.document.path is None:

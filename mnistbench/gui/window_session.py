@@ -66,13 +66,18 @@ class SessionMixin:
         path = best_bundled_network(self.networks_dir)
         if path is None:
             return False
+        net = self.load_into_document(path)
+        if net is not None:
+            self.log(f"loaded the bundled network {path.name}: {describe_network(net)}")
+        return net is not None
+
+    def load_into_document(self, path):
+        """The network read from ``path`` becomes the document's; None (and one log line) on error."""
         try:
-            net = self.document.load(path)
+            return self.document.load(path)
         except MnistbenchError as error:
             self.log(str(error), "error")
-            return False
-        self.log(f"loaded the bundled network {path.name}: {describe_network(net)}")
-        return True
+            return None
 
     def offer_recovery(self) -> bool:
         """Offer the network a crashed session left behind; True when restored."""
