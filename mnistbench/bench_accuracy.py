@@ -44,9 +44,9 @@ def bench_accuracy():
 def bench_fidelity(network_file=None):
     """How much accuracy survives redrawing real test digits as 280x280 pen strokes."""
     from mnistbench.fidelity import measure_fidelity
-    from mnistbench.netfile import load_network
+    from mnistbench.netfile import BUNDLED_NETWORKS, load_network
 
-    network_file = network_file or Path(__file__).resolve().parent.parent / "networks" / "best-mnist.nn"
+    network_file = network_file or BUNDLED_NETWORKS / "best-mnist.nn"
     net = load_network(network_file)
     dataset = load_dataset("mnist-10k-split")
     result = measure_fidelity(net.predict, dataset.test_images, dataset.test_labels, seed=0, n=1000)

@@ -17,6 +17,7 @@ import os
 import struct
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 
 import numpy as np
 
@@ -28,6 +29,7 @@ from mnistbench.engine.network import MAX_LAYERS, MAX_NEURONS, Network
 from mnistbench.errors import MnistbenchError, NetworkFileError
 
 DEFAULT_EXTENSION = ".nn"
+BUNDLED_NETWORKS = Path(__file__).resolve().parent.parent / "networks"  # shipped beside the package
 TRAILER_MAGIC = b"MNBJ"
 FORMAT_NAME = "mnistbench-network"
 FORMAT_VERSION = 1

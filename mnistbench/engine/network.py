@@ -187,10 +187,16 @@ class Network:
         """Accuracy in [0, 1]."""
         return float(np.mean(self.predict(X) == np.asarray(y)))
 
+    def loss_and_accuracy(self, X, y):
+        """Mean loss and accuracy on (X, y), from one pass over the data."""
+        a = self.predict_proba(X)
+        y = np.asarray(y)
+        loss = LOSSES[self.loss].value(a, one_hot(y, a.shape[1], self.dtype), self.activations[-1])
+        return loss, float(np.mean(a.argmax(axis=1) == y))
+
     def loss_value(self, X, y):
         """The mean loss of the network on (X, y)."""
-        a = self.predict_proba(X)
-        return LOSSES[self.loss].value(a, one_hot(y, a.shape[1], self.dtype), self.activations[-1])
+        return self.loss_and_accuracy(X, y)[0]
 
     def fit(self, X, y, config=None, validation=None, callbacks=None, control=None, **settings):
         """Train on (X, y); settings override ``config`` (e.g. ``fit(X, y, epochs=3)``).

@@ -17,7 +17,7 @@ import numpy as np
 from mnistbench.engine.augment import shift_and_rotate
 from mnistbench.engine.reports import (  # noqa: F401  (re-exported: callers import them from here)
     BatchReport, EpochReport, EvaluationReport, TrainingCallbacks, TrainingResult)
-from mnistbench.engine.losses import LOSSES, one_hot
+from mnistbench.engine.losses import one_hot
 from mnistbench.engine.optimizers import make_optimizer
 from mnistbench.engine.schedules import learning_rate_at
 from mnistbench.errors import ConfigError
@@ -172,21 +172,15 @@ def _evaluate_subset(net, validation, config, rng, epoch, batch, samples_seen):
     Xv, yv = validation
     size = min(config.validation_size or len(Xv), len(Xv))
     pick = rng.choice(len(Xv), size, replace=False) if size < len(Xv) else slice(None)
-    loss, accuracy = _loss_and_accuracy(net, Xv[pick], yv[pick])
+    loss, accuracy = net.loss_and_accuracy(Xv[pick], yv[pick])
     return EvaluationReport(epoch, batch, samples_seen, loss, 1.0 - accuracy)
-
-
-def _loss_and_accuracy(net, X, y):
-    output = net.predict_proba(X)
-    loss = LOSSES[net.loss].value(output, one_hot(y, output.shape[1], net.dtype), net.activations[-1])
-    return loss, float(np.mean(output.argmax(axis=1) == y))
 
 
 def _finish_epoch(net, config, epoch, loss, accuracy, seconds, validation, callbacks, run):
     """Record the epoch, judge early stopping, report with a copy of the weights."""
     val_loss = val_accuracy = None
     if validation is not None:
-        val_loss, val_accuracy = _loss_and_accuracy(net, *validation)
+        val_loss, val_accuracy = net.loss_and_accuracy(*validation)
     for key, value in (("train_loss", loss), ("train_accuracy", accuracy),
                        ("validation_loss", val_loss), ("validation_accuracy", val_accuracy),
                        ("learning_rate", learning_rate_at(config, epoch - 1)), ("seconds", seconds)):

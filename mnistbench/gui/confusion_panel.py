@@ -56,7 +56,7 @@ class ConfusionPanel(QWidget):
         for header in (table.horizontalHeader(), table.verticalHeader()):
             header.setSectionResizeMode(QHeaderView.Stretch)  # the matrix fills the dock
             header.setMinimumSectionSize(24)
-        table.horizontalHeader().setMinimumSectionSize(38)
+        table.horizontalHeader().setMinimumSectionSize(34)
         table.horizontalHeader().setDefaultAlignment(Qt.AlignCenter)
         table.verticalHeader().setDefaultAlignment(Qt.AlignRight | Qt.AlignVCenter)
         table.clicked.connect(self._open_cell)

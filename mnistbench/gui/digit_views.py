@@ -146,13 +146,11 @@ def centred(widget):
 
 def preview_network():
     """A network for a panel's stand-alone preview: the bundled best one, else a small random one."""
-    from pathlib import Path
-
     from mnistbench.engine.network import Network
     from mnistbench.errors import MnistbenchError
-    from mnistbench.netfile import load_network
+    from mnistbench.netfile import BUNDLED_NETWORKS, load_network
 
-    bundled = Path(__file__).resolve().parents[2] / "networks" / "best-mnist.nn"
+    bundled = BUNDLED_NETWORKS / "best-mnist.nn"
     try:
         return load_network(bundled)
     except MnistbenchError:

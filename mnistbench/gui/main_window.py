@@ -12,6 +12,7 @@ from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QToolBar
 
 from mnistbench.errors import MnistbenchError
+from mnistbench.netfile import BUNDLED_NETWORKS
 from mnistbench.gui import recovery
 from mnistbench.gui.dataset_banner import DatasetBanner
 from mnistbench.gui.docks import PANELS, MissingPanel, arrange_default, make_dock, make_panel
@@ -23,7 +24,6 @@ from mnistbench.gui.window_menus import build_menus
 from mnistbench.gui.window_session import SessionMixin
 from mnistbench.gui.window_wiring import WiringMixin
 
-REPO_NETWORKS = Path(__file__).resolve().parents[2] / "networks"
 NETWORK_FILTER = "Network files (*.nn *.net *.bin);;All files (*)"
 STATE_VERSION = 1
 
@@ -36,7 +36,7 @@ class MainWindow(SessionMixin, WiringMixin, QMainWindow):
         self.setObjectName("mnistbench_main_window")
         self.setWindowTitle("mnistbench")
         self.settings = settings if settings is not None else recovery.open_settings()
-        self.networks_dir = Path(networks_dir) if networks_dir else REPO_NETWORKS
+        self.networks_dir = Path(networks_dir) if networks_dir else BUNDLED_NETWORKS
         self.document = NetworkDocument(self)
         self.controller = TrainingController(self, save_recovery=recovery.write_recovery)
         self.downloader = DownloadController(self)

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from mnistbench.data.datasets import to_inputs
 from mnistbench.engine.training import TrainingCallbacks, TrainingControl, train
 from mnistbench.errors import MnistbenchError
+from mnistbench.evaluation import evaluate
 
 HOLD_OUT_FRACTION = 0.1  # validation share of the training set when a dataset has no test half
 BATCH_INTERVAL = 0.05  # seconds: batch reports cross to the GUI thread in bundles this often
@@ -34,14 +35,11 @@ class TestEvaluation:
 
 
 def evaluate_test_set(net, dataset) -> TestEvaluation:
-    """Predictions and confidences of ``net`` on every test image of ``dataset``."""
+    """Predictions and confidences of ``net`` on every test image of ``dataset`` (as `mnistbench test`)."""
     dataset.require_test()
-    probabilities = net.predict_proba(to_inputs(dataset.test_images))
-    predicted = probabilities.argmax(axis=1).astype(np.int64)
-    confidences = probabilities[np.arange(len(predicted)), predicted].astype(np.float64)
-    accuracy = float(np.mean(predicted == dataset.test_labels))
-    return TestEvaluation(dataset.test_images, dataset.test_labels, predicted, confidences,
-                          tuple(dataset.class_names), accuracy)
+    result = evaluate(net, to_inputs(dataset.test_images), dataset.test_labels)
+    return TestEvaluation(dataset.test_images, dataset.test_labels, result.predicted, result.confidences,
+                          tuple(dataset.class_names), result.accuracy)
 
 
 def training_data(dataset):
