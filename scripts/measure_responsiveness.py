@@ -1,20 +1,20 @@
 """How responsive is the workbench while it trains, and what does the window cost training?
 
 Trains the reference-ish configuration (784-128-10 ReLU, softmax + cross-entropy,
-He, Adam 1e-3, batch 64) in the real MainWindow (offscreen) while a 10 ms QTimer
-measures how late the event loop wakes it (p50/p99; target p99 < 50 ms); then
-compares the mean epoch time in the window with the bare engine on the same
-data and settings (target ratio <= 1.10). The bare engine runs before and
-after the window and is averaged, so drift on a busy machine shows.
+He, Adam 1e-3, batch 64) in the real MainWindow (offscreen) and with the bare
+engine on this thread, as the CLI runs it, in alternating rounds; each round's
+ratio compares the epochs after the first (which pays for warm-up in both), and
+the median over rounds is the figure (target <= 1.10): single runs on a shared
+2-core machine move by 10-15 %. A last window run has a 10 ms QTimer measure how
+late the event loop wakes it (p50/p99; target p99 < 50 ms).
 
-    QT_QPA_PLATFORM=offscreen python scripts/measure_responsiveness.py [--dataset DIR] [--epochs N]
+    QT_QPA_PLATFORM=offscreen python scripts/measure_responsiveness.py [--dataset DIR] [--epochs N] [--rounds N]
 """
 
 import argparse
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -97,10 +97,16 @@ def window_epoch_seconds(folder, config, hide=(), probe=True):
     return epochs, np.maximum(np.array(latencies[1:]), 0.0)
 
 
+def steady(epoch_seconds):
+    """Mean epoch time after the first epoch (all of them if there is only one)."""
+    return float(np.mean(epoch_seconds[1:] if len(epoch_seconds) > 1 else epoch_seconds))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dataset", type=Path, default=None, help="folder of IDX files with a training set")
-    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--epochs", type=int, default=3, help="epochs per run (the first is not timed)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating bare/window rounds")
     parser.add_argument("--hide", nargs="*", default=[], metavar="DOCK",
                         help="hide these docks while training (e.g. curves) to see what they cost")
     args = parser.parse_args()
@@ -108,18 +114,17 @@ def main():
     dataset = load_dataset(folder)
     config = TrainingConfig(optimizer="adam", learning_rate=1e-3, batch_size=64, epochs=args.epochs)
     print(f"dataset {dataset.describe()}; {args.epochs} epochs of 784-128-10 relu/softmax, Adam 1e-3, "
-          f"batch 64; hidden docks: {', '.join(args.hide) or 'none'}")
-    before = bare_epoch_seconds(dataset, config)
-    started = time.perf_counter()
-    probed, latencies = window_epoch_seconds(folder, config, args.hide, probe=True)
-    window_seconds = time.perf_counter() - started
-    in_window, _ = window_epoch_seconds(folder, config, args.hide, probe=False)
-    after = bare_epoch_seconds(dataset, config)
-    bare = np.mean(before + after)
-    print(f"bare engine epoch: {np.mean(before):.2f} s before, {np.mean(after):.2f} s after (mean {bare:.2f} s)")
-    print(f"in the window:     {np.mean(in_window):.2f} s per epoch "
-          f"({np.mean(probed):.2f} s while the latency probe ran; {window_seconds:.1f} s including start-up)")
-    print(f"ratio window/bare: {np.mean(in_window) / bare:.3f}  (target <= 1.10)")
+          f"batch 64; {args.rounds} rounds; hidden docks: {', '.join(args.hide) or 'none'}")
+    ratios = []
+    for round_number in range(1, args.rounds + 1):
+        bare = steady(bare_epoch_seconds(dataset, config))
+        in_window = steady(window_epoch_seconds(folder, config, args.hide, probe=False)[0])
+        ratios.append(in_window / bare)
+        print(f"round {round_number}: bare engine {bare:.3f} s per epoch, in the window {in_window:.3f} s, "
+              f"ratio {ratios[-1]:.3f}")
+    print(f"ratio window/bare: median {np.median(ratios):.3f} over {len(ratios)} rounds "
+          f"(min {min(ratios):.3f}, max {max(ratios):.3f}; target <= 1.10)")
+    _epochs, latencies = window_epoch_seconds(folder, config, args.hide, probe=True)
     p50, p99, worst = np.percentile(latencies, [50, 99, 100])
     print(f"event-loop latency over {len(latencies)} ticks of {TICK_MS} ms: p50 {p50:.1f} ms, "
           f"p99 {p99:.1f} ms, max {worst:.1f} ms  (target p99 < 50 ms)")

@@ -78,8 +78,7 @@ def test_training_fills_the_curves_at_fractional_epochs(qtbot, panel, data):
     np.testing.assert_allclose(verr, expected, rtol=1e-6)
     _, train_error = shown(panel.curves["train_error"])
     assert train_error[-1] == pytest.approx(max(1 - seen["batch"][-1].accuracy, 1e-4), rel=1e-6)
-    marks = sorted(line.value() for plot, line in panel._epoch_marks if plot is panel.plots["loss"])
-    assert marks == [1.0, 2.0]
+    assert panel.epoch_marks["loss"].positions == panel.epoch_marks["error"].positions == [1.0, 2.0]
 
 
 def test_continued_run_extends_and_new_run_dims_the_last(qtbot, panel, data):
@@ -121,6 +120,24 @@ def test_redraws_on_a_timer_not_per_batch(qtbot, panel, monkeypatch):
     assert len(calls) == 1
     x, y = shown(panel.curves["train_loss"])
     assert len(x) == 2000 and x[-1] == pytest.approx(20.0) and y[-1] == pytest.approx(1 / 2000)
+
+
+def test_bundles_append_in_order_and_out_of_view_waits(qtbot, panel):
+    """The window passes bundles; out of view nothing is redrawn until the panel is seen again."""
+    panel.start_run(False, planned_epochs=2)
+    reports = [batch(1 + (i - 1) // 100, 1 + (i - 1) % 100, loss=1.0 / i) for i in range(1, 151)]
+    panel.add_batches(reports[:100])
+    panel.add_batches(reports[100:])
+    qtbot.waitUntil(lambda: len(shown(panel.curves["train_loss"])[0]) == 150, timeout=2000)
+    x, y = shown(panel.curves["train_loss"])
+    assert x[0] == pytest.approx(0.01) and x[-1] == pytest.approx(1.5)
+    assert y[-1] == pytest.approx(1 / 150)
+    panel.set_in_view(False)
+    panel.add_batches([batch(2, 51, loss=0.5)])
+    qtbot.wait(2 * curves_panel.REDRAW_MS)
+    assert len(shown(panel.curves["train_loss"])[0]) == 150  # kept, not drawn
+    panel.set_in_view(True)
+    qtbot.waitUntil(lambda: len(shown(panel.curves["train_loss"])[0]) == 151, timeout=2000)
 
 
 def test_zero_negative_and_infinite_values_stay_drawable(qtbot, panel):
@@ -194,7 +211,7 @@ def test_clear_empties_everything(panel):
     panel.redraw()
     assert len(shown(panel.curves["train_loss"])[0]) == 0
     assert len(shown(panel.previous_curves["train_loss"])[0]) == 0
-    assert panel._epoch_marks == []
+    assert panel.epoch_marks["loss"].positions == []
 
 
 def test_log_axis_labels_only_one_two_five(panel):

@@ -183,7 +183,7 @@ def test_status_bar_repaints_from_its_timer_not_per_batch(qtbot):
     bar.add_batch(BatchReport(2, 50, 100, 15000, 0.2, 0.9, 12345.0, 1e-3))
     assert bar.batch_label.text() == ""  # nothing drawn yet
     qtbot.waitUntil(lambda: bar.batch_label.text() == "Batch 50/100", timeout=1000)
-    assert bar.epoch_label.text() == "Epoch 2/2" and bar.progress.value() == 750
+    assert bar.epoch_label.text() == "Epoch 2/2" and bar.progress.value() == 75
     assert bar.speed_label.text() == "12,345 samples/s" and bar.time_label.text().endswith("left")
     bar.finish_run("trained 2 epochs")
     assert not bar.timer.isActive() and bar.currentMessage() == "trained 2 epochs"

@@ -171,6 +171,21 @@ def test_training_in_the_window_feeds_curves_confusion_status_and_recovery(make_
     assert window.training_panel.train_button.isEnabled()
 
 
+def test_panels_out_of_view_get_only_the_latest_network_when_shown(make_window, qtbot):
+    """While training sends a network per epoch, a tab behind another does no work."""
+    window = make_window()
+    imagine, inspector = window.panels["imagine"], window.panels["inspector"]
+    qtbot.waitUntil(lambda: "imagine" in window._out_of_view, timeout=2000)  # behind the digit pad
+    before = imagine._net
+    trained = [small_net(), small_net()]
+    for net in trained:
+        window.document.mark_trained(net)
+        assert inspector.scene.net is net  # in view: follows every epoch
+    assert imagine._net is before
+    window.docks["imagine"].raise_()
+    qtbot.waitUntil(lambda: imagine._net is trained[-1], timeout=2000)
+
+
 def test_unsaved_work_is_asked_about_before_it_is_replaced(make_window, qtbot, tmp_path):
     window = make_window()
     train_once(window, qtbot)

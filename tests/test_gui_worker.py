@@ -30,7 +30,9 @@ class Recorder:
 
     def __init__(self, controller):
         self.batches, self.evaluations, self.epochs, self.evaluated, self.failed = [], [], [], [], []
-        controller.sig_batch.connect(self.batches.append)
+        self.bundles = []
+        controller.sig_batches.connect(lambda reports: (self.bundles.append(len(reports)),
+                                                        self.batches.extend(reports)))
         controller.sig_evaluation.connect(self.evaluations.append)
         controller.sig_epoch.connect(self.epochs.append)
         controller.sig_evaluated.connect(self.evaluated.append)
@@ -63,7 +65,7 @@ def test_training_relays_every_report_and_evaluates_the_test_set(qtbot):
 def test_stop_ends_training_within_a_batch(qtbot):
     controller = TrainingController(batch_interval=0)  # every batch report crosses at once
     seen = Recorder(controller)
-    controller.sig_batch.connect(lambda report: controller.stop())
+    controller.sig_batches.connect(lambda reports: controller.stop())
     with qtbot.waitSignal(controller.sig_finished, timeout=20000) as finished:
         controller.start(tiny_net(), tiny_dataset(), TrainingConfig(batch_size=10, epochs=50))
     assert finished.args[0].stop_reason == "stopped"
@@ -74,7 +76,7 @@ def test_stop_ends_training_within_a_batch(qtbot):
 def test_pause_holds_training_until_resumed(qtbot):
     controller = TrainingController(batch_interval=0)
     seen = Recorder(controller)
-    controller.sig_batch.connect(lambda report: report.samples_seen == 10 and controller.pause())
+    controller.sig_batches.connect(lambda reports: reports[-1].samples_seen == 10 and controller.pause())
     controller.start(tiny_net(), tiny_dataset(), TrainingConfig(batch_size=10, epochs=1))
     qtbot.waitUntil(lambda: controller.paused, timeout=10000)
     qtbot.wait(300)
@@ -105,6 +107,7 @@ def test_batch_reports_cross_in_bundles_but_all_arrive_in_order(qtbot):
         controller.start(tiny_net(hidden=4), tiny_dataset(n_train=600, n_test=20), config)
     assert [r.samples_seen for r in seen.batches] == list(range(2, 1201, 2))
     assert len(seen.evaluations) == 6 and len(seen.epochs) == 2
+    assert len(seen.bundles) < 600  # 600 batches crossed in fewer signals
 
 
 def test_a_failing_job_reports_one_line(qtbot):

@@ -21,12 +21,18 @@ class Series:
         self.size = 0
 
     def append(self, x, y):
-        if self.size == len(self._data):
-            grown = np.empty((2 * len(self._data), 2))
+        self.extend([x], [y])
+
+    def extend(self, xs, ys):
+        """Append the samples (xs[i], ys[i]) in order."""
+        end = self.size + len(xs)
+        if end > len(self._data):
+            grown = np.empty((max(end, 2 * len(self._data)), 2))
             grown[:self.size] = self._data[:self.size]
             self._data = grown
-        self._data[self.size] = (x, y)
-        self.size += 1
+        self._data[self.size:end, 0] = xs
+        self._data[self.size:end, 1] = ys
+        self.size = end
 
     def clear(self):
         self.size = 0

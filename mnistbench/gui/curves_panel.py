@@ -1,8 +1,10 @@
 """Live training curves: loss and classification error on log axes, against epochs.
 
-Reports only append to NumPy buffers; a single-shot 10 Hz timer pushes the
+Reports only append to NumPy buffers; a single-shot 4 Hz timer pushes the
 buffers into curves that were created once, so a fast training loop never
-makes the GUI thread redraw per batch (STYLE.md, pyqtgraph scrollingPlots).
+makes the GUI thread redraw per batch (STYLE.md, pyqtgraph scrollingPlots),
+and the panel does not redraw at all while it is out of view. Every redraw
+takes time from training, which needs the same GIL (docs/architecture.md).
 While a run streams in, curves_ranges sets the view ranges now and then
 (pyqtgraph's auto-range would refit and re-lay out the log axes on every
 redraw), and the axes and legends repaint from pixmaps: a redraw costs little
@@ -18,17 +20,18 @@ from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QMen
                                QToolButton, QVBoxLayout, QWidget)
 
 from mnistbench.gui.curves_data import Series, for_log_axis, write_curves_csv, write_view_svg
-from mnistbench.gui.curves_ranges import LogAxis, RangeFollower, cache_pixmaps, style_plot
+from mnistbench.gui.curves_ranges import EpochMarks, LogAxis, RangeFollower, cache_pixmaps, style_plot
 
-REDRAW_MS = 100  # at most 10 redraws per second: each one takes CPU from training
+REDRAW_MS = 250  # at most 4 redraws per second: each one takes time from training (the GIL)
 POINTS_PER_MS, MAX_REDRAW_MS = 100, 250  # 20,000 batch points: 5 redraws per second
 FLOORS = {"loss": 1e-6, "error": 1e-4}  # log axes cannot show 0: clip to these
-# name -> (plot, legend text, colour, width, with symbols)
+# name -> (plot, legend text, colour, width). No symbols on the validation points: pyqtgraph
+# paints scatter symbols in Python, which took half of every redraw.
 SERIES = {
-    "train_loss": ("loss", "training loss (per batch)", "#6fa8dc", 1, False),
-    "validation_loss": ("loss", "validation loss (subset)", "#d62728", 2, True),
-    "train_error": ("error", "training error (running)", "#6fa8dc", 1, False),
-    "validation_error": ("error", "validation error (subset)", "#d62728", 2, True),
+    "train_loss": ("loss", "training loss (per batch)", "#6fa8dc", 1),
+    "validation_loss": ("loss", "validation loss (subset)", "#d62728", 2),
+    "train_error": ("error", "training error (running)", "#6fa8dc", 1),
+    "validation_error": ("error", "validation error (subset)", "#d62728", 2),
 }
 CSV_COLUMNS = ["epoch_position", *SERIES, "run"]
 PREVIOUS_PEN = pg.mkPen(QColor(120, 120, 120, 90), width=1)
@@ -44,8 +47,8 @@ class CurvesPanel(QWidget):
         self._offset = 0.0  # epochs of earlier runs that this (continued) run extends
         self._last_x = 0.0
         self._batches_per_epoch = None
-        self._epoch_marks = []
         self._drawn = {}  # curve -> (series, size) it last showed; reset when buffers restart
+        self._in_view, self._stale = True, False  # out of view (a tab behind, closed): no redraws
         self._timer = QTimer(self, singleShot=True, interval=REDRAW_MS, timeout=self._redraw_live)
         self._build_plots()
         self._build_controls()
@@ -62,12 +65,14 @@ class CurvesPanel(QWidget):
             style_plot(plot, "loss" if kind == "loss" else "classification error")
         self.plots["error"].setLabel("bottom", "epoch")
         self.curves, self.previous_curves = {}, {}
-        for name, (kind, label, colour, width, symbols) in SERIES.items():
-            style = dict(symbol="o", symbolSize=5, symbolBrush=colour, symbolPen=None) if symbols else {}
+        for name, (kind, label, colour, width) in SERIES.items():
             self.previous_curves[name] = self.plots[kind].plot(pen=PREVIOUS_PEN, connect="finite")
-            self.curves[name] = self.plots[kind].plot(
-                pen=pg.mkPen(colour, width=width), name=label, connect="finite", **style)
+            self.curves[name] = self.plots[kind].plot(pen=pg.mkPen(colour, width=width), name=label,
+                                                      connect="finite")
         self._set_pixmap_caches(True)
+        self.epoch_marks = {kind: EpochMarks() for kind in self.plots}
+        for kind, marks in self.epoch_marks.items():
+            self.plots[kind].addItem(marks, ignoreBounds=True)
         self.cursors = {kind: pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#888", width=1))
                         for kind in self.plots}
         for kind, line in self.cursors.items():
@@ -126,11 +131,15 @@ class CurvesPanel(QWidget):
         self._mark_dirty()
 
     def add_batch(self, report):
-        self._batches_per_epoch = report.batches_per_epoch
-        x = self._position(report.epoch, report.batch)
-        self.current["train_loss"].append(x, report.loss)
-        self.current["train_error"].append(x, 1.0 - report.accuracy)
-        self._last_x = max(self._last_x, x)
+        self.add_batches([report])
+
+    def add_batches(self, reports):
+        """Batch reports in order (the window passes the bundles they cross threads in)."""
+        self._batches_per_epoch = reports[-1].batches_per_epoch
+        x = [self._position(report.epoch, report.batch) for report in reports]
+        self.current["train_loss"].extend(x, [report.loss for report in reports])
+        self.current["train_error"].extend(x, [1.0 - report.accuracy for report in reports])
+        self._last_x = max(self._last_x, x[-1])
         self._mark_dirty()
 
     def add_evaluation(self, report):
@@ -144,11 +153,8 @@ class CurvesPanel(QWidget):
         """An epoch mark: a dotted vertical line at the end of the epoch."""
         x = self._offset + report.epoch
         self.ranges.end_of_epoch(self._offset + report.epochs)
-        for plot in self.plots.values():
-            line = pg.InfiniteLine(x, angle=90, movable=False,
-                                   pen=pg.mkPen("#bbb", width=1, style=Qt.DotLine))
-            plot.addItem(line, ignoreBounds=True)
-            self._epoch_marks.append((plot, line))
+        for marks in self.epoch_marks.values():
+            marks.set_positions([*marks.positions, x])
         self._last_x = max(self._last_x, x)
 
     def clear(self):
@@ -167,9 +173,8 @@ class CurvesPanel(QWidget):
         return self._offset + epoch - 1 + batch / self._batches_per_epoch
 
     def _remove_epoch_marks(self):
-        for plot, line in self._epoch_marks:
-            plot.removeItem(line)
-        self._epoch_marks = []
+        for marks in self.epoch_marks.values():
+            marks.set_positions([])
 
     # -- drawing -----------------------------------------------------------------------
     def _mark_dirty(self):
@@ -178,8 +183,18 @@ class CurvesPanel(QWidget):
             points = self.current["train_loss"].size
             self._timer.start(min(MAX_REDRAW_MS, max(REDRAW_MS, points // POINTS_PER_MS)))
 
+    def set_in_view(self, in_view):
+        """The window says whether the panel can be seen; out of view, new points wait."""
+        self._in_view = in_view
+        if in_view and self._stale:
+            self._stale = False
+            self._mark_dirty()
+
     def _redraw_live(self):
         """The timer's redraw: new points, then ranges that follow them unless the user took over."""
+        if not self._in_view:
+            self._stale = True
+            return
         self._push_data()
         self.ranges.live()
 

@@ -54,10 +54,25 @@ def make_panel(spec):
         return MissingPanel(spec, f"{type(error).__name__}: {error}")
 
 
+class PanelDock(QDockWidget):
+    """A dock that hands dragged files to its window, also when it floats as a window of its own.
+
+    (Overriding these two handlers, not filtering every event of every dock,
+    keeps Python out of the docks' paint events while training runs.)
+    """
+
+    def dragEnterEvent(self, event):
+        self.parent().dragEnterEvent(event)
+
+    def dropEvent(self, event):
+        self.parent().dropEvent(event)
+
+
 def make_dock(spec, widget, parent):
     """A dock holding ``widget`` in a scroll area: a panel with a large minimum size
     scrolls inside a small dock instead of forcing the whole window to grow."""
-    dock = QDockWidget(spec.title, parent)
+    dock = PanelDock(spec.title, parent)
+    dock.setAcceptDrops(True)
     dock.setObjectName(f"dock_{spec.name}")
     if spec.scrolls:
         scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.NoFrame)

@@ -8,7 +8,7 @@ log line, never the window (``self.guards`` lists what was missing).
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QToolBar
 
 from mnistbench.errors import MnistbenchError
@@ -54,9 +54,6 @@ class MainWindow(SessionMixin, WiringMixin, QMainWindow):
         self.wire_session()
         build_menus(self, [(spec, self.docks[spec.name]) for spec in PANELS])
         self.setAcceptDrops(True)
-        for dock in self.docks.values():  # floating docks are windows of their own
-            dock.setAcceptDrops(True)
-            dock.installEventFilter(self)
         self.wire_panels()
         self.resize(1500, 950)
         self.restore_settings()
@@ -204,13 +201,6 @@ class MainWindow(SessionMixin, WiringMixin, QMainWindow):
         return True
 
     # --- drag and drop ----------------------------------------------------------------
-    def eventFilter(self, watched, event):
-        kind = event.type()
-        if kind in (QEvent.DragEnter, QEvent.Drop) and watched in self.docks.values():
-            (self.dragEnterEvent if kind == QEvent.DragEnter else self.dropEvent)(event)
-            return True
-        return super().eventFilter(watched, event)
-
     def dragEnterEvent(self, event):
         try:
             if event.mimeData().hasUrls():

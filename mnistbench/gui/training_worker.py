@@ -1,9 +1,10 @@
 """Training off the GUI thread: a worker in a QThread, a controller on the GUI thread.
 
 The worker turns the engine's callbacks into signals. Its signals connect only
-to ``@Slot`` methods of the controller, which lives on the GUI thread, so every
-relayed signal (and everything connected to it) runs there; tests and panels
-listen to the controller, never to the worker. Stop and pause go straight to
+to the controller, which lives on the GUI thread (its signals re-emit the
+worker's reports, its ``@Slot`` methods end the job), so every relayed signal,
+and everything connected to it, runs there; tests and panels listen to the
+controller, never to the worker. Stop and pause go straight to
 the engine's thread-safe ``TrainingControl`` and act within one batch.
 """
 
@@ -19,7 +20,7 @@ from mnistbench.errors import MnistbenchError
 from mnistbench.evaluation import evaluate
 
 HOLD_OUT_FRACTION = 0.1  # validation share of the training set when a dataset has no test half
-BATCH_INTERVAL = 0.05  # seconds: batch reports cross to the GUI thread in bundles this often
+BATCH_INTERVAL = 0.1  # seconds: batch reports cross to the GUI thread in bundles this often
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,10 @@ def training_data(dataset):
 class TrainingWorker(QObject):
     """Runs one job (train then evaluate, or evaluate only) in its thread.
 
-    Batch reports travel in bundles (``sig_batches``) about 20 times a second:
+    Batch reports travel in bundles (``sig_batches``) about 10 times a second:
     one queued signal per batch made the GUI thread take the GIL a thousand
-    times a second and slowed training 3x on two cores; the controller still
-    relays every report, one ``sig_batch`` each.
+    times a second and slowed training 3x on two cores. The controller relays
+    the bundles as they are, for the same reason.
     """
 
     sig_batches = Signal(object)  # list of BatchReport, in order
@@ -133,7 +134,7 @@ class TrainingWorker(QObject):
 class TrainingController(QObject):
     """GUI-thread owner of the worker thread; relays its signals and holds the stop/pause control."""
 
-    sig_batch = Signal(object)  # BatchReport
+    sig_batches = Signal(object)  # list of BatchReport, in order, about 10 times a second
     sig_evaluation = Signal(object)  # EvaluationReport
     sig_epoch = Signal(object)  # EpochReport
     sig_evaluated = Signal(object)  # TestEvaluation
@@ -184,13 +185,12 @@ class TrainingController(QObject):
         self.sig_running_changed.emit(True)
 
     def _connect_worker(self, worker):
-        worker.sig_batches.connect(self._on_batches)
-        worker.sig_evaluation.connect(self._on_evaluation)
-        worker.sig_epoch.connect(self._on_epoch)
-        worker.sig_evaluated.connect(self._on_evaluated)
+        # Reports pass signal to signal: Qt queues them to this thread and re-emits them
+        # without a Python call in between (each one would take the GIL from training).
+        for name in ("sig_batches", "sig_evaluation", "sig_epoch", "sig_evaluated", "sig_message"):
+            getattr(worker, name).connect(getattr(self, name))
         worker.sig_finished.connect(self._on_finished)
         worker.sig_failed.connect(self._on_failed)
-        worker.sig_message.connect(self._on_message)
         worker.sig_done.connect(self._on_done)
 
     def stop(self):
@@ -215,33 +215,12 @@ class TrainingController(QObject):
         return ended
 
     @Slot(object)
-    def _on_batches(self, reports):
-        for report in reports:
-            self.sig_batch.emit(report)
-
-    @Slot(object)
-    def _on_evaluation(self, report):
-        self.sig_evaluation.emit(report)
-
-    @Slot(object)
-    def _on_epoch(self, report):
-        self.sig_epoch.emit(report)
-
-    @Slot(object)
-    def _on_evaluated(self, evaluation):
-        self.sig_evaluated.emit(evaluation)
-
-    @Slot(object)
     def _on_finished(self, result):
         self._outcome = ("finished", result)
 
     @Slot(str)
     def _on_failed(self, message):
         self._outcome = ("failed", message)
-
-    @Slot(str, str)
-    def _on_message(self, text, level):
-        self.sig_message.emit(text, level)
 
     @Slot()
     def _on_done(self):

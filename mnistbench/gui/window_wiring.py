@@ -3,7 +3,10 @@
 The contract in docs/architecture.md, in one place: reports go to the curves
 and the status bar, the test-set evaluation to the confusion panel, every
 network to each panel's ``set_network``, and chosen inputs to the inspector
-and the imagine panel. During training the panels get each epoch's copy.
+and the imagine panel. During training the panels get each epoch's copy; a
+panel out of view (a tab behind another, a closed dock, a minimised window)
+gets only the latest network, when it comes into view: while training, the
+GUI thread's work is time taken from training (both need Python's GIL).
 """
 
 import numpy as np
@@ -59,10 +62,13 @@ class WiringMixin:
         self.connect_panel("digit_pad", "sig_digit_kept",
                            lambda x, label: self.call_panel("own_digits", "add_digit", x, label))
         self.connect_panel("own_digits", "sig_fine_tune_requested", self.fine_tune)
+        self._out_of_view, self._waiting_networks = set(), {}
+        for name, dock in self.docks.items():
+            dock.visibilityChanged.connect(lambda visible, name=name: self._panel_visibility_changed(name, visible))
         self.document.sig_changed.connect(self.distribute_network)
         self.document.sig_state_changed.connect(self._document_state_changed)
         c = self.controller
-        c.sig_batch.connect(self._on_batch)
+        c.sig_batches.connect(self._on_batches)
         c.sig_evaluation.connect(self._on_evaluation)
         c.sig_epoch.connect(self._on_epoch)
         c.sig_evaluated.connect(self._on_evaluated)
@@ -73,8 +79,21 @@ class WiringMixin:
 
     # --- networks and inputs ---------------------------------------------------------
     def distribute_network(self, net):
+        """Panels in view show ``net`` now; the others when they come into view."""
         for name in NETWORK_PANELS:
-            self.call_panel(name, "set_network", net)
+            if name in self._out_of_view:
+                self._waiting_networks[name] = net
+            else:
+                self._waiting_networks.pop(name, None)
+                self.call_panel(name, "set_network", net)
+
+    def _panel_visibility_changed(self, name, visible):
+        """Track what is in view; panels that can skip work out of view (curves) are told."""
+        (self._out_of_view.discard if visible else self._out_of_view.add)(name)
+        if hasattr(self.panels[name], "set_in_view"):
+            self.panels[name].set_in_view(visible)
+        if visible and name in self._waiting_networks:
+            self.call_panel(name, "set_network", self._waiting_networks.pop(name))
 
     def _document_state_changed(self):
         doc = self.document
@@ -178,9 +197,9 @@ class WiringMixin:
             self.call_panel("training", "set_training_state", "evaluating")
 
     # --- controller reports ----------------------------------------------------------
-    def _on_batch(self, report):
-        self.call_panel("curves", "add_batch", report)
-        self.status.add_batch(report)
+    def _on_batches(self, reports):
+        self.call_panel("curves", "add_batches", reports)
+        self.status.add_batch(reports[-1])
 
     def _on_evaluation(self, report):
         self.call_panel("curves", "add_evaluation", report)
