@@ -174,6 +174,26 @@ def fill_two_epochs(panel):
         panel.add_epoch(EpochReport(epoch, 2, 0.4, 0.9, 0.5, 0.8, 1.0, None))
 
 
+def test_epoch_marks_are_painted_down_the_whole_plot(qtbot, panel):
+    fill_two_epochs(panel)
+    panel.redraw()
+    with_marks = panel.grab().toImage()
+    for marks in panel.epoch_marks.values():
+        marks.set_positions([])
+    without = panel.grab().toImage()
+    offset = panel.graphics.mapTo(panel, QPoint(0, 0))
+    for kind, plot in panel.plots.items():
+        view = plot.vb.viewRect()
+        top, bottom = (panel.graphics.mapFromScene(plot.vb.mapViewToScene(QPointF(1.0, y))) + offset
+                       for y in (view.bottom(), view.top()))
+        changed = [y for y in range(top.y(), bottom.y())
+                   if any(with_marks.pixel(top.x() + dx, y) != without.pixel(top.x() + dx, y)
+                          for dx in (-1, 0, 1))]
+        height = bottom.y() - top.y()
+        assert len(changed) > 0.2 * height, kind  # a dotted line...
+        assert min(changed) < top.y() + 0.1 * height and max(changed) > bottom.y() - 0.1 * height  # ...top to bottom
+
+
 def test_export_csv_png_svg(qtbot, panel, tmp_path):
     fill_two_epochs(panel)
     panel.export_csv(tmp_path / "curves.csv")

@@ -1,6 +1,6 @@
 """Live training curves: loss and classification error on log axes, against epochs.
 
-Reports only append to NumPy buffers; a single-shot 4 Hz timer pushes the
+Reports only append to NumPy buffers; a single-shot 3 Hz timer pushes the
 buffers into curves that were created once, so a fast training loop never
 makes the GUI thread redraw per batch (STYLE.md, pyqtgraph scrollingPlots),
 and the panel does not redraw at all while it is out of view. Every redraw
@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QMen
 from mnistbench.gui.curves_data import Series, for_log_axis, write_curves_csv, write_view_svg
 from mnistbench.gui.curves_ranges import EpochMarks, LogAxis, RangeFollower, cache_pixmaps, style_plot
 
-REDRAW_MS = 250  # at most 4 redraws per second: each one takes time from training (the GIL)
-POINTS_PER_MS, MAX_REDRAW_MS = 100, 250  # 20,000 batch points: 5 redraws per second
+REDRAW_MS = 333  # at most 3 redraws per second: each one takes time from training (the GIL)
+# a redraw costs about 5 ms with 3,000 points and 12 ms with 90,000: long runs redraw less often
+POINTS_PER_MS, MAX_REDRAW_MS = 100, 1000  # 50,000 points: twice a second; 100,000 and more: once
 FLOORS = {"loss": 1e-6, "error": 1e-4}  # log axes cannot show 0: clip to these
 # name -> (plot, legend text, colour, width). No symbols on the validation points: pyqtgraph
 # paints scatter symbols in Python, which took half of every redraw.
@@ -49,6 +50,7 @@ class CurvesPanel(QWidget):
         self._batches_per_epoch = None
         self._drawn = {}  # curve -> (series, size) it last showed; reset when buffers restart
         self._in_view, self._stale = True, False  # out of view (a tab behind, closed): no redraws
+        self._epoch_ends = []  # x of each epoch mark
         self._timer = QTimer(self, singleShot=True, interval=REDRAW_MS, timeout=self._redraw_live)
         self._build_plots()
         self._build_controls()
@@ -153,9 +155,9 @@ class CurvesPanel(QWidget):
         """An epoch mark: a dotted vertical line at the end of the epoch."""
         x = self._offset + report.epoch
         self.ranges.end_of_epoch(self._offset + report.epochs)
-        for marks in self.epoch_marks.values():
-            marks.set_positions([*marks.positions, x])
+        self._epoch_ends.append(x)  # drawn with the next redraw, not a repaint of its own
         self._last_x = max(self._last_x, x)
+        self._mark_dirty()
 
     def clear(self):
         for series in (*self.current.values(), *self.previous.values()):
@@ -173,6 +175,7 @@ class CurvesPanel(QWidget):
         return self._offset + epoch - 1 + batch / self._batches_per_epoch
 
     def _remove_epoch_marks(self):
+        self._epoch_ends = []
         for marks in self.epoch_marks.values():
             marks.set_positions([])
 
@@ -210,6 +213,9 @@ class CurvesPanel(QWidget):
                 if self._drawn.get(curve) != (series, series.size):  # only curves that grew
                     curve.setData(series.x.copy(), for_log_axis(series.y, FLOORS[kind]))
                     self._drawn[curve] = (series, series.size)
+        for marks in self.epoch_marks.values():
+            if marks.positions != self._epoch_ends:
+                marks.set_positions(self._epoch_ends)
         self._update_previous_legend()
 
     def _shown_data(self):

@@ -7,7 +7,8 @@ no training set a banner offers the download or a folder.
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from mnistbench.data.datasets import available_datasets, inspect_folder, load_dataset
 from mnistbench.errors import MnistbenchError
@@ -124,11 +125,14 @@ class SessionMixin:
 
     def use_dataset_folder(self, folder) -> bool:
         """Load the dataset in ``folder`` and hand its test images to the panels."""
+        QApplication.setOverrideCursor(Qt.WaitCursor)  # about half a second for 70,000 images
         try:
             dataset = load_dataset(Path(folder))
         except MnistbenchError as error:
             self.log(str(error), "error")
             return False
+        finally:
+            QApplication.restoreOverrideCursor()
         self.dataset = dataset
         if all(str(loc.folder) != str(folder) for loc in self.locations):
             self.locations = [*self.locations, inspect_folder(folder)]

@@ -101,7 +101,7 @@ class WiringMixin:
         summary = describe_network(doc.net) if doc.net is not None else "no network"
         state = " (trained, not saved)" if doc.modified else ""
         self.call_panel("training", "set_network_summary", f"{doc.title()}: {summary}{state}")
-        if doc.net is not None:
+        if doc.net is not None and not self.controller.running:  # an epoch's copy has the same shape
             self.call_panel("training", "show_network", doc.net)
 
     def show_input(self, x, true_label, source):
