@@ -238,6 +238,9 @@ def test_log_axis_labels_only_one_two_five(panel):
     axis = curves_panel.LogAxis("left")
     labels = axis.logTickStrings([-1.0, np.log10(0.2), np.log10(0.3), 0.0, -400.0, float("nan")], 1.0, 1.0)
     assert labels == ["0.1", "0.2", "", "1", "", ""]
+    major, minor = axis.logTickValues(-2.2, 0.3, 300, [(1.0, [-2.0, -1.0, 0.0]), (0.5, [-1.5])])
+    assert major == (1.0, [-2.0, -1.0, 0.0]) and minor[0] is None
+    assert len(minor[1]) == 19 and not set(major[1]) & set(minor[1])  # 1 x 10^k is labelled once
     image = panel.grab()  # an empty panel paints its default (log) ranges without errors
     assert not image.isNull()
 

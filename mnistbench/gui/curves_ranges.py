@@ -28,6 +28,13 @@ LEFT_AXIS_WIDTH = 66
 class LogAxis(pg.AxisItem):
     """A log axis that labels only 1, 2 and 5 times a power of ten: minor labels overlap."""
 
+    def logTickValues(self, minVal, maxVal, size, stdTicks):
+        """pyqtgraph's ticks, without minor ticks where a major one is: their labels drew twice."""
+        levels = super().logTickValues(minVal, maxVal, size, stdTicks)
+        major = {round(v, 6) for spacing, values in levels if spacing is not None for v in values}
+        return [(spacing, values if spacing is not None else [v for v in values if round(v, 6) not in major])
+                for spacing, values in levels]
+
     def logTickStrings(self, values, scale, spacing):
         labels = []
         for value in values:
