@@ -1,6 +1,7 @@
 """The curves panel: real training reports in, timer-driven curves, runs, exports."""
 
 import csv
+import time
 import types
 
 import numpy as np
@@ -140,6 +141,25 @@ def test_bundles_append_in_order_and_out_of_view_waits(qtbot, panel):
     qtbot.waitUntil(lambda: len(shown(panel.curves["train_loss"])[0]) == 151, timeout=2000)
 
 
+def test_a_costly_redraw_waits_longer_for_the_next(qtbot, panel, monkeypatch):
+    """Redraws get a share of the time (REDRAW_SHARE): one that took 30 ms waits 1 s or more."""
+    push = panel._push_data
+
+    def slow_push():  # 30 ms of this thread's time, as a slow machine would spend
+        began = time.thread_time()
+        while time.thread_time() - began < 0.03:
+            pass
+        push()
+
+    monkeypatch.setattr(panel, "_push_data", slow_push)
+    panel.start_run(False)
+    panel.add_batches([batch(1, 1)])
+    qtbot.waitUntil(lambda: len(shown(panel.curves["train_loss"])[0]) == 1, timeout=2000)
+    assert 0.03 / curves_panel.REDRAW_SHARE * 1000 <= panel._redraw_interval <= curves_panel.MAX_REDRAW_MS
+    panel.add_batches([batch(1, 2)])
+    assert panel._timer.interval() == panel._redraw_interval
+
+
 def test_zero_negative_and_infinite_values_stay_drawable(qtbot, panel):
     panel.start_run(False)
     panel.add_batch(batch(1, 1, loss=0.0, accuracy=1.0))
@@ -266,8 +286,9 @@ def test_a_run_sets_ranges_itself_then_lets_pyqtgraph_fit(qtbot, panel, data):
         assert covers(panel, kind, curves)
         x0, x1 = plot.vb.viewRange()[0]
         assert x0 <= 0 and 3 <= x1 < 3.2  # the planned three epochs, known from the start
+    panel.ranges._settle.setInterval(200)  # (SETTLE_MS) when nobody says the run ended
     qtbot.waitUntil(lambda: panel.plots["loss"].vb.autoRangeEnabled() == [True, True],
-                    timeout=curves_ranges.SETTLE_MS + 2000)  # the reports stopped: fit exactly
+                    timeout=3000)  # the reports stopped: fit exactly
     assert panel.plots["error"].vb.autoRangeEnabled()[1]  # its x follows the loss plot's
     # pyqtgraph applies the fit on its next update, not when auto-range is switched on
     qtbot.waitUntil(lambda: panel.plots["loss"].vb.viewRange()[0][1] < 2.2, timeout=2000)
@@ -316,11 +337,14 @@ def test_a_users_zoom_holds_until_the_auto_button(qtbot, panel):
     for i in range(1, 101):
         panel.add_batch(batch(2, i, loss=1e-4 / i))  # far below the zoomed view
     panel._redraw_live()
-    panel.ranges.fit()
-    assert panel.plots["loss"].vb.viewRange() == zoomed
+    assert panel.plots["loss"].vb.viewRange() == zoomed  # new points leave the user's view alone
     panel.plots["loss"].autoBtnClicked()  # the plot's "A" button: follow the data again
     assert panel.plots["loss"].vb.autoRangeEnabled() == [False, False]
     assert covers(panel, "loss", [panel.curves["train_loss"]])
+    wheel(panel, panel.plots["loss"])
+    zoomed = panel.plots["loss"].vb.viewRange()
+    panel.end_run()
+    assert panel.plots["loss"].vb.viewRange() == zoomed  # and so does the end of the run
 
 
 def test_range_helpers():

@@ -161,6 +161,8 @@ def test_training_in_the_window_feeds_curves_confusion_status_and_recovery(make_
     curves, confusion = window.panels["curves"], window.panels["confusion"]
     if hasattr(curves, "current"):
         assert curves.current["train_loss"].size == 12  # 600 images / 50 per batch
+        assert len(curves.curves["train_loss"].getData()[0]) == 12  # drawn: the run's end redraws
+        assert curves.plots["loss"].vb.autoRangeEnabled()[0]  # and fits the finished curves
     if hasattr(confusion, "model"):
         assert confusion.model.total == 200 == int(np.sum(confusion.model.counts))
     assert "test accuracy" in window.status.accuracy_label.text()

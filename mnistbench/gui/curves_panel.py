@@ -1,15 +1,18 @@
 """Live training curves: loss and classification error on log axes, against epochs.
 
-Reports only append to NumPy buffers; a single-shot 3 Hz timer pushes the
-buffers into curves that were created once, so a fast training loop never
-makes the GUI thread redraw per batch (STYLE.md, pyqtgraph scrollingPlots),
-and the panel does not redraw at all while it is out of view. Every redraw
-takes time from training, which needs the same GIL (docs/architecture.md).
+Reports only append to NumPy buffers; a single-shot timer pushes the buffers
+into curves that were created once, so a fast training loop never makes the
+GUI thread redraw per batch (STYLE.md, pyqtgraph scrollingPlots). Every redraw
+takes time from training, which needs the same GIL (docs/architecture.md), so
+redraws get 3 % of the time (at most 4 a second; 2 to 3 while a 784-128-10
+network trains) and none while the panel is out of view.
 While a run streams in, curves_ranges sets the view ranges now and then
 (pyqtgraph's auto-range would refit and re-lay out the log axes on every
 redraw), and the axes and legends repaint from pixmaps: a redraw costs little
 more than the new points.
 """
+
+import time
 
 import numpy as np
 import pyqtgraph as pg
@@ -22,9 +25,11 @@ from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QMen
 from mnistbench.gui.curves_data import Series, for_log_axis, write_curves_csv, write_view_svg
 from mnistbench.gui.curves_ranges import EpochMarks, LogAxis, RangeFollower, cache_pixmaps, style_plot
 
-REDRAW_MS = 333  # at most 3 redraws per second: each one takes time from training (the GIL)
-# a redraw costs about 5 ms with 3,000 points and 12 ms with 90,000: long runs redraw less often
-POINTS_PER_MS, MAX_REDRAW_MS = 100, 1000  # 50,000 points: twice a second; 100,000 and more: once
+# Redraws take time from training (the GIL), so they get a share of the GUI thread's time: a
+# redraw (with its paints) that took 10 ms waits 333 ms for the next. Long runs (more points)
+# and busy machines redraw less often.
+REDRAW_SHARE = 0.03
+REDRAW_MS, MAX_REDRAW_MS = 250, 2000  # at most 4 redraws a second, at least one every 2 s
 FLOORS = {"loss": 1e-6, "error": 1e-4}  # log axes cannot show 0: clip to these
 # name -> (plot, legend text, colour, width). No symbols on the validation points: pyqtgraph
 # paints scatter symbols in Python, which took half of every redraw.
@@ -36,6 +41,23 @@ SERIES = {
 }
 CSV_COLUMNS = ["epoch_position", *SERIES, "run"]
 PREVIOUS_PEN = pg.mkPen(QColor(120, 120, 120, 90), width=1)
+
+
+class TimedGraphicsLayout(pg.GraphicsLayoutWidget):
+    """pyqtgraph's plot widget, adding up the thread time its paints take (for the redraw budget)."""
+
+    def __init__(self):
+        super().__init__()
+        self._paint_seconds = 0.0
+
+    def paintEvent(self, event):
+        began = time.thread_time()
+        super().paintEvent(event)
+        self._paint_seconds += time.thread_time() - began
+
+    def take_paint_seconds(self):
+        seconds, self._paint_seconds = self._paint_seconds, 0.0
+        return seconds
 
 
 class CurvesPanel(QWidget):
@@ -52,12 +74,13 @@ class CurvesPanel(QWidget):
         self._in_view, self._stale = True, False  # out of view (a tab behind, closed): no redraws
         self._epoch_ends = []  # x of each epoch mark
         self._timer = QTimer(self, singleShot=True, interval=REDRAW_MS, timeout=self._redraw_live)
+        self._redraw_interval, self._redraw_cost_ms = REDRAW_MS, None  # set by what redraws cost
         self._build_plots()
         self._build_controls()
         self.ranges = RangeFollower(self.plots, self._shown_data, FLOORS, self)
 
     def _build_plots(self):
-        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics = TimedGraphicsLayout()
         self.graphics.setBackground("w")
         self.plots = {kind: self.graphics.addPlot(row=row, col=0,
                                                   axisItems={"left": LogAxis("left")})
@@ -159,6 +182,13 @@ class CurvesPanel(QWidget):
         self._last_x = max(self._last_x, x)
         self._mark_dirty()
 
+    def end_run(self):
+        """The run ended: draw what is left and let pyqtgraph fit the finished curves."""
+        self._timer.stop()
+        self._stale = False
+        self._push_data()
+        self.ranges.fit()
+
     def clear(self):
         for series in (*self.current.values(), *self.previous.values()):
             series.clear()
@@ -182,9 +212,7 @@ class CurvesPanel(QWidget):
     # -- drawing -----------------------------------------------------------------------
     def _mark_dirty(self):
         if not self._timer.isActive():
-            # long runs paint tens of thousands of points: redraw less often, keep cost bounded
-            points = self.current["train_loss"].size
-            self._timer.start(min(MAX_REDRAW_MS, max(REDRAW_MS, points // POINTS_PER_MS)))
+            self._timer.start(self._redraw_interval)
 
     def set_in_view(self, in_view):
         """The window says whether the panel can be seen; out of view, new points wait."""
@@ -198,8 +226,14 @@ class CurvesPanel(QWidget):
         if not self._in_view:
             self._stale = True
             return
+        began = time.thread_time()
         self._push_data()
         self.ranges.live()
+        # what this redraw and the paints since the last one took from the GUI thread
+        cost_ms = 1000 * (time.thread_time() - began + self.graphics.take_paint_seconds())
+        previous = cost_ms if self._redraw_cost_ms is None else self._redraw_cost_ms
+        self._redraw_cost_ms = (previous + cost_ms) / 2  # one slow redraw (new axes) weighs half
+        self._redraw_interval = int(min(MAX_REDRAW_MS, max(REDRAW_MS, self._redraw_cost_ms / REDRAW_SHARE)))
 
     def redraw(self):
         """Curves and, during a run, ranges up to date now (for tests and exports)."""

@@ -18,7 +18,9 @@ from mnistbench.gui.curves_data import for_log_axis, grown_end, log_bounds, padd
 
 Y_CHECK_S, Y_TIGHTEN_S = 0.5, 2.0  # widen a y range at most every 0.5 s, tighten every 2 s
 TIGHTEN_RATIO = 1.5  # tighten a y range only when it is this many times wider than needed
-SETTLE_MS = 1000  # no redraw for this long: the run is over, pyqtgraph fits the view again
+# no redraw for this long: the run is over, pyqtgraph fits the view again. Longer than the longest
+# wait between redraws (2 s); the window does not wait for it, it says when a run ends.
+SETTLE_MS = 5000
 X_PADDING = 0.02
 # fits "0.0001" and the axis title: a fixed width keeps both plots' x axes aligned, and a new
 # y range from re-laying out the whole panel when its tick labels get wider or narrower
@@ -159,6 +161,7 @@ class RangeFollower:
 
     def fit(self):
         """The reports stopped: let pyqtgraph fit the finished curves exactly, as when idle."""
+        self._settle.stop()
         self.following = False
         if not self.user_ranged:
             for plot in self.plots.values():

@@ -222,12 +222,14 @@ class WiringMixin:
                  f"{len(evaluation.true_labels):,} images", "success")
 
     def _on_finished(self, result):
+        self.call_panel("curves", "end_run")
         self.document.mark_trained(self.controller.network)
         self.status.finish_run(result.message)
         levels = {"diverged": "warning", "stopped": "info"}
         self.log(result.message, levels.get(result.stop_reason, "success"))
 
     def _on_failed(self, message):
+        self.call_panel("curves", "end_run")
         self.status.finish_run()
         self.log(message, "error")
 
