@@ -18,7 +18,7 @@ from mnistbench.engine.config import TrainingConfig  # noqa: E402
 from mnistbench.engine.network import Network  # noqa: E402
 from mnistbench.engine.training import (BatchReport, EpochReport, EvaluationReport,  # noqa: E402
                                         TrainingCallbacks, train)
-from mnistbench.gui import curves_data, curves_panel, curves_ranges  # noqa: E402
+from mnistbench.gui import curves_data, curves_export, curves_panel, curves_ranges  # noqa: E402
 from mnistbench.gui.curves_panel import CurvesPanel  # noqa: E402
 
 pytestmark = pytest.mark.gui
@@ -236,7 +236,7 @@ def test_export_csv_png_svg(qtbot, panel, tmp_path):
 def test_context_menu_has_export_entries(qtbot, panel, tmp_path, monkeypatch):
     fill_two_epochs(panel)
     target = tmp_path / "from_menu.csv"
-    monkeypatch.setattr(curves_panel.QFileDialog, "getSaveFileName",
+    monkeypatch.setattr(curves_export.QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a, **k: (str(target), "")))
     actions = {a.text(): a for a in panel.graphics.scene().contextMenu}
     assert {"Export...", "Export PNG…", "Export SVG…", "Export CSV…"} <= set(actions)
@@ -297,7 +297,8 @@ def test_a_run_sets_ranges_itself_then_lets_pyqtgraph_fit(qtbot, panel, data):
 
 def test_y_ranges_change_now_and_then_and_x_doubles_without_a_plan(panel, monkeypatch):
     clock = [0.0]
-    monkeypatch.setattr(curves_ranges, "time", types.SimpleNamespace(monotonic=lambda: clock[0]))
+    monkeypatch.setattr(curves_ranges, "time", types.SimpleNamespace(monotonic=lambda: clock[0],
+                                                                   thread_time=time.thread_time))
     changes = {kind: [] for kind in panel.plots}
     for kind, plot in panel.plots.items():
         plot.vb.sigYRangeChanged.connect(lambda _vb, r, k=kind: changes[k].append(tuple(r)))

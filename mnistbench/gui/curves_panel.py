@@ -16,14 +16,14 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-import pyqtgraph.exporters
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QColor
-from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QMenu, QMessageBox,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
-from mnistbench.gui.curves_data import Series, for_log_axis, write_curves_csv, write_view_svg
-from mnistbench.gui.curves_ranges import EpochMarks, LogAxis, RangeFollower, cache_pixmaps, style_plot
+from mnistbench.gui.curves_data import Series, for_log_axis
+from mnistbench.gui.curves_export import CurvesExportMixin
+from mnistbench.gui.curves_ranges import (EpochMarks, LogAxis, RangeFollower, TimedGraphicsLayout,
+                                          cache_pixmaps, style_plot)
 
 # Redraws take time from training (the GIL), so they get a share of the GUI thread's time: a
 # redraw (with its paints) that took 10 ms waits 333 ms for the next. Long runs (more points)
@@ -39,28 +39,10 @@ SERIES = {
     "train_error": ("error", "training error (running)", "#6fa8dc", 1),
     "validation_error": ("error", "validation error (subset)", "#d62728", 2),
 }
-CSV_COLUMNS = ["epoch_position", *SERIES, "run"]
 PREVIOUS_PEN = pg.mkPen(QColor(120, 120, 120, 90), width=1)
 
 
-class TimedGraphicsLayout(pg.GraphicsLayoutWidget):
-    """pyqtgraph's plot widget, adding up the thread time its paints take (for the redraw budget)."""
-
-    def __init__(self):
-        super().__init__()
-        self._paint_seconds = 0.0
-
-    def paintEvent(self, event):
-        began = time.thread_time()
-        super().paintEvent(event)
-        self._paint_seconds += time.thread_time() - began
-
-    def take_paint_seconds(self):
-        seconds, self._paint_seconds = self._paint_seconds, 0.0
-        return seconds
-
-
-class CurvesPanel(QWidget):
+class CurvesPanel(CurvesExportMixin, QWidget):
     """Loss (top) and error (bottom) against fractional epochs, x axes linked."""
 
     def __init__(self, parent=None):
@@ -126,15 +108,6 @@ class CurvesPanel(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(top)
         layout.addWidget(self.graphics, 1)
-
-    def _add_export_actions(self, menu):
-        """Export entries for the Export button and the plots' own context menu (a list)."""
-        for text, method, pattern in (("Export PNG…", self.export_png, "PNG image (*.png)"),
-                                      ("Export SVG…", self.export_svg, "SVG drawing (*.svg)"),
-                                      ("Export CSV…", self.export_csv, "CSV table (*.csv)")):
-            action = QAction(text, self)
-            action.triggered.connect(lambda _=False, m=method, p=pattern: self._export_with_dialog(m, p))
-            menu.append(action) if isinstance(menu, list) else menu.addAction(action)
 
     # -- inputs ------------------------------------------------------------------------
     def start_run(self, continued=False, planned_epochs=None):
@@ -296,44 +269,6 @@ class CurvesPanel(QWidget):
                 text = f"{value:.2%}" if kind == "error" else f"{value:.4g}"
                 parts.append(f"{label.split(' (')[0]} {text}")
         return " · ".join(parts)
-
-    # -- export ------------------------------------------------------------------------
-    def export_png(self, path):
-        self._ensure_size()
-        pg.exporters.ImageExporter(self.graphics.scene()).export(str(path))
-
-    def export_svg(self, path):
-        """Axes and legends painted as vectors, not from their pixmap caches."""
-        self._ensure_size()
-        self._set_pixmap_caches(False)
-        try:
-            write_view_svg(self.graphics, path, "mnistbench training curves")
-        finally:
-            self._set_pixmap_caches(True)
-
-    def _set_pixmap_caches(self, enabled):
-        for plot in self.plots.values():
-            for item in (plot.legend, plot.getAxis("left"), plot.getAxis("bottom")):
-                cache_pixmaps(item, enabled)
-
-    def _ensure_size(self):
-        """Before an export: curves up to date, no crosshair, a real size even if never shown."""
-        self.redraw()
-        for line in self.cursors.values():
-            line.hide()
-        if self.graphics.width() < 50 or self.graphics.height() < 50:
-            self.graphics.resize(800, 500)  # never shown yet: give the picture a size
-
-    def export_csv(self, path):
-        write_curves_csv(path, [("previous", self.previous), ("current", self.current)], CSV_COLUMNS)
-
-    def _export_with_dialog(self, method, pattern):
-        path, _ = QFileDialog.getSaveFileName(self, "Export curves", "", pattern)
-        if path:
-            try:
-                method(path)
-            except OSError as error:
-                QMessageBox.warning(self, "Export failed", f"Could not write {path}: {error}")
 
 
 def _preview():

@@ -1,4 +1,5 @@
-"""The curves panel's plots: log axes, epoch marks, pixmap caches, and view ranges that follow a run.
+"""The curves panel's plots: a timed plot widget, log axes, epoch marks, pixmap caches, and
+view ranges that follow a run.
 
 pyqtgraph's auto-range refits, and re-lays out both log axes, on every redraw;
 while training, that cost the training more than the curves themselves. So
@@ -82,6 +83,23 @@ class EpochMarks(pg.GraphicsObject):
         if view is not None:
             painter.setPen(self._pen)
             painter.drawLines([QLineF(x, view.top(), x, view.bottom()) for x in self.positions])
+
+
+class TimedGraphicsLayout(pg.GraphicsLayoutWidget):
+    """pyqtgraph's plot widget, adding up the thread time its paints take (for the redraw budget)."""
+
+    def __init__(self):
+        super().__init__()
+        self._paint_seconds = 0.0
+
+    def paintEvent(self, event):
+        began = time.thread_time()
+        super().paintEvent(event)
+        self._paint_seconds += time.thread_time() - began
+
+    def take_paint_seconds(self):
+        seconds, self._paint_seconds = self._paint_seconds, 0.0
+        return seconds
 
 
 class RangeFollower:

@@ -1,0 +1,63 @@
+"""Exporting the curves panel: PNG, SVG and CSV, from its Export button and the plots' own menu.
+
+A mixin of CurvesPanel (which has ``graphics``, ``plots``, ``cursors``, the
+``current`` and ``previous`` series and ``redraw``); kept apart so the panel
+module is the live drawing.
+"""
+
+import pyqtgraph as pg
+import pyqtgraph.exporters  # noqa: F401 (pg.exporters)
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from mnistbench.gui.curves_data import write_curves_csv, write_view_svg
+from mnistbench.gui.curves_ranges import cache_pixmaps
+
+
+class CurvesExportMixin:
+    def _add_export_actions(self, menu):
+        """Export entries for the Export button and the plots' own context menu (a list)."""
+        for text, method, pattern in (("Export PNG…", self.export_png, "PNG image (*.png)"),
+                                      ("Export SVG…", self.export_svg, "SVG drawing (*.svg)"),
+                                      ("Export CSV…", self.export_csv, "CSV table (*.csv)")):
+            action = QAction(text, self)
+            action.triggered.connect(lambda _=False, m=method, p=pattern: self._export_with_dialog(m, p))
+            menu.append(action) if isinstance(menu, list) else menu.addAction(action)
+
+    def export_png(self, path):
+        self._ensure_size()
+        pg.exporters.ImageExporter(self.graphics.scene()).export(str(path))
+
+    def export_svg(self, path):
+        """Axes and legends painted as vectors, not from their pixmap caches."""
+        self._ensure_size()
+        self._set_pixmap_caches(False)
+        try:
+            write_view_svg(self.graphics, path, "mnistbench training curves")
+        finally:
+            self._set_pixmap_caches(True)
+
+    def _set_pixmap_caches(self, enabled):
+        for plot in self.plots.values():
+            for item in (plot.legend, plot.getAxis("left"), plot.getAxis("bottom")):
+                cache_pixmaps(item, enabled)
+
+    def _ensure_size(self):
+        """Before an export: curves up to date, no crosshair, a real size even if never shown."""
+        self.redraw()
+        for line in self.cursors.values():
+            line.hide()
+        if self.graphics.width() < 50 or self.graphics.height() < 50:
+            self.graphics.resize(800, 500)  # never shown yet: give the picture a size
+
+    def export_csv(self, path):
+        columns = ["epoch_position", *self.current, "run"]
+        write_curves_csv(path, [("previous", self.previous), ("current", self.current)], columns)
+
+    def _export_with_dialog(self, method, pattern):
+        path, _ = QFileDialog.getSaveFileName(self, "Export curves", "", pattern)
+        if path:
+            try:
+                method(path)
+            except OSError as error:
+                QMessageBox.warning(self, "Export failed", f"Could not write {path}: {error}")
