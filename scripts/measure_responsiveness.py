@@ -33,6 +33,7 @@ from mnistbench.gui.training_worker import training_data  # noqa: E402
 ARCHITECTURE = {"layer_sizes": [784, 128, 10], "activation": "relu", "output": "softmax",
                 "loss": "cross_entropy", "init": "he", "seed": 0}
 TICK_MS = 10
+_app = None  # the QApplication, once a window is opened
 
 
 def default_dataset():
@@ -66,7 +67,8 @@ def open_window(folder, hide=()):
 
     from mnistbench.gui.main_window import MainWindow
 
-    open_window.app = QApplication.instance() or QApplication([])  # keeps the application alive
+    global _app
+    _app = QApplication.instance() or QApplication([])  # kept alive as long as this script runs
     window = MainWindow(networks_dir=Path("/nonexistent"))
     window.show()
     for name in hide:

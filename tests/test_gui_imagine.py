@@ -108,3 +108,11 @@ def test_a_hidden_panel_waits_until_it_is_shown(qtbot, net):
     assert widget.imagined() is None
     widget.show()
     qtbot.waitUntil(lambda: widget.imagined() is not None, timeout=2000)
+    before = widget.imagined()
+    widget.set_in_view(False)  # the window: now a tab behind another
+    widget.choose_digit(3 if widget.digit() != 3 else 4)
+    qtbot.wait(50)
+    np.testing.assert_array_equal(widget.imagined(), before)  # nothing computed out of view
+    widget.set_in_view(True)
+    qtbot.waitUntil(lambda: not np.array_equal(widget.imagined(), before), timeout=2000)
+

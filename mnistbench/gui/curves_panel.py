@@ -56,7 +56,7 @@ class CurvesPanel(CurvesExportMixin, QWidget):
         self._in_view, self._stale = True, False  # out of view (a tab behind, closed): no redraws
         self._epoch_ends = []  # x of each epoch mark
         self._timer = QTimer(self, singleShot=True, interval=REDRAW_MS, timeout=self._redraw_live)
-        self._redraw_interval, self._redraw_cost_ms = REDRAW_MS, None  # set by what redraws cost
+        self._redraw_cost_ms = None  # what a redraw and its paints take (averaged): sets the next wait
         self._build_plots()
         self._build_controls()
         self.ranges = RangeFollower(self.plots, self._shown_data, FLOORS, self)
@@ -183,6 +183,13 @@ class CurvesPanel(CurvesExportMixin, QWidget):
             marks.set_positions([])
 
     # -- drawing -----------------------------------------------------------------------
+    @property
+    def _redraw_interval(self):
+        """Milliseconds until the next redraw, so that redraws take REDRAW_SHARE of the time."""
+        if self._redraw_cost_ms is None:
+            return REDRAW_MS
+        return int(min(MAX_REDRAW_MS, max(REDRAW_MS, self._redraw_cost_ms / REDRAW_SHARE)))
+
     def _mark_dirty(self):
         if not self._timer.isActive():
             self._timer.start(self._redraw_interval)
@@ -206,7 +213,6 @@ class CurvesPanel(CurvesExportMixin, QWidget):
         cost_ms = 1000 * (time.thread_time() - began + self.graphics.take_paint_seconds())
         previous = cost_ms if self._redraw_cost_ms is None else self._redraw_cost_ms
         self._redraw_cost_ms = (previous + cost_ms) / 2  # one slow redraw (new axes) weighs half
-        self._redraw_interval = int(min(MAX_REDRAW_MS, max(REDRAW_MS, self._redraw_cost_ms / REDRAW_SHARE)))
 
     def redraw(self):
         """Curves and, during a run, ranges up to date now (for tests and exports)."""

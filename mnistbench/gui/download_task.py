@@ -1,16 +1,17 @@
 """The MNIST download in a thread, with progress and Cancel relayed to the GUI thread.
 
 Same pattern as training: a worker in a QThread calls ``download_mnist`` and
-emits signals; a controller on the GUI thread relays them from slots and
-holds the cancel flag that ``download_mnist`` polls between chunks.
+emits signals; a controller on the GUI thread re-emits them (signal to
+signal) and holds the cancel flag that ``download_mnist`` polls between chunks.
 """
 
 import threading
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from mnistbench.data.download import DownloadCancelled, download_mnist
 from mnistbench.errors import MnistbenchError
+from mnistbench.gui.job_thread import end_thread, thread_for
 
 
 class DownloadWorker(QObject):
@@ -59,14 +60,11 @@ class DownloadController(QObject):
         if self.running:
             return
         self._cancel = threading.Event()
-        self._thread = QThread()
         self._worker = DownloadWorker(self._cancel, self._download)
-        self._worker.moveToThread(self._thread)
-        self._worker.sig_progress.connect(self._on_progress)
-        self._worker.sig_finished.connect(self._on_finished)
-        self._worker.sig_failed.connect(self._on_failed)
+        self._thread = thread_for(self._worker, "mnistbench-download")
+        for name in ("sig_progress", "sig_finished", "sig_failed"):
+            getattr(self._worker, name).connect(getattr(self, name))
         self._worker.sig_done.connect(self._on_done)
-        self._thread.started.connect(self._worker.run)
         self._thread.start()
 
     def cancel(self):
@@ -76,27 +74,13 @@ class DownloadController(QObject):
         if not self.running:
             return True
         self._cancel.set()
-        self._thread.quit()
-        ended = self._thread.wait(timeout_ms)
+        ended = end_thread(self._thread, timeout_ms)
         if ended:
             self._thread = self._worker = None
         return ended
 
-    @Slot(object, object, str)
-    def _on_progress(self, done, total, name):
-        self.sig_progress.emit(done, total, name)
-
-    @Slot(str)
-    def _on_finished(self, folder):
-        self.sig_finished.emit(folder)
-
-    @Slot(str, bool)
-    def _on_failed(self, message, cancelled):
-        self.sig_failed.emit(message, cancelled)
-
     @Slot()
     def _on_done(self):
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
+        if self._thread is not None and self.sender() is self._worker:  # else ended by shutdown()
+            end_thread(self._thread)
             self._thread = self._worker = None

@@ -36,7 +36,8 @@ class ImaginePanel(QWidget):
         self._input = None  # (x, true_label) of the current input
         self.seconds = 0.0  # how long the last imagine took
         self.saliency_map = None  # float (784,) >= 0 for the current input
-        self._stale = False  # a recompute was skipped while the panel was hidden
+        self._in_view = True  # the window says when the panel is a tab behind another (set_in_view)
+        self._stale = False  # a recompute was skipped while the panel was out of view
         self._timer = QTimer(self, singleShot=True, interval=0, timeout=self.recompute)
         layout = QVBoxLayout(self)
         layout.addLayout(self._build_controls())
@@ -166,6 +167,12 @@ class ImaginePanel(QWidget):
         if self._stale:
             self._schedule()
 
+    def set_in_view(self, in_view):
+        """From the window: a tab behind another still counts as visible to Qt."""
+        self._in_view = in_view
+        if in_view and self._stale:
+            self._schedule()
+
     @Slot()
     def _schedule(self):
         self._timer.start()
@@ -184,8 +191,8 @@ class ImaginePanel(QWidget):
         if start == "mean" and self._mean is None:
             start = "blank"
             self.timing.setText("No dataset loaded: started from blank instead of the mean digit.")
-        if not self.isVisible():
-            self._stale = True  # a hidden tab does no work while training sends networks
+        if not (self.isVisible() and self._in_view):
+            self._stale = True  # gradient ascent takes ~50 ms: none for a panel nobody sees
             return
         self._stale = False
         began = time.perf_counter()

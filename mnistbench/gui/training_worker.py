@@ -12,12 +12,13 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from mnistbench.data.datasets import to_inputs
 from mnistbench.engine.training import TrainingCallbacks, TrainingControl, train
 from mnistbench.errors import MnistbenchError
 from mnistbench.evaluation import evaluate
+from mnistbench.gui.job_thread import end_thread, thread_for
 
 HOLD_OUT_FRACTION = 0.1  # validation share of the training set when a dataset has no test half
 BATCH_INTERVAL = 0.1  # seconds: batch reports cross to the GUI thread in bundles this often
@@ -174,13 +175,10 @@ class TrainingController(QObject):
         self.network, self._outcome = net, None
         self.job = "train" if config is not None else "evaluate"
         self._control = TrainingControl()
-        self._thread = QThread()
-        self._thread.setObjectName("mnistbench-training")
         recovery = self._save_recovery if config is not None else None
         self._worker = TrainingWorker(net, dataset, config, self._control, recovery, self._batch_interval)
-        self._worker.moveToThread(self._thread)
+        self._thread = thread_for(self._worker, "mnistbench-training")
         self._connect_worker(self._worker)
-        self._thread.started.connect(self._worker.run)
         self._thread.start()
         self.sig_running_changed.emit(True)
 
@@ -208,8 +206,7 @@ class TrainingController(QObject):
         if not self.running:
             return True
         self._control.request_stop()
-        self._thread.quit()  # leaves the thread's event loop as soon as the job returns
-        ended = self._thread.wait(timeout_ms)
+        ended = end_thread(self._thread, timeout_ms)
         if ended:
             self._release_thread()
         return ended
@@ -227,8 +224,7 @@ class TrainingController(QObject):
         """The job returned: end the thread first, so listeners may start the next job."""
         if self._thread is None or self.sender() is not self._worker:
             return  # a job ended by shutdown() already; its late signal is stale
-        self._thread.quit()
-        self._thread.wait()
+        end_thread(self._thread)
         self._release_thread()
         outcome, self._outcome = self._outcome, None
         if outcome and outcome[0] == "finished":
