@@ -24,7 +24,7 @@ import numpy as np  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from mnistbench.engine.network import Network  # noqa: E402
-from mnistbench.gui.inspector_panel import InspectorPanel  # noqa: E402
+from mnistbench.gui.panels.inspector.inspector_panel import InspectorPanel  # noqa: E402
 
 ARCHITECTURES = ([784, 256, 128, 10], [784, 512, 512, 10], [784, 30, 10])
 TARGET_MS = 10.0

@@ -72,7 +72,7 @@ def train_in_window(window, app):
 
 def show_inputs(window, scratch):
     """A test image in the inspector; the same digit, enlarged, on the pad."""
-    window.call_panel("test_image", "show_index", 0)
+    window.call_panel("image_browser", "show_index", 0)
     images = window.dataset.test_images
     digit = Image.fromarray(255 - images[0]).resize((280, 280), Image.LANCZOS)  # dark ink on white
     digit.save(scratch / "digit.png")
@@ -89,7 +89,7 @@ def main():
     args.out.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="mnistbench-shots-data-"))
     app = QApplication.instance() or QApplication([])
-    from mnistbench.gui.main_window import MainWindow
+    from mnistbench.gui.window.main_window import MainWindow
 
     window = MainWindow(networks_dir=scratch / "no-networks")
     window.resize(1500, 950)

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from mnistbench.data.datasets import load_dataset  # noqa: E402
 from mnistbench.engine.config import TrainingConfig  # noqa: E402
 from mnistbench.engine.network import Network  # noqa: E402
-from mnistbench.gui.training_worker import training_data  # noqa: E402
+from mnistbench.gui.jobs.training_job import training_data  # noqa: E402
 
 ARCHITECTURE = {"layer_sizes": [784, 128, 10], "activation": "relu", "output": "softmax",
                 "loss": "cross_entropy", "init": "he", "seed": 0}
@@ -65,7 +65,7 @@ def open_window(folder, hide=()):
     """
     from PySide6.QtWidgets import QApplication
 
-    from mnistbench.gui.main_window import MainWindow
+    from mnistbench.gui.window.main_window import MainWindow
 
     global _app
     _app = QApplication.instance() or QApplication([])  # kept alive as long as this script runs

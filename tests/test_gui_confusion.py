@@ -10,8 +10,8 @@ from idx_factory import synthetic_digits
 from mnistbench.data.datasets import to_inputs
 from mnistbench.engine.network import Network
 from mnistbench.evaluation import confusion_matrix  # noqa: E402
-from mnistbench.gui.confusion_model import ConfusionMatrixModel
-from mnistbench.gui.confusion_panel import ConfusionPanel
+from mnistbench.gui.panels.confusion.confusion_model import ConfusionMatrixModel
+from mnistbench.gui.panels.confusion.confusion_panel import ConfusionPanel
 
 pytestmark = pytest.mark.gui
 DIGITS = [str(d) for d in range(10)]

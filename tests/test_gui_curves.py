@@ -18,8 +18,8 @@ from mnistbench.engine.config import TrainingConfig  # noqa: E402
 from mnistbench.engine.network import Network  # noqa: E402
 from mnistbench.engine.training import (BatchReport, EpochReport, EvaluationReport,  # noqa: E402
                                         TrainingCallbacks, train)
-from mnistbench.gui import curves_data, curves_export, curves_panel, curves_ranges  # noqa: E402
-from mnistbench.gui.curves_panel import CurvesPanel  # noqa: E402
+from mnistbench.gui.panels.curves import curves_data, curves_export, curves_panel, curves_ranges  # noqa: E402
+from mnistbench.gui.panels.curves.curves_panel import CurvesPanel  # noqa: E402
 
 pytestmark = pytest.mark.gui
 BATCHES = 12  # 600 examples / batch 50

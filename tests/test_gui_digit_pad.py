@@ -6,7 +6,7 @@ from PIL import Image
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
-from mnistbench.gui.digit_pad_panel import DigitPadPanel
+from mnistbench.gui.panels.digit_pad.digit_pad_panel import DigitPadPanel
 from tiny_network import trained_network
 
 pytestmark = pytest.mark.gui

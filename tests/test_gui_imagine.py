@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from mnistbench.data import to_inputs
-from mnistbench.gui.imagine_panel import ImaginePanel
+from mnistbench.gui.panels.imagine.imagine_panel import ImaginePanel
 from tiny_network import mean_image, trained_network, training_digits
 
 pytestmark = pytest.mark.gui

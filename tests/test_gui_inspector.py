@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from idx_factory import synthetic_digits
 from mnistbench.data.datasets import to_inputs
 from mnistbench.engine.network import Network
-from mnistbench.gui.inspector_panel import InspectorPanel
-from mnistbench.gui.network_overlays import RIGHT, WRONG
-from mnistbench.gui.test_image_panel import TestImagePanel
+from mnistbench.gui.panels.inspector.inspector_panel import InspectorPanel
+from mnistbench.gui.panels.inspector.network_overlays import RIGHT, WRONG
+from mnistbench.gui.panels.image_browser.image_browser_panel import ImageBrowserPanel
 from tiny_network import trained_network
 
 pytestmark = pytest.mark.gui
@@ -105,7 +105,7 @@ def test_test_image_shows_true_label_and_a_verdict_that_agrees_with_predict(qtbo
     predicted = net.predict(to_inputs(images))
     labels = labels.copy()
     labels[5] = (predicted[5] + 1) % 10  # make sure at least one image is a mistake
-    browser = TestImagePanel()
+    browser = ImageBrowserPanel()
     qtbot.addWidget(browser)
     browser.sig_input_chosen.connect(panel.set_input)
     browser.set_network(net)

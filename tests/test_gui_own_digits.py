@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 
 from mnistbench.data import load_dataset, to_inputs
 from mnistbench.errors import DatasetError
-from mnistbench.gui.own_digits_panel import OwnDigitsPanel
+from mnistbench.gui.panels.own_digits.own_digits_panel import OwnDigitsPanel
 from mnistbench.own_digits import (IMAGES, load_own_digits, own_digits_dir, save_own_digits)
 from tiny_network import trained_network, training_digits
 

@@ -14,10 +14,10 @@ from mnistbench.data.datasets import DatasetLocation  # noqa: E402
 from mnistbench.engine.config import TrainingConfig  # noqa: E402
 from mnistbench.engine.training import BatchReport  # noqa: E402
 from mnistbench.errors import DownloadError  # noqa: E402
-from mnistbench.gui.download_task import DownloadController  # noqa: E402
-from mnistbench.gui.log_panel import LogPanel  # noqa: E402
-from mnistbench.gui.status_bar import TrainingStatusBar, format_duration  # noqa: E402
-from mnistbench.gui.training_panel import TrainingPanel  # noqa: E402
+from mnistbench.gui.jobs.download_job import DownloadController  # noqa: E402
+from mnistbench.gui.panels.log.log_panel import LogPanel  # noqa: E402
+from mnistbench.gui.window.status_bar import TrainingStatusBar, format_duration  # noqa: E402
+from mnistbench.gui.panels.training.training_panel import TrainingPanel  # noqa: E402
 
 pytestmark = pytest.mark.gui
 

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 from idx_factory import write_synthetic_dataset  # noqa: E402
 from mnistbench.data import datasets  # noqa: E402
 from mnistbench.engine.network import Network  # noqa: E402
-from mnistbench.gui import recovery  # noqa: E402
-from mnistbench.gui.docks import PANELS  # noqa: E402
-from mnistbench.gui.main_window import MainWindow  # noqa: E402
+from mnistbench.gui.window import recovery  # noqa: E402
+from mnistbench.gui.window.docks import DOCKS  # noqa: E402
+from mnistbench.gui.window.main_window import MainWindow  # noqa: E402
 from mnistbench.netfile import save_network  # noqa: E402
 
 pytestmark = pytest.mark.gui
@@ -101,7 +101,7 @@ def train_once(window, qtbot, epochs=1):
 def test_every_panel_is_a_named_dock_listed_in_the_view_menu(make_window):
     window = make_window()
     names = {dock.objectName() for dock in window.docks.values()}
-    assert names == {f"dock_{spec.name}" for spec in PANELS}
+    assert names == {f"dock_{spec.name}" for spec in DOCKS}
     log_toggle = window.actions_by_name["view_log"]
     log_toggle.trigger()
     assert not window.docks["log"].isVisible()

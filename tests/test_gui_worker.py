@@ -9,8 +9,8 @@ from idx_factory import synthetic_digits  # noqa: E402
 from mnistbench.data.datasets import DIGIT_CLASSES, Dataset  # noqa: E402
 from mnistbench.engine.config import TrainingConfig  # noqa: E402
 from mnistbench.engine.network import Network  # noqa: E402
-from mnistbench.gui import recovery  # noqa: E402
-from mnistbench.gui.training_worker import TrainingController  # noqa: E402
+from mnistbench.gui.window import recovery  # noqa: E402
+from mnistbench.gui.jobs.training_job import TrainingController  # noqa: E402
 from mnistbench.netfile import load_network, save_network  # noqa: E402
 
 pytestmark = pytest.mark.gui

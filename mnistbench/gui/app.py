@@ -18,7 +18,7 @@ def run(argv=None) -> int:
     app.setApplicationName("mnistbench")
     app.setOrganizationName("mnistbench")
     app.setApplicationVersion(__version__)
-    from mnistbench.gui.main_window import MainWindow  # after QApplication: panels may need it
+    from mnistbench.gui.window.main_window import MainWindow  # after QApplication: panels may need it
 
     window = MainWindow()
     window.show()

@@ -10,8 +10,8 @@ import pyqtgraph.exporters  # noqa: F401 (pg.exporters)
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from mnistbench.gui.curves_data import write_curves_csv, write_view_svg
-from mnistbench.gui.curves_ranges import cache_pixmaps
+from mnistbench.gui.panels.curves.curves_data import write_curves_csv, write_view_svg
+from mnistbench.gui.panels.curves.curves_ranges import cache_pixmaps
 
 
 class CurvesExportMixin:

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 
 from idx_factory import synthetic_digits
 from mnistbench.data.datasets import to_inputs
-from mnistbench.gui.test_image_panel import TestImagePanel
+from mnistbench.gui.panels.image_browser.image_browser_panel import ImageBrowserPanel
 from tiny_network import trained_network
 
 pytestmark = pytest.mark.gui
@@ -25,7 +25,7 @@ def net():
 
 @pytest.fixture
 def browser(qtbot, data, net):
-    panel = TestImagePanel()
+    panel = ImageBrowserPanel()
     qtbot.addWidget(panel)
     panel.set_network(net)
     panel.set_dataset(*data)
@@ -101,7 +101,7 @@ def test_next_mistake_walks_the_wrong_ones_and_wraps(qtbot, browser, data, net):
 
 
 def test_without_a_network_mistake_buttons_are_disabled(qtbot, data):
-    panel = TestImagePanel()
+    panel = ImageBrowserPanel()
     qtbot.addWidget(panel)
     assert not panel.buttons["next"].isEnabled()
     panel.set_dataset(*data)

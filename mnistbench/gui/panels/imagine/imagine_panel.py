@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QGridLayout, QHBoxLayout
                                QSpinBox, QVBoxLayout, QWidget)
 
 from mnistbench.engine.introspect import back_project, imagine, saliency
-from mnistbench.gui.digit_views import DigitView, centred, heat_overlay, preview_network
+from mnistbench.gui.widgets.digit_views import DigitView, centred, heat_overlay, preview_network
 
 RIGHT, WRONG = "#2e9e44", "#d64541"  # caption colours: read as the asked digit, or not
 

@@ -15,7 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QLineF, QRectF, Qt, QTimer
 from PySide6.QtWidgets import QGraphicsItem
 
-from mnistbench.gui.curves_data import for_log_axis, grown_end, log_bounds, padded_log_range
+from mnistbench.gui.panels.curves.curves_data import for_log_axis, grown_end, log_bounds, padded_log_range
 
 Y_CHECK_S, Y_TIGHTEN_S = 0.5, 2.0  # widen a y range at most every 0.5 s, tighten every 2 s
 TIGHTEN_RATIO = 1.5  # tighten a y range only when it is this many times wider than needed

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QGroupBox, QHBoxLayout, Q
                                QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from mnistbench.errors import ConfigError
-from mnistbench.gui.training_form import NetworkForm, TrainingForm
+from mnistbench.gui.panels.training.training_form import NetworkForm, TrainingForm
 
 STATES = ("idle", "running", "paused", "evaluating")
 

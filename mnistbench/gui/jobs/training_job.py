@@ -18,7 +18,7 @@ from mnistbench.data.datasets import to_inputs
 from mnistbench.engine.training import TrainingCallbacks, TrainingControl, train
 from mnistbench.errors import MnistbenchError
 from mnistbench.evaluation import evaluate
-from mnistbench.gui.job_thread import end_thread, thread_for
+from mnistbench.gui.jobs.job_thread import end_thread, thread_for
 
 HOLD_OUT_FRACTION = 0.1  # validation share of the training set when a dataset has no test half
 BATCH_INTERVAL = 0.1  # seconds: batch reports cross to the GUI thread in bundles this often

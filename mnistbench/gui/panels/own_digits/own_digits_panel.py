@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListView
                                QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
 from mnistbench.errors import MnistbenchError
-from mnistbench.gui.digit_views import gray_qimage, preview_network
+from mnistbench.gui.widgets.digit_views import gray_qimage, preview_network
 from mnistbench.own_digits import empty_set, load_own_digits, own_digits_dir, save_own_digits
 
 THUMBNAIL = 56  # pixels: each MNIST pixel twice

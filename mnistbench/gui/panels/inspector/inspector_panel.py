@@ -11,9 +11,9 @@ from PySide6.QtGui import QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (QGraphicsView, QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter,
                                QTabWidget, QVBoxLayout, QWidget)
 
-from mnistbench.gui.network_scene import NetworkScene
-from mnistbench.gui.neuron_details import NeuronDetails
-from mnistbench.gui.weight_maps import WeightMapGallery
+from mnistbench.gui.panels.inspector.network_scene import NetworkScene
+from mnistbench.gui.panels.inspector.neuron_details import NeuronDetails
+from mnistbench.gui.panels.inspector.weight_maps import WeightMapGallery
 
 ZOOM_STEP = 1.25
 ZOOM_LIMITS = (0.05, 40.0)

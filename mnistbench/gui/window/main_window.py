@@ -13,19 +13,28 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QToolBar
 
 from mnistbench.errors import MnistbenchError
 from mnistbench.netfile import BUNDLED_NETWORKS
-from mnistbench.gui import recovery
-from mnistbench.gui.dataset_banner import DatasetBanner
-from mnistbench.gui.docks import PANELS, MissingPanel, arrange_default, make_dock, make_panel
-from mnistbench.gui.download_task import DownloadController
-from mnistbench.gui.network_document import NetworkDocument, describe_network
-from mnistbench.gui.status_bar import TrainingStatusBar
-from mnistbench.gui.training_worker import TrainingController
-from mnistbench.gui.window_menus import build_menus
-from mnistbench.gui.window_session import SessionMixin
-from mnistbench.gui.window_wiring import WiringMixin
+from mnistbench.gui.window import recovery
+from mnistbench.gui.window.dataset_banner import DatasetBanner
+from mnistbench.gui.window.docks import DOCKS, arrange_default, make_dock
+from mnistbench.gui.panels.confusion.confusion_panel import ConfusionPanel
+from mnistbench.gui.panels.curves.curves_panel import CurvesPanel
+from mnistbench.gui.panels.digit_pad.digit_pad_panel import DigitPadPanel
+from mnistbench.gui.panels.image_browser.image_browser_panel import ImageBrowserPanel
+from mnistbench.gui.panels.imagine.imagine_panel import ImaginePanel
+from mnistbench.gui.panels.inspector.inspector_panel import InspectorPanel
+from mnistbench.gui.panels.log.log_panel import LogPanel
+from mnistbench.gui.panels.own_digits.own_digits_panel import OwnDigitsPanel
+from mnistbench.gui.panels.training.training_panel import TrainingPanel
+from mnistbench.gui.jobs.download_job import DownloadController
+from mnistbench.gui.window.network_document import NetworkDocument, describe_network
+from mnistbench.gui.window.status_bar import TrainingStatusBar
+from mnistbench.gui.jobs.training_job import TrainingController
+from mnistbench.gui.window.menus import build_menus
+from mnistbench.gui.window.session import SessionMixin
+from mnistbench.gui.window.wiring import WiringMixin
 
 NETWORK_FILTER = "Network files (*.nn *.net *.bin);;All files (*)"
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: the test-image dock is dock_image_browser
 
 
 class MainWindow(SessionMixin, WiringMixin, QMainWindow):
@@ -45,21 +54,21 @@ class MainWindow(SessionMixin, WiringMixin, QMainWindow):
         self.setDockNestingEnabled(True)
         self.setDockOptions(QMainWindow.AnimatedDocks | QMainWindow.AllowTabbedDocks
                             | QMainWindow.AllowNestedDocks)
-        self.panels = {spec.name: make_panel(spec) for spec in PANELS}
-        self.docks = {spec.name: make_dock(spec, self.panels[spec.name], self) for spec in PANELS}
+        self.panels = {"training": TrainingPanel(), "curves": CurvesPanel(), "confusion": ConfusionPanel(),
+                       "inspector": InspectorPanel(), "image_browser": ImageBrowserPanel(),
+                       "digit_pad": DigitPadPanel(), "imagine": ImaginePanel(), "own_digits": OwnDigitsPanel(),
+                       "log": LogPanel()}
+        self.docks = {spec.name: make_dock(spec, self.panels[spec.name], self) for spec in DOCKS}
         arrange_default(self, self.docks)
         self.status = TrainingStatusBar(self)
         self.setStatusBar(self.status)
         self._build_banner()
         self.wire_session()
-        build_menus(self, [(spec, self.docks[spec.name]) for spec in PANELS])
+        build_menus(self, [(spec, self.docks[spec.name]) for spec in DOCKS])
         self.setAcceptDrops(True)
         self.wire_panels()
         self.resize(1500, 950)
         self.restore_settings()
-        for spec in PANELS:
-            if isinstance(self.panels[spec.name], MissingPanel):
-                self.log(f"{spec.title} panel missing: {self.panels[spec.name].reason}", "warning")
 
     @property
     def training_panel(self):

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableView, QVBoxLayout, QWidget)
 
-from mnistbench.gui.confusion_model import ConfusionMatrixModel
-from mnistbench.gui.image_gallery import ImageGallery
+from mnistbench.gui.panels.confusion.confusion_model import ConfusionMatrixModel
+from mnistbench.gui.widgets.image_gallery import ImageGallery
 
 NOT_EVALUATED = "Not evaluated yet: train, or press Evaluate to test the current network."
 

@@ -12,10 +12,10 @@ GUI thread's work is time taken from training (both need Python's GIL).
 import numpy as np
 
 from mnistbench.data.datasets import Dataset
-from mnistbench.gui.network_document import describe_network
+from mnistbench.gui.window.network_document import describe_network
 
-NETWORK_PANELS = ("inspector", "test_image", "digit_pad", "imagine", "own_digits")
-INPUT_SOURCES = ("test_image", "digit_pad", "imagine")
+NETWORK_PANELS = ("inspector", "image_browser", "digit_pad", "imagine", "own_digits")
+INPUT_SOURCES = ("image_browser", "digit_pad", "imagine")
 
 
 class WiringMixin:
@@ -110,8 +110,8 @@ class WiringMixin:
             self.call_panel("imagine", "set_input", x, true_label)
 
     def show_test_image(self, index):
-        self.call_panel("test_image", "show_index", int(index))
-        self.docks["test_image"].raise_()
+        self.call_panel("image_browser", "show_index", int(index))
+        self.docks["image_browser"].raise_()
         self.docks["inspector"].raise_()
 
     # --- training --------------------------------------------------------------------

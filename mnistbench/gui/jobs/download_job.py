@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from mnistbench.data.download import DownloadCancelled, download_mnist
 from mnistbench.errors import MnistbenchError
-from mnistbench.gui.job_thread import end_thread, thread_for
+from mnistbench.gui.jobs.job_thread import end_thread, thread_for
 
 
 class DownloadWorker(QObject):

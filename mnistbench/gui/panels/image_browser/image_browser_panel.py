@@ -15,7 +15,7 @@ THUMBNAIL = 112  # pixels: the 28x28 image at 4x
 RIGHT, WRONG = "#1f9d45", "#d43c3c"
 
 
-class TestImagePanel(QWidget):
+class ImageBrowserPanel(QWidget):
     """A number box over the test set, previous/next, next mistake, and the image with its labels."""
 
     __test__ = False  # not a pytest test class, despite the name
@@ -218,7 +218,7 @@ def _preview():
         labels = np.arange(100) % 10
     net = Network([784, 32, 10], activation="relu", loss="cross_entropy", init="he")
     net.fit(images[:8000].reshape(-1, 784), labels[:8000], epochs=1)
-    panel = TestImagePanel()
+    panel = ImageBrowserPanel()
     panel.set_network(net)
     panel.set_dataset(images, labels)
     panel.show()

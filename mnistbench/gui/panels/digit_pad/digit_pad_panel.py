@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLabel, QM
                                QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
 from mnistbench.errors import ImageError
-from mnistbench.gui.digit_views import DigitView, ProbabilityBars, preview_network
-from mnistbench.gui.drawing_canvas import DrawingCanvas
+from mnistbench.gui.widgets.digit_views import DigitView, ProbabilityBars, preview_network
+from mnistbench.gui.panels.digit_pad.drawing_canvas import DrawingCanvas
 from mnistbench.images import load_image
 from mnistbench.preprocess import preprocess_digit, to_network_input
 

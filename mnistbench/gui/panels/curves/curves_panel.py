@@ -20,9 +20,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
-from mnistbench.gui.curves_data import Series, for_log_axis
-from mnistbench.gui.curves_export import CurvesExportMixin
-from mnistbench.gui.curves_ranges import (EpochMarks, LogAxis, RangeFollower, TimedGraphicsLayout,
+from mnistbench.gui.panels.curves.curves_data import Series, for_log_axis
+from mnistbench.gui.panels.curves.curves_export import CurvesExportMixin
+from mnistbench.gui.panels.curves.curves_ranges import (EpochMarks, LogAxis, RangeFollower, TimedGraphicsLayout,
                                           cache_pixmaps, style_plot)
 
 # Redraws take time from training (the GIL), so they get a share of the GUI thread's time: a

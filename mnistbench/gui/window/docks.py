@@ -1,57 +1,34 @@
-"""Which panels the workbench docks, where they go by default, and how they are made.
+"""Which panels the workbench docks, where they go by default, and how docks are made.
 
-A panel whose module is missing or fails to build becomes a placeholder that
-says why, so one broken panel never keeps the window from starting (the main
-window logs which panels were replaced).
+Each panel is a class the window builds and holds as a typed attribute; this
+module only knows titles, shortcuts and the default arrangement.
 """
 
-import importlib
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QFrame, QLabel, QScrollArea
+from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea
 
 
 @dataclass(frozen=True)
-class PanelSpec:
+class DockSpec:
     name: str  # the dock's objectName is dock_<name>
     title: str
-    module: str  # under mnistbench.gui
-    class_name: str
     shortcut: str  # View menu: show/raise the dock
     scrolls: bool = True  # wrap in a scroll area (panels with a large minimum size)
 
 
-PANELS = (
-    PanelSpec("training", "Training", "training_panel", "TrainingPanel", "Alt+1", scrolls=False),
-    PanelSpec("curves", "Curves", "curves_panel", "CurvesPanel", "Alt+2", scrolls=False),
-    PanelSpec("confusion", "Confusion matrix", "confusion_panel", "ConfusionPanel", "Alt+3"),
-    PanelSpec("inspector", "Network inspector", "inspector_panel", "InspectorPanel", "Alt+4"),
-    PanelSpec("test_image", "Test image", "test_image_panel", "TestImagePanel", "Alt+5"),
-    PanelSpec("digit_pad", "Digit pad", "digit_pad_panel", "DigitPadPanel", "Alt+6"),
-    PanelSpec("imagine", "What it imagines", "imagine_panel", "ImaginePanel", "Alt+7"),
-    PanelSpec("own_digits", "Your digits", "own_digits_panel", "OwnDigitsPanel", "Alt+8"),
-    PanelSpec("log", "Log", "log_panel", "LogPanel", "Alt+9", scrolls=False),
+DOCKS = (
+    DockSpec("training", "Training", "Alt+1", scrolls=False),
+    DockSpec("curves", "Curves", "Alt+2", scrolls=False),
+    DockSpec("confusion", "Confusion matrix", "Alt+3"),
+    DockSpec("inspector", "Network inspector", "Alt+4"),
+    DockSpec("image_browser", "Test image", "Alt+5"),
+    DockSpec("digit_pad", "Digit pad", "Alt+6"),
+    DockSpec("imagine", "What it imagines", "Alt+7"),
+    DockSpec("own_digits", "Your digits", "Alt+8"),
+    DockSpec("log", "Log", "Alt+9", scrolls=False),
 )
-
-
-class MissingPanel(QLabel):
-    """Stands in for a panel that could not be built; says why."""
-
-    def __init__(self, spec, reason):
-        super().__init__(f"The {spec.title.lower()} panel is not available:\n{reason}")
-        self.setAlignment(Qt.AlignCenter)
-        self.setWordWrap(True)
-        self.reason = reason
-
-
-def make_panel(spec):
-    """The panel widget, or a MissingPanel when its module or class cannot be used."""
-    try:
-        module = importlib.import_module(f"mnistbench.gui.{spec.module}")
-        return getattr(module, spec.class_name)()
-    except Exception as error:  # any failure: the window must still start
-        return MissingPanel(spec, f"{type(error).__name__}: {error}")
 
 
 class PanelDock(QDockWidget):
@@ -94,8 +71,8 @@ def arrange_default(window, docks):
     window.splitDockWidget(docks["curves"], docks["log"], Qt.Vertical)
     window.splitDockWidget(docks["inspector"], docks["digit_pad"], Qt.Vertical)
     window.tabifyDockWidget(docks["curves"], docks["confusion"])
-    window.tabifyDockWidget(docks["digit_pad"], docks["test_image"])
-    window.tabifyDockWidget(docks["test_image"], docks["imagine"])
+    window.tabifyDockWidget(docks["digit_pad"], docks["image_browser"])
+    window.tabifyDockWidget(docks["image_browser"], docks["imagine"])
     window.tabifyDockWidget(docks["imagine"], docks["own_digits"])
     for dock in docks.values():
         dock.setFloating(False)

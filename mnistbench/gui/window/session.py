@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from mnistbench.data.datasets import available_datasets, inspect_folder, load_dataset
 from mnistbench.errors import MnistbenchError
-from mnistbench.gui import recovery
-from mnistbench.gui.network_document import describe_network, held_out_accuracy
+from mnistbench.gui.window import recovery
+from mnistbench.gui.window.network_document import describe_network, held_out_accuracy
 from mnistbench.netfile import load_network
 
 
@@ -140,7 +140,7 @@ class SessionMixin:
         self.call_panel("training", "select_dataset", str(folder))
         images, labels = ((dataset.test_images, dataset.test_labels) if dataset.n_test
                           else (dataset.train_images, dataset.train_labels))
-        self.call_panel("test_image", "set_dataset", images, labels, list(dataset.class_names))
+        self.call_panel("image_browser", "set_dataset", images, labels, list(dataset.class_names))
         self.call_panel("inspector", "set_class_names", list(dataset.class_names))
         source = dataset.train_images if dataset.n_train else images
         mean = source[:10000].reshape(-1, 784).mean(axis=0) / 255.0  # "imagine" can start from it
