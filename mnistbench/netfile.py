@@ -1,6 +1,6 @@
 """Network files: the original tools' binary format plus mnistbench's JSON trailer.
 
-The format is ``shared/specs/network-file-format.md``. Little-endian: uint8 N,
+The format is ``docs/network-file-format.md``. Little-endian: uint8 N,
 N uint16 layer sizes, then for each weighted layer its float32 weights
 ``(n_out, n_in)`` row-major and its float32 biases ``(n_out,)``; optionally one
 trailer after that: ``b"MNBJ"``, uint32 L, L bytes of a UTF-8 JSON object.
@@ -29,7 +29,7 @@ from mnistbench.engine.network import MAX_LAYERS, MAX_NEURONS, Network
 from mnistbench.errors import MnistbenchError, NetworkFileError
 
 DEFAULT_EXTENSION = ".nn"
-BUNDLED_NETWORKS = Path(__file__).resolve().parent.parent / "networks"  # shipped beside the package
+BUNDLED_NETWORKS = Path(__file__).resolve().parent / "networks"  # package data; by name: mnistbench.bundled
 TRAILER_MAGIC = b"MNBJ"
 FORMAT_NAME = "mnistbench-network"
 FORMAT_VERSION = 1

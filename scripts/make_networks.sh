@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Re-make the bundled networks in networks/ from their recipes (see README).
+# Re-make the bundled networks in mnistbench/networks/ (the package data) from their recipes (see README).
 # Needs the mnist-10k-split and fashion-mnist datasets (MNISTBENCH_DATASETS or the user cache).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MB=${MNISTBENCH:-.venv/bin/mnistbench}
-$MB train --recipe classic --data mnist-10k-split --out networks/classic-784-30-10.nn --quiet
-$MB train --recipe best-mnist --data mnist-10k-split --out networks/best-mnist.nn --quiet
-$MB train --recipe best-fashion --data fashion-mnist --out networks/best-fashion.nn --quiet
+$MB train --recipe classic --data mnist-10k-split --out mnistbench/networks/classic-784-30-10.nn --quiet
+$MB train --recipe best-mnist --data mnist-10k-split --out mnistbench/networks/best-mnist.nn --quiet
+$MB train --recipe best-fashion --data fashion-mnist --out mnistbench/networks/best-fashion.nn --quiet
