@@ -1,5 +1,8 @@
 """Datasets: loading folders and names, where names are looked up, listing and importing."""
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -8,6 +11,7 @@ from mnistbench.data import datasets
 from mnistbench.data.datasets import (
     DIGIT_CLASSES,
     FASHION_CLASSES,
+    KNOWN_DATASETS,
     available_datasets,
     import_folder,
     load_dataset,
@@ -62,11 +66,40 @@ def test_load_folder_with_all_four_files(isolated, gzip):
 def test_test_only_folder_loads_and_says_so(isolated):
     folder = write_dataset(isolated / "mnist", test=synthetic_digits(30))
     dataset = load_dataset(folder)
-    assert dataset.train_images.shape == (0, 28, 28) and dataset.train_labels.shape == (0,)
-    assert dataset.n_test == 30 and "(test set only)" in dataset.describe()
-    with pytest.raises(DatasetError) as excinfo:
-        dataset.require_train()
-    one_line(excinfo, folder, "no training set", "mnistbench data download")
+    assert dataset.n_train == 0 and dataset.n_test == 30 and "(test set only)" in dataset.describe()
+    for refuse in (dataset.require_train, lambda: dataset.train_images, lambda: dataset.train_labels):
+        with pytest.raises(DatasetError) as excinfo:
+            refuse()
+        one_line(excinfo, folder, "no training set (train-* files)", "mnistbench data download")
+
+
+def readme_snippet():
+    """The README's Python block and the dataset names its load_dataset line offers."""
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    (code,) = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    (line,) = [line for line in code.splitlines() if "load_dataset(" in line and "import" not in line]
+    names = [name for name in re.findall(r'"([^"]+)"', line) if name in KNOWN_DATASETS]
+    return code, line, names
+
+
+def test_readme_snippet_runs_on_every_dataset_it_names(isolated, monkeypatch, capsys):
+    code, line, names = readme_snippet()
+    assert sorted(names) == sorted(KNOWN_DATASETS), line
+    monkeypatch.chdir(isolated)
+    for name in names:
+        write_synthetic_dataset(isolated / "shared" / name, n_train=200, n_test=50, seed=1)
+        exec(code.replace(line, line.replace('"mnist"', f'"{name}"', 1)), {})
+        assert float(capsys.readouterr().out.split()[-1]) > 0.8, name  # the printed test accuracy
+        assert (isolated / "classic.nn").stat().st_size > 784 * 30 * 4
+
+
+def test_readme_snippet_on_a_test_only_dataset_says_what_is_missing(isolated, monkeypatch):
+    code, _, _ = readme_snippet()
+    write_dataset(isolated / "shared" / "mnist", test=synthetic_digits(30))  # like the shared mnist folder
+    monkeypatch.chdir(isolated)
+    with pytest.raises(DatasetError) as excinfo:  # not NumPy's "cannot reshape array of size 0"
+        exec(code, {})
+    one_line(excinfo, "dataset 'mnist'", "has no training set", "`mnistbench data download`")
 
 
 def test_kaggle_style_dotted_names_are_found(isolated):
@@ -160,7 +193,7 @@ def test_available_datasets_reads_headers_only(isolated):
 
 
 def test_import_folder_copies_into_the_cache(isolated):
-    source = write_synthetic_dataset(isolated / "downloads", n_train=30, n_test=10, seed=5)
+    source = write_synthetic_dataset(isolated / "mnist", n_train=30, n_test=10, seed=5)
     location = import_folder(source)
     target = datasets.cache_dir() / "datasets" / "mnist"
     assert location.folder == target and location.name == "mnist" and location.n_train == 30
@@ -190,6 +223,21 @@ def test_import_refuses_bad_folders_and_names(isolated):
     one_line(excinfo, "dataset name '../escape'")
     assert import_folder(good, "my-digits").name == "my-digits"
     assert load_dataset("my-digits").n_train == 10
+
+
+def test_import_names_the_dataset_after_the_folder_as_its_help_says(isolated):
+    source = write_synthetic_dataset(isolated / "fashion-by-hand", n_train=20, n_test=10)
+    location = import_folder(source)
+    assert location.name == "fashion-by-hand"
+    assert location.folder == datasets.cache_dir() / "datasets" / "fashion-by-hand"
+    assert load_dataset("fashion-by-hand").n_train == 20
+    with pytest.raises(DatasetError) as excinfo:
+        import_folder(isolated / "missing")
+    one_line(excinfo, "missing: no such folder")
+    spaced = write_synthetic_dataset(isolated / "my digits", n_train=5, n_test=5)
+    with pytest.raises(DatasetError) as excinfo:
+        import_folder(spaced)
+    one_line(excinfo, "dataset name 'my digits'", "--name")
 
 
 @pytest.mark.realdata

@@ -1,16 +1,25 @@
-"""MNIST download against real HTTP servers on 127.0.0.1 serving small generated files."""
+"""MNIST and Fashion-MNIST downloads against real HTTP servers on 127.0.0.1 serving small generated files."""
 
+import gzip
 import hashlib
 import http.server
 import socket
+import struct
 import threading
 
 import pytest
 
 from idx_factory import write_synthetic_dataset
 from mnistbench.data import datasets, download
-from mnistbench.data.datasets import load_dataset
-from mnistbench.data.download import DownloadCancelled, ExpectedFile, download_mnist
+from mnistbench.data.datasets import FASHION_CLASSES, available_datasets, import_folder, load_dataset
+from mnistbench.data.download import (
+    DatasetSource,
+    DownloadCancelled,
+    ExpectedFile,
+    download_dataset,
+    download_mnist,
+    staging_folder,
+)
 from mnistbench.errors import DownloadError
 
 
@@ -126,13 +135,14 @@ def test_success_progress_and_no_second_download(payload, servers):
     assert len(server.requests) == served, "files with a good checksum are not fetched again"
 
 
-def test_wrong_checksum_leaves_nothing_behind(payload, servers, tmp_path):
+def test_wrong_checksum_leaves_no_dataset_folder_behind(payload, servers, tmp_path):
     contents, table = payload
     wrong = (table[0],) + (ExpectedFile(table[1].name, table[1].size, "0" * 64),) + table[2:]
     with pytest.raises(DownloadError) as excinfo:
         fetch(wrong, servers(contents), cache_dir=tmp_path)
     one_line(excinfo, f"cannot download {table[1].name}", "SHA-256 mismatch", "mnistbench data import FOLDER")
-    assert [p.name for p in (tmp_path / "datasets" / "mnist").iterdir()] == [table[0].name]
+    assert not (tmp_path / "datasets").exists(), "a half download is not a dataset"
+    assert [p.name for p in staging_folder("mnist", tmp_path).iterdir()] == [table[0].name]  # kept, verified
 
 
 def test_dropped_connection_is_resumed_on_the_same_mirror(payload, servers):
@@ -163,38 +173,39 @@ def test_server_that_dies_mid_transfer_then_resume_on_a_second_call(payload, ser
     with pytest.raises(DownloadError) as excinfo:
         fetch(table, dying)
     one_line(excinfo, f"cannot download {big} from any MNIST mirror", "partial file kept")
-    part = datasets.cache_dir() / "datasets" / "mnist" / (big + ".part")
+    part = staging_folder("mnist") / (big + ".part")
     kept = part.read_bytes()
     assert 30_000 <= len(kept) < len(contents[big]) and contents[big].startswith(kept)
-    assert not (part.parent / big).exists()
+    assert not (part.parent / big).exists() and not (datasets.cache_dir() / "datasets").exists()
 
     healthy = servers(contents)
     folder = fetch(table, healthy)
     assert (folder / big).read_bytes() == contents[big] and not part.exists()
+    assert not staging_folder("mnist").parent.exists(), "the staging folder goes once the dataset is complete"
     assert (big, f"bytes={len(kept)}-") in healthy.requests
 
 
 def test_server_that_ignores_range_restarts_cleanly(payload, servers):
     contents, table = payload
-    folder = datasets.cache_dir() / "datasets" / "mnist"
-    folder.mkdir(parents=True)
+    staging = staging_folder("mnist")
+    staging.mkdir(parents=True)
     name = table[0].name
     stale = b"stale bytes from somewhere else"
-    (folder / (name + ".part")).write_bytes(stale)
+    (staging / (name + ".part")).write_bytes(stale)
     server = servers(contents, ignore_range=True)
-    fetch(table, server)
+    folder = fetch(table, server)
     assert (folder / name).read_bytes() == contents[name]
     assert (name, f"bytes={len(stale)}-") in server.requests
 
 
 def test_stale_part_that_fails_the_checksum_is_fetched_again_from_scratch(payload, servers):
     contents, table = payload
-    folder = datasets.cache_dir() / "datasets" / "mnist"
-    folder.mkdir(parents=True)
+    staging = staging_folder("mnist")
+    staging.mkdir(parents=True)
     name = table[0].name
-    (folder / (name + ".part")).write_bytes(b"x" * 1000)  # same length prefix, wrong bytes
+    (staging / (name + ".part")).write_bytes(b"x" * 1000)  # same length prefix, wrong bytes
     server = servers(contents)
-    fetch(table[:1], server)
+    folder = fetch(table[:1], server)
     assert (folder / name).read_bytes() == contents[name]
     assert server.requests == [(name, "bytes=1000-"), (name, None)]
 
@@ -228,23 +239,66 @@ def test_cancel_keeps_the_part_for_later(payload, servers):
         fetch([big], servers(contents), cancel=stop.is_set, progress=lambda *args: stop.set())
     assert isinstance(excinfo.value, DownloadError)
     one_line(excinfo, "cancelled")
-    folder = datasets.cache_dir() / "datasets" / "mnist"
-    assert [p.name for p in folder.iterdir()] == [big.name + ".part"]
+    assert [p.name for p in staging_folder("mnist").iterdir()] == [big.name + ".part"]
+    assert not (datasets.cache_dir() / "datasets").exists()
     server = servers(contents)
-    fetch([big], server)
+    folder = fetch([big], server)
     assert server.requests == [(big.name, f"bytes={download.CHUNK_BYTES}-")]
     assert (folder / big.name).read_bytes() == contents[big.name]
 
 
-def test_offline_gives_one_line_with_the_way_out(payload):
-    _, table = payload
+def closed_url():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
+        return f"http://127.0.0.1:{probe.getsockname()[1]}/mnist/"
+
+
+def test_offline_names_the_files_the_mirrors_and_the_import_command_then_import_works(payload, tmp_path):
+    contents, table = payload
+    dead = [closed_url(), closed_url()]
     with pytest.raises(DownloadError) as excinfo:
-        fetch(table, f"http://127.0.0.1:{closed_port}/mnist/")
-    one_line(excinfo, "cannot reach any MNIST mirror", f"127.0.0.1:{closed_port}: Connection refused",
-             "run `mnistbench data import FOLDER`, or choose the folder in the workbench")
+        fetch(table, *dead)
+    port = dead[0].split(":")[2].split("/")[0]
+    message = one_line(excinfo, "cannot reach any MNIST mirror", f"127.0.0.1:{port}: Connection refused",
+                       *[f.name for f in table], *dead,
+                       "run `mnistbench data import FOLDER --name mnist`, or choose the folder in the workbench")
+    assert message.count("Connection refused") == 2
+    cache = datasets.cache_dir()
+    assert not (cache / "datasets" / "mnist").exists() and not (cache / "downloads").exists()
+    assert available_datasets() == []
+
+    fetched = write_synthetic_dataset(tmp_path / "fetched-by-hand", n_train=60, n_test=20)
+    imported = import_folder(fetched, "mnist")  # the command the message gave, right after
+    assert imported.name == "mnist" and load_dataset("mnist").n_train == 60
+
+
+def test_an_older_versions_empty_dataset_folder_does_not_block_the_import(tmp_path):
+    (datasets.cache_dir() / "datasets" / "mnist").mkdir(parents=True)
+    fetched = write_synthetic_dataset(tmp_path / "files", n_train=30, n_test=10)
+    assert import_folder(fetched, "mnist").n_train == 30
+
+
+def test_fashion_mnist_downloads_the_same_way(payload, servers):
+    contents, table = payload
+    source = download.SOURCES["fashion-mnist"]
+    assert [f.name for f in source.files] == [f.name for f in download.MNIST_FILES]
+    assert source.label == "Fashion-MNIST" and all(m.endswith("/") for m in source.mirrors)
+    server = servers(contents)
+    server.cut_after, server.cut_times = {table[0].name: 1000}, 1  # resumed, as MNIST is
+    folder = download_dataset("fashion-mnist", source=DatasetSource("Fashion-MNIST", table, (server.url,)))
+    assert folder == datasets.cache_dir() / "datasets" / "fashion-mnist"
+    assert (table[0].name, "bytes=1000-") in server.requests
+    dataset = load_dataset("fashion-mnist")
+    assert dataset.n_train == 600 and dataset.class_names == FASHION_CLASSES
+    with pytest.raises(DownloadError) as excinfo:
+        download_dataset("fashion-mnist", cache_dir=datasets.cache_dir() / "other",
+                         source=DatasetSource("Fashion-MNIST", table, (closed_url(),)))
+    one_line(excinfo, "cannot reach any Fashion-MNIST mirror", "`mnistbench data import FOLDER --name fashion-mnist`")
+
+
+def test_unknown_dataset_download_names_the_known_ones():
+    with pytest.raises(DownloadError, match=r"no download known for 'emnist' \(known: mnist, fashion-mnist\)"):
+        download_dataset("emnist")
 
 
 @pytest.mark.realdata
@@ -253,4 +307,28 @@ def test_published_checksums_match_the_shared_test_files(shared_datasets):
     for expected in download.MNIST_FILES:
         assert expected.sha256 in (shared_datasets / "README.md").read_text()
         if expected.name.startswith("t10k"):
-            assert download._matches(folder / expected.name, expected), expected.name
+            assert download.matches(folder / expected.name, expected), expected.name
+
+
+# Fashion-MNIST's published MD5s (torchvision's FashionMNIST.resources) and the gzip header
+# mtimes of the official files. Debian's copies (shared/datasets/fashion-mnist) hold the same
+# deflate stream but drop the original file name and reset the mtime, so the test puts both back.
+FASHION_OFFICIAL = {
+    "train-images-idx3-ubyte.gz": ("8d4fb7e6c68d591d4c3dfef9ec88bf0d", 1504176606),
+    "train-labels-idx1-ubyte.gz": ("25c81989df183df01b3e8a0aad5dffbe", 1504176606),
+    "t10k-images-idx3-ubyte.gz": ("bef4ecab320f06d8554ea6380940ec79", 1504176627),
+    "t10k-labels-idx1-ubyte.gz": ("bb300cfdad3c16e7a12a480ee83cd310", 1504176627),
+}
+
+
+@pytest.mark.realdata
+def test_fashion_checksums_are_the_official_files(shared_datasets):
+    for expected in download.FASHION_MNIST_FILES:
+        debian = (shared_datasets / "fashion-mnist" / expected.name).read_bytes()
+        md5, mtime = FASHION_OFFICIAL[expected.name]
+        assert debian[:4] == b"\x1f\x8b\x08\x00"  # gzip, deflate, no flags
+        official = (b"\x1f\x8b\x08\x08" + struct.pack("<I", mtime) + debian[8:10]
+                    + expected.name.removesuffix(".gz").encode() + b"\0" + debian[10:])
+        assert hashlib.md5(official).hexdigest() == md5, expected.name
+        assert len(official) == expected.size and hashlib.sha256(official).hexdigest() == expected.sha256
+        assert gzip.decompress(official) == gzip.decompress(debian)

@@ -1,4 +1,4 @@
-"""Data: IDX files, datasets by name or folder, and the MNIST download."""
+"""Data: IDX files, datasets by name or folder, and the MNIST and Fashion-MNIST downloads."""
 
 from mnistbench.data.datasets import (
     DIGIT_CLASSES,
@@ -15,19 +15,22 @@ from mnistbench.data.datasets import (
     locate_dataset,
     to_inputs,
 )
-from mnistbench.data.download import (
+from mnistbench.data.download import DownloadCancelled, download_dataset, download_mnist
+from mnistbench.data.sources import (
     DEFAULT_MIRRORS,
+    FASHION_MNIST_FILES,
     MNIST_FILES,
-    DownloadCancelled,
+    SOURCES,
+    DatasetSource,
     ExpectedFile,
-    download_mnist,
 )
 from mnistbench.data.idx import IdxHeader, read_idx, read_idx_header, write_idx
 
 __all__ = [
-    "DEFAULT_MIRRORS", "DIGIT_CLASSES", "FASHION_CLASSES", "KNOWN_DATASETS", "MNIST_FILES",
-    "Dataset", "DatasetLocation", "DownloadCancelled", "ExpectedFile", "IdxHeader",
-    "available_datasets", "cache_dir", "download_mnist", "import_folder", "inspect_folder",
+    "DEFAULT_MIRRORS", "DIGIT_CLASSES", "FASHION_CLASSES", "FASHION_MNIST_FILES", "KNOWN_DATASETS",
+    "MNIST_FILES", "SOURCES", "Dataset", "DatasetLocation", "DatasetSource", "DownloadCancelled",
+    "ExpectedFile", "IdxHeader", "available_datasets", "cache_dir", "download_dataset", "download_mnist",
+    "import_folder", "inspect_folder",
     "load_dataset", "load_folder", "locate_dataset", "read_idx", "read_idx_header",
     "to_inputs", "write_idx",
 ]

@@ -3,7 +3,9 @@
 A dataset is a folder with the four standard IDX files (``train-images-idx3-ubyte``,
 ``train-labels-idx1-ubyte``, ``t10k-images-idx3-ubyte``, ``t10k-labels-idx1-ubyte``,
 each optionally ``.gz``). Either half may be missing — the shared ``mnist`` folder
-holds only the test set — and that must load and say so, not crash.
+holds only the test set — and that must load and say so, not crash: asking a
+dataset without a training half for its training images raises a DatasetError
+that says how to get them.
 """
 
 from __future__ import annotations
@@ -35,26 +37,42 @@ STANDARD_FILES = {  # part -> file stem; ".gz" and the "name.idx3-ubyte" spellin
 IMAGE_SHAPE = (28, 28)
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 HOW_TO_GET = {
-    "mnist": "run `mnistbench data download`, or `mnistbench data import FOLDER`",
-    "fashion-mnist": "install Debian's dataset-fashion-mnist package, or `mnistbench data import FOLDER`",
+    "mnist": "run `mnistbench data download`, or `mnistbench data import FOLDER --name mnist`",
+    "fashion-mnist": "run `mnistbench data download fashion-mnist`, or "
+                     "`mnistbench data import FOLDER --name fashion-mnist`",
 }
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: comparing arrays with == has no single truth value
 class Dataset:
-    """Images ``uint8 (n, 28, 28)`` and labels ``int64 (n,)``; a missing half is empty."""
+    """Images ``uint8 (n, 28, 28)`` and labels ``int64 (n,)``; a missing test half is empty.
+
+    A missing training half is refused where it is used: ``train_images`` and
+    ``train_labels`` raise DatasetError (how to get one) instead of handing out
+    empty arrays that fail later as a NumPy reshape riddle.
+    """
 
     name: str
-    train_images: np.ndarray
-    train_labels: np.ndarray
+    _train_images: np.ndarray
+    _train_labels: np.ndarray
     test_images: np.ndarray
     test_labels: np.ndarray
     class_names: tuple
     source: str  # the folder the files came from
 
     @property
+    def train_images(self) -> np.ndarray:
+        self.require_train()
+        return self._train_images
+
+    @property
+    def train_labels(self) -> np.ndarray:
+        self.require_train()
+        return self._train_labels
+
+    @property
     def n_train(self) -> int:
-        return len(self.train_labels)
+        return len(self._train_labels)
 
     @property
     def n_test(self) -> int:
@@ -72,7 +90,8 @@ class Dataset:
         """Refuse to train on a dataset that has no training half, saying how to get one."""
         if not self.n_train:
             hint = HOW_TO_GET.get(self.name, "choose a folder that has the train-* files")
-            raise DatasetError(f"dataset '{self.name}' at {self.source} has no training set; {hint}")
+            raise DatasetError(f"dataset '{self.name}' at {self.source} has no training set "
+                               f"(train-* files); {hint}")
 
     def require_test(self) -> None:
         """Refuse to evaluate on a dataset that has no test half."""
@@ -235,17 +254,21 @@ def _read_half(files: dict[str, Path], half: str) -> tuple[np.ndarray, np.ndarra
 def import_folder(folder, name: str | None = None, replace: bool = False) -> DatasetLocation:
     """Check a user's folder fully, then copy it into the cache so it loads by ``name``.
 
-    ``name`` defaults to "fashion-mnist" when the folder's name says fashion, else "mnist"
-    (the usual reason to import: MNIST fetched by hand on a machine that is offline).
+    ``name`` defaults to the folder's own name (``--name mnist`` makes files fetched
+    by hand the ``mnist`` dataset). A same-named cache folder without dataset files
+    (an older version's failed download) is replaced without asking.
     """
     folder = Path(folder)
-    name = name or ("fashion-mnist" if "fashion" in folder.resolve().name.lower() else "mnist")
+    if not folder.is_dir():
+        raise DatasetError(f"{folder}: no such folder")
+    name = name or folder.resolve().name
     if not NAME_PATTERN.fullmatch(name):
-        raise DatasetError(f"dataset name '{name}': use letters, digits, '.', '_' or '-' (at most 64)")
+        raise DatasetError(f"dataset name '{name}': use letters, digits, '.', '_' or '-' (at most 64); "
+                           "give one with --name")
     load_folder(folder, name)  # raises on anything wrong, before touching the cache
     root = cache_dir() / "datasets"
     target = root / name
-    if target.exists() and not replace:
+    if target.exists() and not replace and find_files(target):
         raise DatasetError(f"dataset '{name}' already exists at {target}; "
                            "choose another name or replace it")
     root.mkdir(parents=True, exist_ok=True)
