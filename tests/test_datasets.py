@@ -1,5 +1,7 @@
 """Datasets: loading folders and names, where names are looked up, listing and importing."""
 
+import argparse
+import json
 import re
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from mnistbench.data.datasets import (
     load_dataset,
     to_inputs,
 )
+from mnistbench.commands.data import add_data_parser, data_command
 from mnistbench.errors import DatasetError
 
 
@@ -269,3 +272,27 @@ def test_synthetic_digits_are_balanced_reproducible_and_separable():
     means = np.stack([to_inputs(images[labels == k]).mean(axis=0) for k in range(10)])
     distances = ((to_inputs(held_out)[:, None, :] - means[None]) ** 2).sum(axis=2)
     assert (distances.argmin(axis=1) == truth).mean() > 0.85
+
+
+def run_data(*argv):
+    parser = argparse.ArgumentParser(prog="mnistbench")
+    add_data_parser(parser.add_subparsers(dest="command"))
+    return data_command(parser.parse_args(["data", *argv]))
+
+
+def test_data_list_json_and_import_by_folder_name(isolated, capsys):
+    assert run_data("list", "--json") == 0
+    assert json.loads(capsys.readouterr().out) == []
+    source = write_synthetic_dataset(isolated / "digits-by-hand", n_train=40, n_test=10)
+    assert run_data("import", str(source)) == 0
+    assert "imported 'digits-by-hand': 40 training + 10 test images" in capsys.readouterr().out
+    write_dataset(isolated / "shared" / "mnist", test=synthetic_digits(30))
+    assert run_data("list", "--json") == 0
+    rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)}
+    assert rows["digits-by-hand"] == {
+        "name": "digits-by-hand", "folder": str(datasets.cache_dir() / "datasets" / "digits-by-hand"),
+        "train_images": 40, "test_images": 10, "problem": None}
+    assert rows["mnist"]["train_images"] == 0 and rows["mnist"]["test_images"] == 30
+    assert run_data("list") == 0
+    text = capsys.readouterr().out
+    assert "digits-by-hand" in text and "`mnistbench data import FOLDER --name mnist`" in text

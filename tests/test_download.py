@@ -1,5 +1,6 @@
 """MNIST and Fashion-MNIST downloads against real HTTP servers on 127.0.0.1 serving small generated files."""
 
+import argparse
 import gzip
 import hashlib
 import http.server
@@ -20,6 +21,7 @@ from mnistbench.data.download import (
     download_mnist,
     staging_folder,
 )
+from mnistbench.commands.data import add_data_parser, data_command
 from mnistbench.errors import DownloadError
 
 
@@ -253,8 +255,11 @@ def closed_url():
         return f"http://127.0.0.1:{probe.getsockname()[1]}/mnist/"
 
 
-def test_offline_names_the_files_the_mirrors_and_the_import_command_then_import_works(payload, tmp_path):
+def test_offline_names_the_files_the_mirrors_and_the_import_command_then_import_works(payload, tmp_path,
+                                                                                       monkeypatch):
     contents, table = payload
+    monkeypatch.setenv("MNISTBENCH_DATASETS", str(tmp_path / "no-shared-datasets"))
+    monkeypatch.setattr(datasets, "DEBIAN_FASHION_MNIST", tmp_path / "no-debian")
     dead = [closed_url(), closed_url()]
     with pytest.raises(DownloadError) as excinfo:
         fetch(table, *dead)
@@ -288,12 +293,26 @@ def test_fashion_mnist_downloads_the_same_way(payload, servers):
     folder = download_dataset("fashion-mnist", source=DatasetSource("Fashion-MNIST", table, (server.url,)))
     assert folder == datasets.cache_dir() / "datasets" / "fashion-mnist"
     assert (table[0].name, "bytes=1000-") in server.requests
-    dataset = load_dataset("fashion-mnist")
+    dataset = load_dataset(folder)  # by folder: the shared Fashion-MNIST may also answer to the name
     assert dataset.n_train == 600 and dataset.class_names == FASHION_CLASSES
     with pytest.raises(DownloadError) as excinfo:
         download_dataset("fashion-mnist", cache_dir=datasets.cache_dir() / "other",
                          source=DatasetSource("Fashion-MNIST", table, (closed_url(),)))
     one_line(excinfo, "cannot reach any Fashion-MNIST mirror", "`mnistbench data import FOLDER --name fashion-mnist`")
+
+
+def test_data_download_fashion_mnist_command(payload, servers, monkeypatch, capsys):
+    contents, table = payload
+    server = servers(contents)
+    monkeypatch.setitem(download.SOURCES, "fashion-mnist", DatasetSource("Fashion-MNIST", table, (server.url,)))
+    parser = argparse.ArgumentParser(prog="mnistbench")
+    add_data_parser(parser.add_subparsers(dest="command"))
+    assert data_command(parser.parse_args(["data", "download", "fashion-mnist"])) == 0
+    folder = datasets.cache_dir() / "datasets" / "fashion-mnist"
+    assert f"Fashion-MNIST is ready in {folder}" in capsys.readouterr().out
+    assert sorted(p.name for p in folder.iterdir()) == sorted(contents)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["data", "download", "emnist"])
 
 
 def test_unknown_dataset_download_names_the_known_ones():
