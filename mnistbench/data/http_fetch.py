@@ -3,6 +3,8 @@
 ``fetch_from_mirror`` completes ``file.part`` and checks its size and SHA-256;
 it returns None on success, else the reason this mirror failed (one phrase),
 so the caller can try the next mirror and name them all in its message.
+``job`` is the caller's progress keeper: ``job.report(bytes_of_this_file, name)``
+after each chunk and ``job.check_cancel()`` (raises to stop) before each.
 """
 
 from __future__ import annotations
