@@ -10,92 +10,17 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl  # noqa: E402
-from PySide6.QtGui import QDragEnterEvent, QDropEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from idx_factory import write_synthetic_dataset  # noqa: E402
-from mnistbench.data import datasets  # noqa: E402
-from mnistbench.engine.network import Network  # noqa: E402
 from mnistbench.gui.window import recovery  # noqa: E402
 from mnistbench.gui.window.docks import DOCKS  # noqa: E402
-from mnistbench.gui.window.main_window import MainWindow  # noqa: E402
 from mnistbench.netfile import save_network  # noqa: E402
+from window_helpers import answer, drop, small_net, train_once  # noqa: E402
 
 pytestmark = pytest.mark.gui
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def data_root(tmp_path, monkeypatch):
-    root = tmp_path / "datasets"
-    write_synthetic_dataset(root / "digits", n_train=600, n_test=200, seed=0)
-    monkeypatch.setenv("MNISTBENCH_DATASETS", str(root))
-    monkeypatch.setattr(datasets, "DEBIAN_FASHION_MNIST", tmp_path / "no-debian-data")
-    return root
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path, data_root):
-    """Builds started windows; at teardown nothing is left unsaved or running."""
-    windows = []
-
-    def make(networks_dir=None, start=True):
-        window = MainWindow(networks_dir=networks_dir or tmp_path / "no-networks")
-        window.show()
-        if start:
-            window.session.start()
-        windows.append(window)
-        return window
-
-    yield make
-    for window in windows:  # qtbot would close them before this runs, and be asked to save
-        window.controller.shutdown()
-        window.state.modified = False
-        window.close()
-        window.deleteLater()
-    qtbot.wait(10)
-
-
-def small_net(accuracy=None, hidden=8):
-    net = Network([784, hidden, 10], activation="relu", loss="cross_entropy", init="he")
-    if accuracy is not None:
-        net.metadata["training"] = {"held_out_accuracy": accuracy}
-    return net
-
-
-def answer(window, *buttons):
-    """Click ``buttons`` on the next questions the window asks, in order; returns their texts."""
-    asked, pending, tries = [], list(buttons), [0]
-
-    def poll():
-        box, tries[0] = window.last_question, tries[0] + 1
-        if box is not None and (not asked or asked[-1][0] is not box):
-            asked.append((box, box.text()))
-            box.button(pending.pop(0)).click()
-        if pending and tries[0] < 400:
-            QTimer.singleShot(25, poll)
-
-    QTimer.singleShot(0, poll)
-    return asked
-
-
-def drop(target, paths):
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    enter = QDragEnterEvent(QPoint(10, 10), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
-    QApplication.sendEvent(target, enter)  # Qt delivers the drop only where the enter was accepted
-    assert enter.isAccepted()
-    event = QDropEvent(QPointF(10, 10), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
-    QApplication.sendEvent(target, event)
-
-
-def train_once(window, qtbot, epochs=1):
-    window.training_panel.training_form.epochs.setValue(epochs)
-    window.training_panel.training_form.batch_size.setValue(50)
-    window.training_panel.training_form.learning_rate.setText("0.01")
-    with qtbot.waitSignal(window.controller.sig_finished, timeout=30000):
-        qtbot.mouseClick(window.training_panel.train_button, Qt.LeftButton)
 
 
 def test_every_panel_is_a_named_dock_listed_in_the_view_menu(make_window):
@@ -144,7 +69,9 @@ def test_first_start_loads_the_best_bundled_network(make_window, tmp_path):
     assert window.state.dataset.name == "digits" and not window.banner_bar.isVisible()
 
 
-def test_without_a_training_set_the_banner_offers_download_or_folder(make_window, monkeypatch, tmp_path):
+def test_without_a_training_set_the_banner_offers_download_or_folder(make_window, monkeypatch, tmp_path,
+                                                                    logged_errors):
+    logged_errors.expect("no training set")
     monkeypatch.setenv("MNISTBENCH_DATASETS", str(tmp_path / "empty"))
     window = make_window()
     assert window.banner_bar.isVisible()
@@ -201,7 +128,8 @@ def test_unsaved_work_is_asked_about_before_it_is_replaced(make_window, qtbot, t
     assert window.state.path.name == "other.nn" and not recovery.recovery_path().exists()
 
 
-def test_a_dropped_network_opens_and_a_dropped_bad_file_is_refused(make_window, qtbot, tmp_path):
+def test_a_dropped_network_opens_and_a_dropped_bad_file_is_refused(make_window, qtbot, tmp_path, logged_errors):
+    logged_errors.expect("looks like a PNG image")
     window = make_window()
     save_network(small_net(hidden=5), tmp_path / "dropped.nn")
     drop(window, [tmp_path / "dropped.nn"])
@@ -214,7 +142,8 @@ def test_a_dropped_network_opens_and_a_dropped_bad_file_is_refused(make_window, 
     assert window.state.path.name == "dropped.nn" and window.isVisible()
 
 
-def test_a_dropped_folder_becomes_the_dataset(make_window, qtbot, tmp_path):
+def test_a_dropped_folder_becomes_the_dataset(make_window, qtbot, tmp_path, logged_errors):
+    logged_errors.expect("no IDX dataset files")
     window = make_window()
     folder = write_synthetic_dataset(tmp_path / "more", n_train=50, n_test=30, seed=3)
     drop(window.docks["log"], [folder])

@@ -66,7 +66,7 @@ class DigitPadPanel(QWidget):
     def _build_drawing_side(self):
         self.brush = QSpinBox(minimum=4, maximum=60, value=int(self.canvas.brush_size), suffix=" px")
         self.brush.setToolTip("Brush diameter on the 280-pixel canvas (10 canvas pixels = 1 MNIST pixel)")
-        self.brush.valueChanged.connect(lambda value: setattr(self.canvas, "brush_size", float(value)))
+        self.brush.valueChanged.connect(self._set_brush_size)
         self.eraser = _button(self, "Eraser", "Paint black to rub out ink", self._set_eraser, "E", checkable=True)
         self.undo_button = _button(self, "Undo", "Remove the last stroke", self.undo, QKeySequence.Undo)
         self.clear_button = _button(self, "Clear", "Start over with an empty pad", self.clear, Qt.Key_Delete)
@@ -205,6 +205,10 @@ class DigitPadPanel(QWidget):
         self.bars.set_probabilities(probabilities)
         top = int(probabilities.argmax())
         self.answer.setText(f"Reads {top}  ({100 * probabilities[top]:.1f}%)")
+
+    @Slot(int)
+    def _set_brush_size(self, pixels):
+        self.canvas.brush_size = float(pixels)
 
     @Slot(bool)
     def _set_eraser(self, on):
