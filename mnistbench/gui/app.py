@@ -8,6 +8,7 @@ pytest-qt, which fails the test instead.
 """
 
 import logging
+import os
 import sys
 
 from PySide6.QtCore import QTimer
@@ -32,7 +33,10 @@ def run(argv=None) -> int:
     A network file given on the command line is opened after the session starts.
     """
     argv = list(sys.argv if argv is None else argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    stderr = logging.StreamHandler()  # warnings, errors and tracebacks also on the terminal
+    stderr.setLevel(logging.WARNING)
+    stderr.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(stderr)
     sys.excepthook = log_uncaught
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName("mnistbench")
@@ -50,6 +54,9 @@ def run(argv=None) -> int:
             window.files.open_network(path)
 
     QTimer.singleShot(0, start)  # the window is on screen before any question is asked
+    seconds = os.environ.get("MNISTBENCH_PREVIEW_SECONDS")  # a test's look at the whole window
+    if seconds:
+        QTimer.singleShot(int(1000 * float(seconds)), window.close)
     return app.exec()
 
 

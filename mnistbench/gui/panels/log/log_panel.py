@@ -76,11 +76,11 @@ class LogPanel(QWidget):
         layout.addLayout(buttons)
 
     def show_record(self, record: logging.LogRecord) -> None:
-        """Append ``HH:MM:SS  [level: ]message``, coloured by the record's level."""
+        """Append ``HH:MM:SS [level: ]message``, coloured by the record's level."""
         stamp = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
         style = style_of(record)
         prefix = "" if style in ("info", "success") else f"{style}: "
-        text = html.escape(f"{stamp}  {prefix}{record.getMessage()}")
+        text = html.escape(f"{stamp} {prefix}{record.getMessage()}")
         colour = COLOURS[style]
         self.view.appendHtml(f'<span style="color:{colour}">{text}</span>' if colour
                              else f"<span>{text}</span>")
