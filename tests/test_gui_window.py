@@ -187,3 +187,13 @@ def test_without_a_display_main_py_says_so_in_one_line(command):
         pytest.skip("the no-display check is for Linux")
     assert done.returncode == 1 and done.stdout == ""
     assert len(done.stderr.strip().splitlines()) == 1 and "mnistbench --help" in done.stderr
+
+
+def test_a_refused_setting_is_shown_in_the_panel_and_logged(make_window, logged_errors):
+    logged_errors.expect("learning_rate")
+    window = make_window()
+    window.training_panel.training_form.learning_rate.setText("-1")
+    window.actions.train.trigger()
+    assert not window.controller.running
+    assert "learning_rate" in window.training_panel.train_message.text()
+    assert "learning_rate" in window.log_panel.text() and "learning_rate" in window.status.currentMessage()

@@ -9,8 +9,12 @@ time taken from training (both need Python's GIL), and this keeps the
 window's cost to training at or below 1.10× (docs/architecture.md).
 """
 
+import logging
+
 import numpy as np
 from PySide6.QtCore import Qt
+
+logger = logging.getLogger(__name__)
 
 
 class NetworkDelivery:
@@ -65,6 +69,7 @@ def _connect_training_panel(w) -> None:
     panel.sig_dataset_chosen.connect(w.session.use_dataset_folder)
     panel.sig_download_requested.connect(w.session.download_mnist)
     panel.sig_download_cancel_requested.connect(w.downloader.cancel)
+    panel.sig_problem.connect(lambda text: logger.error("%s", text))  # a setting the engine refused
 
 
 def _connect_inputs(w) -> None:
