@@ -197,3 +197,24 @@ def test_a_refused_setting_is_shown_in_the_panel_and_logged(make_window, logged_
     assert not window.controller.running
     assert "learning_rate" in window.training_panel.train_message.text()
     assert "learning_rate" in window.log_panel.text() and "learning_rate" in window.status.currentMessage()
+
+
+def test_the_banner_downloads_mnist_and_the_window_uses_it(make_window, qtbot, monkeypatch, tmp_path):
+    """Banner → download (progress in the training panel) → the new dataset is chosen and the banner goes."""
+    monkeypatch.setenv("MNISTBENCH_DATASETS", str(tmp_path / "empty"))
+    window = make_window()
+    assert window.banner_bar.isVisible()
+    folder = tmp_path / "downloaded"
+
+    def download(progress, cancel):  # runs in the download thread, as download_mnist does
+        progress(5_000_000, 11_594_722, "train-images-idx3-ubyte.gz")
+        return write_synthetic_dataset(folder, n_train=100, n_test=40, seed=1)
+
+    monkeypatch.setattr(window.downloader, "_download", download)
+    with qtbot.waitSignal(window.downloader.sig_finished, timeout=10000):
+        qtbot.mouseClick(window.banner.download_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: window.state.dataset is not None and window.state.dataset.n_test == 40)
+    assert window.state.dataset_folder == str(folder) and not window.banner_bar.isVisible()
+    assert "downloaded MNIST into" in window.log_panel.text()
+    assert window.training_panel.download_bar.isHidden() and window.training_panel.download_button.isEnabled()
+    assert window.image_browser_panel.images.shape == (40, 28, 28)
