@@ -86,8 +86,13 @@ def _connect_state(w) -> None:
         "inspector": w.inspector_panel.set_network, "image_browser": w.image_browser_panel.set_network,
         "digit_pad": w.digit_pad_panel.set_network, "imagine": w.imagine_panel.set_network,
         "own_digits": w.own_digits_panel.set_network})
-    in_view = {"curves": w.curves_panel.set_in_view, "imagine": w.imagine_panel.set_in_view}
-    events.panel_in_view.connect(lambda name, visible: in_view[name](visible) if name in in_view else None)
+    skip_work_out_of_view = {"curves": w.curves_panel.set_in_view, "imagine": w.imagine_panel.set_in_view}
+
+    def panel_in_view(name, in_view):  # Qt counts a tab behind another as visible: these are told
+        if name in skip_work_out_of_view:
+            skip_work_out_of_view[name](in_view)
+
+    events.panel_in_view.connect(panel_in_view)
     events.document.connect(w.show_document_state)
     events.dataset.connect(lambda dataset: show_dataset(w, dataset))
     events.input.connect(lambda chosen: show_input(w, chosen))
