@@ -1,4 +1,5 @@
-"""Exporting the curves panel: PNG, SVG and CSV, from its Export button and the plots' own menu.
+"""Exporting the curves panel: PNG, SVG and CSV, from its Export button, the plots' own menu
+and the window's File menu (``export_*_dialog``).
 
 A mixin of CurvesPanel (which has ``graphics``, ``plots``, ``cursors``, the
 ``current`` and ``previous`` series and ``redraw``); kept apart so the panel
