@@ -61,25 +61,25 @@ def train_in_window(window, app):
     form = window.training_panel.training_form
     form.epochs.setValue(3)
     window.training_panel.network_form.set_hidden_sizes([32])
-    window.initialise_from_panel()
+    window.files.initialise_from_panel()
     loop = QEventLoop()
     window.controller.sig_finished.connect(lambda result: loop.quit())
     window.controller.sig_failed.connect(lambda message: loop.quit())
-    QTimer.singleShot(0, window.train_from_panel)
+    QTimer.singleShot(0, window.training.train_from_panel)
     loop.exec()
     settle(app, 500)
 
 
 def show_inputs(window, scratch):
     """A test image in the inspector; the same digit, enlarged, on the pad."""
-    window.call_panel("image_browser", "show_index", 0)
-    images = window.dataset.test_images
+    window.image_browser_panel.show_index(0)
+    images = window.state.dataset.test_images
     digit = Image.fromarray(255 - images[0]).resize((280, 280), Image.LANCZOS)  # dark ink on white
     digit.save(scratch / "digit.png")
-    window.call_panel("digit_pad", "open_image", scratch / "digit.png")
+    window.digit_pad_panel.open_image(scratch / "digit.png")
     for index in range(1, 13):  # as if kept from the pad
-        window.call_panel("own_digits", "add_digit", images[index].reshape(784) / 255.0,
-                          int(window.dataset.test_labels[index]))
+        window.own_digits_panel.add_digit(images[index].reshape(784) / 255.0,
+                                          int(window.state.dataset.test_labels[index]))
 
 
 def main():
@@ -94,8 +94,8 @@ def main():
     window = MainWindow(networks_dir=scratch / "no-networks")
     window.resize(1500, 950)
     window.show()
-    window.start_session(offer_recovery=False)
-    window.use_dataset_folder(data_folder(scratch))
+    window.session.start(offer_recovery=False)
+    window.session.use_dataset_folder(data_folder(scratch))
     train_in_window(window, app)
     show_inputs(window, scratch)
     settle(app)
@@ -104,7 +104,7 @@ def main():
         dock.raise_()
         settle(app, 150)
         save_small(dock.grab(), args.out / f"dock_{name}.png")
-    window.document.modified = False  # nothing to ask about on the way out
+    window.state.modified = False  # nothing to ask about on the way out
     window.close()
 
 

@@ -73,7 +73,7 @@ def open_window(folder, hide=()):
     window.show()
     for name in hide:
         window.docks[name].hide()
-    window.use_dataset_folder(folder)
+    window.session.use_dataset_folder(folder)
     return window
 
 
@@ -86,7 +86,7 @@ def window_epoch_seconds(window, config, probe=False):
     """
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 
-    window.document.set_network(new_network())
+    window.state.set_network(new_network())
     loop = QEventLoop()  # app.quit() would close (and question) the window
     epochs, latencies, clock, last = [], [], QElapsedTimer(), [0]
     connections = [(window.controller.sig_epoch, lambda report: epochs.append(report.seconds)),
@@ -104,12 +104,12 @@ def window_epoch_seconds(window, config, probe=False):
     clock.start()
     if probe:
         timer.start()
-    QTimer.singleShot(0, lambda: window.start_training(config))
+    QTimer.singleShot(0, lambda: window.training.start(config))
     loop.exec()
     timer.stop()
     for signal, slot in connections:
         signal.disconnect(slot)
-    window.document.modified = False
+    window.state.modified = False
     return epochs, np.maximum(np.array(latencies[1:]), 0.0)
 
 

@@ -135,3 +135,12 @@ def test_keyboard_undo_and_clear(qtbot, pad):
     assert pad.canvas.stroke_count() == 1
     qtbot.keyClick(pad.canvas, Qt.Key_Delete)
     assert pad.canvas.is_empty() and pad.network_input() is None
+
+
+def test_dropped_files_that_are_not_images_go_to_the_window(qtbot, pad, tmp_path):
+    network = tmp_path / "net.nn"
+    network.write_bytes(b"not read by the pad")
+    with qtbot.waitSignal(pad.sig_files_dropped, timeout=1000) as dropped:
+        drop(pad, network)
+    assert dropped.args == [[str(network)]]
+    assert pad.network_input() is None and "net.nn" not in pad.status.text()

@@ -62,8 +62,9 @@ class DownloadController(QObject):
         self._cancel = threading.Event()
         self._worker = DownloadWorker(self._cancel, self._download)
         self._thread = thread_for(self._worker, "mnistbench-download")
-        for name in ("sig_progress", "sig_finished", "sig_failed"):
-            getattr(self._worker, name).connect(getattr(self, name))
+        self._worker.sig_progress.connect(self.sig_progress)  # signal to signal: queued, no Python in between
+        self._worker.sig_finished.connect(self.sig_finished)
+        self._worker.sig_failed.connect(self.sig_failed)
         self._worker.sig_done.connect(self._on_done)
         self._thread.start()
 

@@ -1,44 +1,48 @@
-"""The workbench window: docks every panel, wires their signals, owns files and training.
+"""The workbench window: the assembly of panels, docks, menus, state and the helpers that act.
 
-Panels never talk to each other; everything goes through here. Calls into
-panels go through ``call_panel`` so that a missing or failing panel costs one
-log line, never the window (``self.guards`` lists what was missing).
+The window is a thin mediator (STYLE.md, "The workbench"): it holds each
+panel as a typed attribute, the Qt-free ``WorkbenchState`` the panels
+subscribe to, and four helpers with one job each — ``files`` (open, save,
+recent), ``session`` (start-up, datasets, download, recovery), ``training``
+(train, pause, stop, evaluate, reports) — wired in ``panel_wiring``.
 """
 
-import traceback
+import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QToolBar
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QToolBar
 
-from mnistbench.errors import MnistbenchError
-from mnistbench.netfile import BUNDLED_NETWORKS
-from mnistbench.gui.window import recovery
-from mnistbench.gui.window.dataset_banner import DatasetBanner
-from mnistbench.gui.window.docks import DOCKS, arrange_default, make_dock
+from mnistbench.gui.jobs.download_job import DownloadController
+from mnistbench.gui.jobs.training_job import TrainingController
 from mnistbench.gui.panels.confusion.confusion_panel import ConfusionPanel
 from mnistbench.gui.panels.curves.curves_panel import CurvesPanel
 from mnistbench.gui.panels.digit_pad.digit_pad_panel import DigitPadPanel
 from mnistbench.gui.panels.image_browser.image_browser_panel import ImageBrowserPanel
 from mnistbench.gui.panels.imagine.imagine_panel import ImaginePanel
 from mnistbench.gui.panels.inspector.inspector_panel import InspectorPanel
-from mnistbench.gui.panels.log.log_panel import LogPanel
+from mnistbench.gui.panels.log.log_panel import LogHandler, LogPanel
 from mnistbench.gui.panels.own_digits.own_digits_panel import OwnDigitsPanel
 from mnistbench.gui.panels.training.training_panel import TrainingPanel
-from mnistbench.gui.jobs.download_job import DownloadController
-from mnistbench.gui.window.network_document import NetworkDocument, describe_network
-from mnistbench.gui.window.status_bar import TrainingStatusBar
-from mnistbench.gui.jobs.training_job import TrainingController
+from mnistbench.gui.window import drops, recovery
+from mnistbench.gui.window.dataset_banner import DatasetBanner
+from mnistbench.gui.window.docks import DOCKS, arrange_default, make_dock
+from mnistbench.gui.window.files import NetworkFiles
 from mnistbench.gui.window.menus import build_menus
-from mnistbench.gui.window.session import SessionMixin
-from mnistbench.gui.window.wiring import WiringMixin
+from mnistbench.gui.window.panel_wiring import connect_window
+from mnistbench.gui.window.session import Session
+from mnistbench.gui.window.status_bar import TrainingStatusBar
+from mnistbench.gui.window.training_actions import TrainingActions
+from mnistbench.netfile import BUNDLED_NETWORKS
+from mnistbench.workflows.workbench_state import WorkbenchState, describe_network
 
-NETWORK_FILTER = "Network files (*.nn *.net *.bin);;All files (*)"
+logger = logging.getLogger(__name__)
+APP_LOGGER = logging.getLogger("mnistbench")  # the log panel shows this logger's records
 STATE_VERSION = 2  # 2: the test-image dock is dock_image_browser
 
 
-class MainWindow(SessionMixin, WiringMixin, QMainWindow):
-    """``MainWindow(settings, networks_dir)``; call ``start_session()`` once it is built."""
+class MainWindow(QMainWindow):
+    """``MainWindow(settings, networks_dir)``; call ``session.start()`` once it is shown."""
 
     def __init__(self, settings=None, networks_dir=None, parent=None):
         super().__init__(parent)
@@ -46,38 +50,67 @@ class MainWindow(SessionMixin, WiringMixin, QMainWindow):
         self.setWindowTitle("mnistbench")
         self.settings = settings if settings is not None else recovery.open_settings()
         self.networks_dir = Path(networks_dir) if networks_dir else BUNDLED_NETWORKS
-        self.document = NetworkDocument(self)
+        self.state = WorkbenchState()
         self.controller = TrainingController(self, save_recovery=recovery.write_recovery)
         self.downloader = DownloadController(self)
-        self.dataset, self.locations, self.guards = None, [], []
         self.last_question = None  # the QMessageBox being asked (tests answer it)
-        self.setDockNestingEnabled(True)
-        self.setDockOptions(QMainWindow.AnimatedDocks | QMainWindow.AllowTabbedDocks
-                            | QMainWindow.AllowNestedDocks)
-        self.panels = {"training": TrainingPanel(), "curves": CurvesPanel(), "confusion": ConfusionPanel(),
-                       "inspector": InspectorPanel(), "image_browser": ImageBrowserPanel(),
-                       "digit_pad": DigitPadPanel(), "imagine": ImaginePanel(), "own_digits": OwnDigitsPanel(),
-                       "log": LogPanel()}
-        self.docks = {spec.name: make_dock(spec, self.panels[spec.name], self) for spec in DOCKS}
-        arrange_default(self, self.docks)
+        self._build_panels()
+        self._attach_log()
+        self._build_docks()
         self.status = TrainingStatusBar(self)
         self.setStatusBar(self.status)
         self._build_banner()
-        self.wire_session()
-        build_menus(self, [(spec, self.docks[spec.name]) for spec in DOCKS])
+        self.files, self.session, self.training = NetworkFiles(self), Session(self), TrainingActions(self)
+        self.actions = build_menus(self, [(spec, self.docks[spec.name]) for spec in DOCKS])
+        connect_window(self)
         self.setAcceptDrops(True)
-        self.wire_panels()
         self.resize(1500, 950)
         self.restore_settings()
 
-    @property
-    def training_panel(self):
-        return self.panels["training"]
+    def _build_panels(self):
+        self.training_panel = TrainingPanel()
+        self.curves_panel = CurvesPanel()
+        self.confusion_panel = ConfusionPanel()
+        self.inspector_panel = InspectorPanel()
+        self.image_browser_panel = ImageBrowserPanel()
+        self.digit_pad_panel = DigitPadPanel()
+        self.imagine_panel = ImaginePanel()
+        self.own_digits_panel = OwnDigitsPanel()
+        self.log_panel = LogPanel()
+
+    def panel_widgets(self) -> dict:
+        """Dock name -> panel (the order and titles are docks.DOCKS')."""
+        return {"training": self.training_panel, "curves": self.curves_panel, "confusion": self.confusion_panel,
+                "inspector": self.inspector_panel, "image_browser": self.image_browser_panel,
+                "digit_pad": self.digit_pad_panel, "imagine": self.imagine_panel,
+                "own_digits": self.own_digits_panel, "log": self.log_panel}
+
+    def _attach_log(self):
+        """The log panel shows the ``mnistbench`` logger; warnings and errors also go to the status bar."""
+        self.log_handler = LogHandler()
+        self.log_handler.relay.sig_record.connect(self.log_panel.show_record)
+        self.log_handler.relay.sig_record.connect(self._show_problem)
+        APP_LOGGER.setLevel(logging.INFO)
+        APP_LOGGER.addHandler(self.log_handler)
+        handler = self.log_handler
+        self.destroyed.connect(lambda: APP_LOGGER.removeHandler(handler))
+
+    def _show_problem(self, record):
+        if record.levelno >= logging.WARNING:
+            self.status.showMessage(record.getMessage(), 10000)
+
+    def _build_docks(self):
+        self.setDockNestingEnabled(True)
+        self.setDockOptions(QMainWindow.AnimatedDocks | QMainWindow.AllowTabbedDocks
+                            | QMainWindow.AllowNestedDocks)
+        panels = self.panel_widgets()
+        self.docks = {spec.name: make_dock(spec, panels[spec.name], self) for spec in DOCKS}
+        for dock in self.docks.values():
+            drops.stop_text_drops(dock)
+        arrange_default(self, self.docks)
 
     def _build_banner(self):
         self.banner = DatasetBanner()
-        self.banner.sig_download_requested.connect(self.download_mnist)
-        self.banner.sig_choose_folder_requested.connect(self.choose_dataset_folder)
         self.banner_bar = QToolBar("Dataset banner", objectName="toolbar_banner", movable=False,
                                    floatable=False)
         self.banner_bar.setContextMenuPolicy(Qt.PreventContextMenu)
@@ -86,13 +119,7 @@ class MainWindow(SessionMixin, WiringMixin, QMainWindow):
         self.banner.sig_dismissed.connect(self.banner_bar.hide)
         self.addToolBar(Qt.TopToolBarArea, self.banner_bar)
 
-    # --- logging and questions --------------------------------------------------
-    def log(self, message: str, level: str = "info") -> None:
-        """One line to the log; warnings and errors also to the status bar."""
-        self.call_panel("log", "log", message, level)
-        if level in ("warning", "error"):
-            self.status.showMessage(message, 10000)
-
+    # --- what the helpers share -----------------------------------------------------
     def ask(self, title, text, buttons, default):
         """A modal question; returns the StandardButton clicked."""
         box = QMessageBox(QMessageBox.Question, title, text, buttons, self)
@@ -103,22 +130,23 @@ class MainWindow(SessionMixin, WiringMixin, QMainWindow):
         finally:
             self.last_question = None
 
-    def confirm_discard(self, doing: str) -> bool:
-        """Before ``doing`` replaces a trained, unsaved network: Save, Discard or Cancel."""
-        if not self.document.modified:
-            return True
-        answer = self.ask("Unsaved network", f"The trained network is not saved.\n"
-                          f"Save it before {doing}?",
-                          QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
-        if answer == QMessageBox.Save:
-            return self.save()
-        if answer == QMessageBox.Discard:
-            recovery.clear_recovery()
-            self.log("discarded the unsaved network")
-            return True
-        return False
+    def show_document_state(self):
+        """Title and the training panel's summary follow the state's network, file and saved flag."""
+        state = self.state
+        self.setWindowTitle(f"{state.title()} — mnistbench")
+        summary = describe_network(state.network) if state.network is not None else "no network"
+        unsaved = " (trained, not saved)" if state.modified else ""
+        self.training_panel.set_network_summary(f"{state.title()}: {summary}{unsaved}")
+        if state.network is not None and not self.controller.running:  # an epoch's copy has the same shape
+            self.training_panel.show_network(state.network)
 
-    # --- settings -----------------------------------------------------------------
+    def show_test_image(self, index):
+        """A test image chosen in the confusion gallery: the browser shows it, the inspector reads it."""
+        self.image_browser_panel.show_index(int(index))
+        self.docks["image_browser"].raise_()
+        self.docks["inspector"].raise_()
+
+    # --- settings and layout ---------------------------------------------------------
     def restore_settings(self):
         s = self.settings
         geometry, state = s.value("window/geometry"), s.value("window/state")
@@ -126,121 +154,28 @@ class MainWindow(SessionMixin, WiringMixin, QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state, STATE_VERSION)
         recent = s.value("files/recent", [])
-        self.document.recent = [recent] if isinstance(recent, str) else list(recent or [])
+        self.state.set_recent([recent] if isinstance(recent, str) else list(recent or []))
 
     def save_settings(self):
         s = self.settings
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState(STATE_VERSION))
-        s.setValue("files/recent", self.document.recent)
-        if self.dataset is not None:
-            s.setValue("data/folder", self.dataset.source)
+        s.setValue("files/recent", self.state.recent)
+        if self.state.dataset_folder is not None:
+            s.setValue("data/folder", self.state.dataset_folder)
         s.sync()
 
     def reset_layout(self):
         arrange_default(self, self.docks)
-        self.log("layout reset")
+        logger.info("layout reset")
 
-    # --- network files -----------------------------------------------------------
-    def open_dialog(self):
-        start = str(self.document.path.parent) if self.document.path else str(self.networks_dir)
-        path, _ = QFileDialog.getOpenFileName(self, "Open a network", start, NETWORK_FILTER)
-        if path:
-            self.open_network(path)
-
-    def open_network(self, path) -> bool:
-        """Load a network file (asking first about unsaved work); errors become one log line."""
-        if self.controller.running:
-            self.log(f"{path}: cannot open a network while training runs; stop it first", "warning")
-            return False
-        if not self.confirm_discard("opening another network"):
-            return False
-        net = self.load_into_document(path)
-        if net is not None:
-            self.log(f"opened {path}: {describe_network(net)}", "success")
-        return net is not None
-
-    def save(self) -> bool:
-        if self.document.path is None:
-            return self.save_as()
-        return self._save_to(self.document.path)
-
-    def save_as(self) -> bool:
-        if self.document.net is None:
-            self.log("no network to save", "warning")
-            return False
-        start = str(self.document.path or Path.home() / "network.nn")
-        path, _ = QFileDialog.getSaveFileName(self, "Save the network", start, NETWORK_FILTER)
-        return self._save_to(path) if path else False
-
-    def _save_to(self, path) -> bool:
-        if self.document.net is None:
-            self.log("no network to save", "warning")
-            return False
-        try:
-            saved = self.document.save(path)
-        except MnistbenchError as error:
-            self.log(str(error), "error")
-            return False
-        recovery.clear_recovery()
-        self.log(f"saved {saved}", "success")
-        return True
-
-    def fill_recent_menu(self):
-        self.recent_menu.clear()
-        for path in self.document.recent:
-            action = self.recent_menu.addAction(path)
-            action.triggered.connect(lambda checked=False, p=path: self.open_network(p))
-        if not self.document.recent:
-            self.recent_menu.addAction("(none yet)").setEnabled(False)
-
-    def initialise_from_panel(self):
-        self.initialise_network(self.training_panel.network_form.architecture())
-
-    def initialise_network(self, architecture) -> bool:
-        if self.controller.running or not self.confirm_discard("initialising a new one"):
-            return False
-        try:
-            net = self.document.initialise(architecture)
-        except MnistbenchError as error:
-            self.log(f"cannot initialise: {error}", "error")
-            return False
-        self.call_panel("curves", "clear")
-        self.log(f"initialised a new network: {describe_network(net)}")
-        return True
-
-    # --- drag and drop ----------------------------------------------------------------
+    # --- drops and closing --------------------------------------------------------------
     def dragEnterEvent(self, event):
-        try:
-            if event.mimeData().hasUrls():
-                event.acceptProposedAction()
-        except Exception as error:  # a drag must never take the window down
-            self.log(f"drag refused: {error}", "error")
+        drops.accept_file_drag(event)
 
     def dropEvent(self, event):
-        """Files open as networks, folders become the dataset — after the drop has returned."""
-        try:
-            paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
-            event.acceptProposedAction()
-            if not paths:
-                self.log("dropped something that is not a local file or folder", "warning")
-                return
-            QTimer.singleShot(0, lambda: self.open_dropped(paths))
-        except Exception as error:
-            self.log(f"drop refused: {type(error).__name__}: {error}", "error")
+        drops.drop_files(event, self.files.open_dropped)
 
-    def open_dropped(self, paths):
-        for path in paths:
-            try:
-                if Path(path).is_dir():
-                    self.use_dataset_folder(path)
-                else:
-                    self.open_network(path)
-            except Exception as error:  # one line, whatever it was
-                self.log(f"{path}: could not open ({type(error).__name__}: {error})", "error")
-                traceback.print_exc()
-
-    # --- closing ------------------------------------------------------------------
     def closeEvent(self, event):
         if self.controller.running:
             answer = self.ask("Training is running", "Stop training and close the workbench?",
@@ -248,12 +183,13 @@ class MainWindow(SessionMixin, WiringMixin, QMainWindow):
             if answer != QMessageBox.Yes:
                 event.ignore()
                 return
-            self.stop_and_adopt()
-        if not self.confirm_discard("closing"):
+            self.training.stop_and_adopt()
+        if not self.files.confirm_discard("closing"):
             event.ignore()
             return
-        if not self.document.modified:
+        if not self.state.modified:
             recovery.clear_recovery()
         self.downloader.shutdown()
         self.save_settings()
+        APP_LOGGER.removeHandler(self.log_handler)
         event.accept()

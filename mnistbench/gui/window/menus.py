@@ -1,75 +1,113 @@
-"""The workbench's menus and their shortcuts, built from one table per menu.
+"""The workbench's menus and shortcuts: one table per menu, each entry holding the callable it runs.
 
-Every action calls a MainWindow method; ``window.actions_by_name`` lets the
-window enable, disable or trigger them (and tests find them by name).
+``build_menus`` returns ``WindowActions``, whose typed attributes let the
+window enable or disable actions (and tests trigger every one of them).
 """
+
+from dataclasses import dataclass, field
 
 from PySide6.QtGui import QAction, QKeySequence
 
-FILE_ACTIONS = (  # name, text, shortcuts, window method, tip
-    ("initialise", "&Initialise network", (), "initialise_from_panel",
-     "A fresh network with the shape set in the training panel"),
-    ("open", "&Open…", (QKeySequence.Open,), "open_dialog", "Open a network file"),
-    ("save", "&Save", (QKeySequence.Save,), "save", "Save the network"),
-    ("save_as", "Save &as…", ("Ctrl+Shift+S",), "save_as", "Save the network under a new name"),
-    None,
-    ("recent", "Open &recent", (), None, "Networks opened or saved lately"),
-    None,
-    ("export_png", "Export curves as &PNG…", (), "export_curves_png", "Save the curves as an image"),
-    ("export_svg", "Export curves as S&VG…", (), "export_curves_svg", "Save the curves as a vector drawing"),
-    ("export_csv", "Export curves as &CSV…", (), "export_curves_csv", "Save the curves' numbers"),
-    None,
-    ("quit", "&Quit", ("Ctrl+Q",), "close", "Close the workbench"),
-)
-TRAIN_ACTIONS = (
-    ("train", "&Train", ("Ctrl+T", "F5"), "train_from_panel",
-     "Train the current network with the training panel's settings"),
-    ("pause", "&Pause / resume", ("Ctrl+P",), "toggle_pause", "Pause training between batches, or go on"),
-    ("stop", "&Stop", ("Esc", "Ctrl+."), "stop_training", "Stop after the current batch"),
-    None,
-    ("evaluate", "&Evaluate on the test set", ("Ctrl+E",), "evaluate",
-     "Run the whole test set through the network (confusion matrix)"),
-)
+
+@dataclass
+class WindowActions:
+    initialise: QAction = None
+    open: QAction = None
+    save: QAction = None
+    save_as: QAction = None
+    recent_menu: object = None  # QMenu, filled when it opens
+    export_png: QAction = None
+    export_svg: QAction = None
+    export_csv: QAction = None
+    quit: QAction = None
+    train: QAction = None
+    pause: QAction = None
+    stop: QAction = None
+    evaluate: QAction = None
+    reset_layout: QAction = None
+    view: dict = field(default_factory=dict)  # dock name -> its show/hide action
+
+    def all(self) -> list:
+        """Every action of every menu (the recent files are rebuilt each time that menu opens)."""
+        fixed = [self.initialise, self.open, self.save, self.save_as, self.export_png, self.export_svg,
+                 self.export_csv, self.quit, self.train, self.pause, self.stop, self.evaluate,
+                 self.reset_layout]
+        return fixed + list(self.view.values())
 
 
-def _add_actions(window, menu, table):
+def file_table(w):
+    """(text, shortcuts, callable, tip); None is a separator."""
+    curves = w.curves_panel
+    return (
+        ("&Initialise network", (), w.files.initialise_from_panel,
+         "A fresh network with the shape set in the training panel"),
+        ("&Open…", (QKeySequence.Open,), w.files.open_dialog, "Open a network file"),
+        ("&Save", (QKeySequence.Save,), w.files.save, "Save the network"),
+        ("Save &as…", ("Ctrl+Shift+S",), w.files.save_as, "Save the network under a new name"),
+        None,
+        ("Export curves as &PNG…", (), curves.export_png_dialog, "Save the curves as an image"),
+        ("Export curves as S&VG…", (), curves.export_svg_dialog,
+         "Save the curves as a vector drawing"),
+        ("Export curves as &CSV…", (), curves.export_csv_dialog, "Save the curves' numbers"),
+        None,
+        ("&Quit", ("Ctrl+Q",), w.close, "Close the workbench"),
+    )
+
+
+def train_table(w):
+    return (
+        ("&Train", ("Ctrl+T", "F5"), w.training.train_from_panel,
+         "Train the current network with the training panel's settings"),
+        ("&Pause / resume", ("Ctrl+P",), w.training.toggle_pause,
+         "Pause training between batches, or go on"),
+        ("&Stop", ("Esc", "Ctrl+."), w.training.stop, "Stop after the current batch"),
+        None,
+        ("&Evaluate on the test set", ("Ctrl+E",), w.training.evaluate,
+         "Run the whole test set through the network (confusion matrix)"),
+    )
+
+
+def _add_actions(window, menu, table) -> list:
+    """The table's actions, in order (separators are not actions)."""
+    added = []
     for entry in table:
         if entry is None:
             menu.addSeparator()
             continue
-        name, text, shortcuts, method, tip = entry
-        if method is None:  # a submenu
-            submenu = menu.addMenu(text)
-            submenu.setToolTipsVisible(True)
-            window.actions_by_name[name] = submenu.menuAction()
-            window.recent_menu = submenu
-            continue
+        text, shortcuts, run, tip = entry
         action = QAction(text, window, toolTip=tip, statusTip=tip)
         action.setShortcuts([QKeySequence(s) for s in shortcuts])
-        action.triggered.connect(lambda checked=False, m=method: getattr(window, m)())
+        action.triggered.connect(lambda checked=False, run=run: run())
         window.addAction(action)  # shortcuts work wherever the focus is in the window
         menu.addAction(action)
-        window.actions_by_name[name] = action
+        added.append(action)
+    return added
 
 
-def build_menus(window, docks):
-    """File, Train and View menus; View lists every dock plus Reset layout."""
-    window.actions_by_name = {}
+def build_menus(window, docks) -> WindowActions:
+    """File, Train and View menus; View lists every dock (``docks``: (DockSpec, dock) pairs) and Reset layout."""
+    actions = WindowActions()
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
-    _add_actions(window, file_menu, FILE_ACTIONS)
-    window.recent_menu.aboutToShow.connect(window.fill_recent_menu)
-    _add_actions(window, bar.addMenu("&Train"), TRAIN_ACTIONS)
+    files = file_table(window)
+    actions.initialise, actions.open, actions.save, actions.save_as = _add_actions(window, file_menu, files[:4])
+    file_menu.addSeparator()
+    actions.recent_menu = file_menu.addMenu("Open &recent")
+    actions.recent_menu.setToolTipsVisible(True)
+    actions.recent_menu.aboutToShow.connect(window.files.fill_recent_menu)
+    actions.export_png, actions.export_svg, actions.export_csv, actions.quit = \
+        _add_actions(window, file_menu, files[4:])
+    actions.train, actions.pause, actions.stop, actions.evaluate = \
+        _add_actions(window, bar.addMenu("&Train"), train_table(window))
     view_menu = bar.addMenu("&View")
     for spec, dock in docks:
         action = dock.toggleViewAction()
         action.setShortcut(QKeySequence(spec.shortcut))
         action.setToolTip(f"Show or hide the {spec.title.lower()} panel")
         view_menu.addAction(action)
-        window.actions_by_name[f"view_{spec.name}"] = action
+        actions.view[spec.name] = action
     view_menu.addSeparator()
-    reset = view_menu.addAction("&Reset layout")
-    reset.setToolTip("Put every panel back where it started")
-    reset.triggered.connect(lambda checked=False: window.reset_layout())
-    window.actions_by_name["reset_layout"] = reset
-    return bar
+    actions.reset_layout = view_menu.addAction("&Reset layout")
+    actions.reset_layout.setToolTip("Put every panel back where it started")
+    actions.reset_layout.triggered.connect(window.reset_layout)
+    return actions

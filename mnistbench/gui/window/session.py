@@ -1,20 +1,24 @@
-"""Starting a session: datasets, the MNIST download, the bundled network, crash recovery.
+"""A session: the first start, datasets and the banner, the MNIST download, crash recovery.
 
-A mixin of MainWindow. On the first start the best bundled network loads at
-once, so the inspector and digit pad work before any training; where there is
-no training set a banner offers the download or a folder.
+A helper object the main window holds. On the first start the best bundled
+network loads at once, so the inspector and digit pad work before any
+training; where there is no training set a banner offers the download or a folder.
 """
 
+import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from mnistbench.data.datasets import available_datasets, inspect_folder, load_dataset
 from mnistbench.errors import MnistbenchError
 from mnistbench.gui.window import recovery
-from mnistbench.gui.window.network_document import describe_network, held_out_accuracy
 from mnistbench.netfile import load_network
+from mnistbench.workflows.workbench_state import describe_network, held_out_accuracy
+
+logger = logging.getLogger(__name__)
+MNIST_BYTES = 11_594_722
 
 
 def best_bundled_network(folder):
@@ -33,16 +37,19 @@ def best_bundled_network(folder):
     return best
 
 
-class SessionMixin:
-    def wire_session(self):
-        d = self.downloader
-        d.sig_progress.connect(self._on_download_progress)
-        d.sig_finished.connect(self._on_download_finished)
-        d.sig_failed.connect(self._on_download_failed)
+class Session(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window, self.state = window, window.state
+        self.locations = []  # DatasetLocation list, as found
         self.banner_dismissed = False
-        self.banner.sig_dismissed.connect(lambda: setattr(self, "banner_dismissed", True))
+        d = window.downloader
+        d.sig_progress.connect(window.training_panel.set_download_progress)
+        d.sig_finished.connect(self._download_finished)
+        d.sig_failed.connect(self._download_failed)
+        window.banner.sig_dismissed.connect(self._banner_dismissed)
 
-    def start_session(self, offer_recovery=True):
+    def start(self, offer_recovery=True) -> None:
         """Find data, then restore a crashed session's network or load the best bundled one."""
         self.refresh_datasets()
         folder = self._startup_dataset_folder()
@@ -50,12 +57,12 @@ class SessionMixin:
             self.use_dataset_folder(folder)
         if offer_recovery and self.offer_recovery():
             return
-        if not self.load_bundled_network() and self.document.net is None:
-            self.initialise_from_panel()
+        if not self.load_bundled_network() and self.state.network is None:
+            self.window.files.initialise_from_panel()
 
     def _startup_dataset_folder(self):
         """The folder used last time, else the most complete digit dataset found."""
-        remembered = str(self.settings.value("data/folder", "") or "")
+        remembered = str(self.window.settings.value("data/folder", "") or "")
         if remembered and Path(remembered).is_dir():
             return remembered
         usable = [loc for loc in self.locations if not loc.problem and (loc.has_train or loc.has_test)]
@@ -64,110 +71,92 @@ class SessionMixin:
         return str(usable[0].folder) if usable else ""
 
     def load_bundled_network(self) -> bool:
-        path = best_bundled_network(self.networks_dir)
-        if path is None:
-            return False
-        net = self.load_into_document(path)
+        path = best_bundled_network(self.window.networks_dir)
+        net = None if path is None else self.window.files.load(path)
         if net is not None:
-            self.log(f"loaded the bundled network {path.name}: {describe_network(net)}")
+            logger.info("loaded the bundled network %s: %s", path.name, describe_network(net))
         return net is not None
-
-    def load_into_document(self, path):
-        """The network read from ``path`` becomes the document's; None (and one log line) on error."""
-        try:
-            return self.document.load(path)
-        except MnistbenchError as error:
-            self.log(str(error), "error")
-            return None
 
     def offer_recovery(self) -> bool:
         """Offer the network a crashed session left behind; True when restored."""
         try:
             net = recovery.read_recovery()
         except MnistbenchError as error:
-            self.log(f"the recovery file was damaged and is removed: {error}", "warning")
+            logger.warning("the recovery file was damaged and is removed: %s", error)
             recovery.clear_recovery()
             return False
         if net is None:
             return False
-        answer = self.ask("Restore unsaved network?",
-                          f"The last session ended with a trained network that was not saved:\n"
-                          f"{describe_network(net)}\n\nRestore it?",
-                          QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
+        answer = self.window.ask("Restore unsaved network?",
+                                 f"The last session ended with a trained network that was not saved:\n"
+                                 f"{describe_network(net)}\n\nRestore it?",
+                                 QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
         if answer != QMessageBox.Yes:
             recovery.clear_recovery()
-            self.log("discarded the recovered network")
+            logger.info("discarded the recovered network")
             return False
-        self.document.set_network(net, modified=True)
-        self.log(f"restored the unsaved network of the last session: {describe_network(net)}", "success")
+        self.state.set_network(net, modified=True)
+        logger.info("restored the unsaved network of the last session: %s", describe_network(net),
+                    extra={"success": True})
         return True
 
     # --- datasets -----------------------------------------------------------------
-    def refresh_datasets(self):
+    def refresh_datasets(self) -> None:
         try:
             self.locations = available_datasets()
         except (MnistbenchError, OSError) as error:
             self.locations = []
-            self.log(f"cannot list datasets: {error}", "error")
-        self.call_panel("training", "set_datasets", self.locations)
+            logger.error("cannot list datasets: %s", error)
+        self.window.training_panel.set_datasets(self.locations)
         self.update_banner()
 
-    def update_banner(self):
+    def update_banner(self) -> None:
+        dataset = self.state.dataset
         has_train = any(loc.has_train and not loc.problem for loc in self.locations)
-        has_train = has_train or bool(self.dataset is not None and self.dataset.n_train)
-        self.banner_bar.setVisible(not has_train and not self.banner_dismissed)
-        self.banner.setVisible(not has_train and not self.banner_dismissed)
+        has_train = has_train or bool(dataset is not None and dataset.n_train)
+        self.window.banner_bar.setVisible(not has_train and not self.banner_dismissed)
+        self.window.banner.setVisible(not has_train and not self.banner_dismissed)
 
-    def choose_dataset_folder(self):
-        folder = QFileDialog.getExistingDirectory(self, "Choose a folder of IDX files")
+    def _banner_dismissed(self):
+        self.banner_dismissed = True
+
+    def choose_dataset_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self.window, "Choose a folder of IDX files")
         if folder:
             self.use_dataset_folder(folder)
 
     def use_dataset_folder(self, folder) -> bool:
-        """Load the dataset in ``folder`` and hand its test images to the panels."""
+        """Load the dataset in ``folder``; the state tells the panels (see panel_wiring)."""
         QApplication.setOverrideCursor(Qt.WaitCursor)  # about half a second for 70,000 images
         try:
             dataset = load_dataset(Path(folder))
         except MnistbenchError as error:
-            self.log(str(error), "error")
+            logger.error("%s", error)
             return False
         finally:
             QApplication.restoreOverrideCursor()
-        self.dataset = dataset
         if all(str(loc.folder) != str(folder) for loc in self.locations):
             self.locations = [*self.locations, inspect_folder(folder)]
-            self.call_panel("training", "set_datasets", self.locations)
-        self.call_panel("training", "select_dataset", str(folder))
-        images, labels = ((dataset.test_images, dataset.test_labels) if dataset.n_test
-                          else (dataset.train_images, dataset.train_labels))
-        self.call_panel("image_browser", "set_dataset", images, labels, list(dataset.class_names))
-        self.call_panel("inspector", "set_class_names", list(dataset.class_names))
-        source = dataset.train_images if dataset.n_train else images
-        mean = source[:10000].reshape(-1, 784).mean(axis=0) / 255.0  # "imagine" can start from it
-        self.call_panel("imagine", "set_mean_image", mean)
-        self.call_panel("training", "set_dataset_message", "" if dataset.n_train else
-                        "This dataset has no training set: download MNIST or choose another folder.")
+            self.window.training_panel.set_datasets(self.locations)
+        self.state.set_dataset(dataset, folder)
         self.update_banner()
-        self.log(f"dataset {dataset.describe()}")
+        logger.info("dataset %s", dataset.describe())
         return True
 
     # --- MNIST download -------------------------------------------------------------
-    def download_mnist(self):
-        if self.downloader.running:
+    def download_mnist(self) -> None:
+        if self.window.downloader.running:
             return
-        self.call_panel("training", "set_download_progress", 0, 11_594_722, "")
-        self.log("downloading MNIST (11 MB) from its official mirrors…")
-        self.downloader.start()
+        self.window.training_panel.set_download_progress(0, MNIST_BYTES, "")
+        logger.info("downloading MNIST (11 MB) from its official mirrors…")
+        self.window.downloader.start()
 
-    def _on_download_progress(self, done, total, name):
-        self.call_panel("training", "set_download_progress", int(done), int(total), name)
-
-    def _on_download_finished(self, folder):
-        self.call_panel("training", "set_download_finished", f"MNIST is in {folder}")
-        self.log(f"downloaded MNIST into {folder}", "success")
+    def _download_finished(self, folder):
+        self.window.training_panel.set_download_finished(f"MNIST is in {folder}")
+        logger.info("downloaded MNIST into %s", folder, extra={"success": True})
         self.refresh_datasets()
         self.use_dataset_folder(folder)
 
-    def _on_download_failed(self, message, cancelled):
-        self.call_panel("training", "set_download_finished", message)
-        self.log(message, "warning" if cancelled else "error")
+    def _download_failed(self, message, cancelled):
+        self.window.training_panel.set_download_finished(message)
+        logger.log(logging.WARNING if cancelled else logging.ERROR, "%s", message)

@@ -107,12 +107,13 @@ class TrainingStatusBar(QStatusBar):
         self.speed_label.setText(f"{report.samples_per_second:,.0f} samples/s")
 
 
-if __name__ == "__main__":
-    from PySide6.QtWidgets import QApplication, QMainWindow
+def _preview():
+    from PySide6.QtWidgets import QMainWindow
 
     from mnistbench.engine.training import BatchReport
+    from mnistbench.gui.widgets.preview import preview_app, run_preview
 
-    app = QApplication([])
+    preview_app()
     window = QMainWindow()
     bar = TrainingStatusBar()
     window.setStatusBar(bar)
@@ -120,5 +121,8 @@ if __name__ == "__main__":
     bar.add_batch(BatchReport(2, 300, 938, 90000, 0.12, 0.96, 21000.0, 1e-3))
     bar.set_accuracy("validation accuracy 96.1 %")
     window.resize(900, 80)
-    window.show()
-    app.exec()
+    run_preview(window)
+
+
+if __name__ == "__main__":
+    _preview()

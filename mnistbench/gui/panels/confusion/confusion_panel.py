@@ -99,12 +99,11 @@ class ConfusionPanel(QWidget):
 
 def _preview():
     """Train a tiny network on synthetic blobs, evaluate, show the panel (python -m …)."""
-    from PySide6.QtWidgets import QApplication
-
     from mnistbench.data.datasets import to_inputs
     from mnistbench.engine.network import Network
+    from mnistbench.gui.widgets.preview import preview_app, run_preview
 
-    app = QApplication.instance() or QApplication([])
+    preview_app()
     rng = np.random.default_rng(0)
     templates = (rng.random((10, 28, 28)) < 0.15) * 200
     labels = rng.integers(0, 10, 3000)
@@ -117,8 +116,7 @@ def _preview():
                       [str(d) for d in range(10)])
     panel.sig_image_chosen.connect(lambda i: print("chosen test image", i))
     panel.resize(520, 460)
-    panel.show()
-    app.exec()
+    return run_preview(panel)
 
 
 if __name__ == "__main__":

@@ -1,28 +1,43 @@
-"""Exporting the curves panel: PNG, SVG and CSV, from its Export button and the plots' own menu.
+"""Exporting the curves panel: PNG, SVG and CSV, from its Export button, the plots' own menu
+and the window's File menu (``export_*_dialog``).
 
 A mixin of CurvesPanel (which has ``graphics``, ``plots``, ``cursors``, the
 ``current`` and ``previous`` series and ``redraw``); kept apart so the panel
 module is the live drawing.
 """
 
+import logging
+
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401 (pg.exporters)
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
 from mnistbench.gui.panels.curves.curves_data import write_curves_csv, write_view_svg
 from mnistbench.gui.panels.curves.curves_ranges import cache_pixmaps
+
+logger = logging.getLogger(__name__)
 
 
 class CurvesExportMixin:
     def _add_export_actions(self, menu):
         """Export entries for the Export button and the plots' own context menu (a list)."""
-        for text, method, pattern in (("Export PNG…", self.export_png, "PNG image (*.png)"),
-                                      ("Export SVG…", self.export_svg, "SVG drawing (*.svg)"),
-                                      ("Export CSV…", self.export_csv, "CSV table (*.csv)")):
+        for text, ask_and_export in (("Export PNG…", self.export_png_dialog),
+                                     ("Export SVG…", self.export_svg_dialog),
+                                     ("Export CSV…", self.export_csv_dialog)):
             action = QAction(text, self)
-            action.triggered.connect(lambda _=False, m=method, p=pattern: self._export_with_dialog(m, p))
+            action.triggered.connect(lambda _=False, run=ask_and_export: run())
             menu.append(action) if isinstance(menu, list) else menu.addAction(action)
+
+    def export_png_dialog(self) -> bool:
+        """Ask for a file name, then export; the window's File menu calls these three too."""
+        return self._export_with_dialog(self.export_png, "PNG image (*.png)")
+
+    def export_svg_dialog(self) -> bool:
+        return self._export_with_dialog(self.export_svg, "SVG drawing (*.svg)")
+
+    def export_csv_dialog(self) -> bool:
+        return self._export_with_dialog(self.export_csv, "CSV table (*.csv)")
 
     def export_png(self, path):
         self._ensure_size()
@@ -54,10 +69,15 @@ class CurvesExportMixin:
         columns = ["epoch_position", *self.current, "run"]
         write_curves_csv(path, [("previous", self.previous), ("current", self.current)], columns)
 
-    def _export_with_dialog(self, method, pattern):
+    def _export_with_dialog(self, export, pattern) -> bool:
+        """True when a file was written; a refused file is one log line."""
         path, _ = QFileDialog.getSaveFileName(self, "Export curves", "", pattern)
-        if path:
-            try:
-                method(path)
-            except OSError as error:
-                QMessageBox.warning(self, "Export failed", f"Could not write {path}: {error}")
+        if not path:
+            return False
+        try:
+            export(path)
+        except OSError as error:
+            logger.error("%s: could not export the curves (%s)", path, error.strerror or error)
+            return False
+        logger.info("exported the curves to %s", path, extra={"success": True})
+        return True

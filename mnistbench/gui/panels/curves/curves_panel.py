@@ -279,13 +279,12 @@ class CurvesPanel(CurvesExportMixin, QWidget):
 
 def _preview():
     """Train a small network on synthetic strokes and watch the curves (python -m …)."""
-    from PySide6.QtWidgets import QApplication
-
     from mnistbench.engine.config import TrainingConfig
     from mnistbench.engine.network import Network
     from mnistbench.engine.training import TrainingCallbacks, train
+    from mnistbench.gui.widgets.preview import preview_app, run_preview
 
-    app = QApplication.instance() or QApplication([])
+    preview_app()
     panel = CurvesPanel()
     panel.resize(900, 600)
     rng = np.random.default_rng(0)
@@ -300,9 +299,8 @@ def _preview():
         train(net, inputs[:2500], labels[:2500], TrainingConfig(epochs=2, learning_rate=3e-4),
               validation=(inputs[2500:], labels[2500:]), callbacks=callbacks)
     panel.redraw()
-    panel.show()
-    app.exec()
+    return run_preview(panel)
 
 
 if __name__ == "__main__":
-    _preview()
+    raise SystemExit(_preview())

@@ -5,6 +5,7 @@ the ink, scale to 20x20, place by centre of mass in 28x28), and those steps
 are shown beside the canvas, so a user sees why a drawing is read as it is.
 """
 
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -16,11 +17,14 @@ from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLabel, QM
 from mnistbench.errors import ImageError
 from mnistbench.gui.widgets.digit_views import DigitView, ProbabilityBars, preview_network
 from mnistbench.gui.panels.digit_pad.drawing_canvas import DrawingCanvas
+from mnistbench.gui.widgets.preview import preview_app, run_preview
 from mnistbench.images import load_image
 from mnistbench.preprocess import preprocess_digit, to_network_input
 
 UPDATE_MS = 33  # live prediction at most ~30 times a second while drawing
-IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif);;All files (*)"
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")  # dropped files the pad opens itself
+IMAGE_FILTER = f"Images ({' '.join('*' + s for s in IMAGE_SUFFIXES)});;All files (*)"
+logger = logging.getLogger(__name__)
 
 
 def _button(panel, text, tooltip, slot, shortcut=None, checkable=False):
@@ -41,6 +45,7 @@ class DigitPadPanel(QWidget):
 
     sig_input_chosen = Signal(object, object)  # x float32 (784,), true label (always None here)
     sig_digit_kept = Signal(object, object)  # x float32 (784,), int label the user chose
+    sig_files_dropped = Signal(list)  # local paths dropped here that are not images (networks, folders)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -61,7 +66,7 @@ class DigitPadPanel(QWidget):
     def _build_drawing_side(self):
         self.brush = QSpinBox(minimum=4, maximum=60, value=int(self.canvas.brush_size), suffix=" px")
         self.brush.setToolTip("Brush diameter on the 280-pixel canvas (10 canvas pixels = 1 MNIST pixel)")
-        self.brush.valueChanged.connect(lambda value: setattr(self.canvas, "brush_size", float(value)))
+        self.brush.valueChanged.connect(self._set_brush_size)
         self.eraser = _button(self, "Eraser", "Paint black to rub out ink", self._set_eraser, "E", checkable=True)
         self.undo_button = _button(self, "Undo", "Remove the last stroke", self.undo, QKeySequence.Undo)
         self.clear_button = _button(self, "Clear", "Start over with an empty pad", self.clear, Qt.Key_Delete)
@@ -201,6 +206,10 @@ class DigitPadPanel(QWidget):
         top = int(probabilities.argmax())
         self.answer.setText(f"Reads {top}  ({100 * probabilities[top]:.1f}%)")
 
+    @Slot(int)
+    def _set_brush_size(self, pixels):
+        self.canvas.brush_size = float(pixels)
+
     @Slot(bool)
     def _set_eraser(self, on):
         self.canvas.eraser = on
@@ -213,26 +222,37 @@ class DigitPadPanel(QWidget):
 
     # --- drag and drop: an exception escaping here can kill the process ------
     def dragEnterEvent(self, event):
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
+        try:
+            if event.mimeData().hasUrls():
+                event.acceptProposedAction()
+        except Exception:  # noqa: BLE001 — a drag must never crash the workbench
+            logger.exception("drag refused by the digit pad")
 
     def dropEvent(self, event):
+        """Images open on the pad; other files (networks, dataset folders) go to the window."""
         try:
-            urls = [url for url in event.mimeData().urls() if url.isLocalFile()]
-            if not urls:
-                self.status.setText("Only image files on this computer can be dropped here.")
-                return
-            self.open_image(urls[0].toLocalFile())
+            paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
             event.acceptProposedAction()
-        except Exception as error:  # noqa: BLE001 — a drop must never crash the workbench
-            self.status.setText(f"Could not open the dropped file: {error}")
+            if not paths:
+                self.status.setText("Only files on this computer can be dropped here.")
+                return
+            images = [p for p in paths if Path(p).suffix.lower() in IMAGE_SUFFIXES]
+            others = [p for p in paths if p not in images]
+            if images:
+                self.open_image(images[0])
+            if others:
+                self.sig_files_dropped.emit(others)
+        except Exception:  # noqa: BLE001 — a drop must never crash the workbench
+            logger.exception("drop refused by the digit pad")
+            self.status.setText("Could not open the dropped file (see the log).")
+
+
+def _preview():
+    preview_app()
+    panel = DigitPadPanel()
+    panel.set_network(preview_network())
+    run_preview(panel)
 
 
 if __name__ == "__main__":
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication([])
-    panel = DigitPadPanel()
-    panel.set_network(preview_network())
-    panel.show()
-    app.exec()
+    _preview()

@@ -202,28 +202,25 @@ class ImageBrowserPanel(QWidget):
 
 def _preview():
     """A quick look with the real test digits when present, else noise."""
-    import sys
-
-    from PySide6.QtWidgets import QApplication
-
+    from mnistbench.data.datasets import load_dataset, to_inputs
     from mnistbench.engine.network import Network
+    from mnistbench.errors import MnistbenchError
+    from mnistbench.gui.widgets.preview import preview_app, run_preview
 
-    app = QApplication.instance() or QApplication(sys.argv)
+    preview_app()
     try:
-        from mnistbench.data.datasets import load_dataset
         data = load_dataset("mnist")
         images, labels = data.test_images, data.test_labels
-    except Exception:  # no dataset here: noise still shows the controls
+    except MnistbenchError:  # no dataset here: noise still shows the controls
         images = np.random.default_rng(0).integers(0, 256, (100, 28, 28), dtype=np.uint8)
         labels = np.arange(100) % 10
     net = Network([784, 32, 10], activation="relu", loss="cross_entropy", init="he")
-    net.fit(images[:8000].reshape(-1, 784), labels[:8000], epochs=1)
+    net.fit(to_inputs(images[:8000]), labels[:8000], epochs=1)
     panel = ImageBrowserPanel()
     panel.set_network(net)
     panel.set_dataset(images, labels)
-    panel.show()
-    sys.exit(app.exec())
+    return run_preview(panel)
 
 
 if __name__ == "__main__":
-    _preview()
+    raise SystemExit(_preview())

@@ -225,13 +225,18 @@ class ImaginePanel(QWidget):
         self.saliency_caption.setText(f"Pixels that pushed the network towards {predicted}{truth}")
 
 
-if __name__ == "__main__":
-    from PySide6.QtWidgets import QApplication
+def _preview():
+    """The preview network's imagined 0, and its saliency (computed once the panel is on screen)."""
+    from mnistbench.gui.widgets.preview import preview_app, run_preview
 
-    app = QApplication([])
+    preview_app()
     panel = ImaginePanel()
     panel.set_network(preview_network())
+    panel.show()  # a hidden panel skips the work (recompute marks it stale)
     panel.recompute()
     panel.set_input(panel.imagined(), None)
-    panel.show()
-    app.exec()
+    return run_preview(panel)
+
+
+if __name__ == "__main__":
+    raise SystemExit(_preview())

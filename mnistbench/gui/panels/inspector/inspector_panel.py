@@ -5,6 +5,8 @@ training runs) and ``set_input`` for every new input from the digit pad,
 the test-image browser or the confusion gallery.
 """
 
+import logging
+
 import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QPainter, QShortcut
@@ -15,13 +17,20 @@ from mnistbench.gui.panels.inspector.network_scene import NetworkScene
 from mnistbench.gui.panels.inspector.neuron_details import NeuronDetails
 from mnistbench.gui.panels.inspector.weight_maps import WeightMapGallery
 
+logger = logging.getLogger(__name__)
 ZOOM_STEP = 1.25
 ZOOM_LIMITS = (0.05, 40.0)
 TEXT_GROWTH = 2.2  # largest enlargement of titles and output labels when zoomed out
 
 
 class NetworkView(QGraphicsView):
-    """Zoom with the wheel, pan by dragging; stays fitted to the window until the user zooms."""
+    """Zoom with the wheel, pan by dragging; stays fitted to the window until the user zooms.
+
+    Files dropped on the drawing are passed on (``sig_files_dropped``): the
+    scene has no item that takes them, and QGraphicsView would refuse them.
+    """
+
+    sig_files_dropped = Signal(list)  # local paths dropped on the drawing
 
     def __init__(self, scene, parent=None):
         super().__init__(scene, parent)
@@ -57,17 +66,41 @@ class NetworkView(QGraphicsView):
         if self.fitted:
             self.fit()
 
+    # --- drag and drop: an exception escaping here can kill the process ------
+    def dragEnterEvent(self, event):
+        try:
+            if event.mimeData().hasUrls():
+                event.acceptProposedAction()
+        except Exception:  # noqa: BLE001 — a drag must never crash the workbench
+            logger.exception("drag refused by the inspector")
+
+    def dragMoveEvent(self, event):
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event):
+        try:
+            paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+            event.acceptProposedAction()
+            if paths:
+                self.sig_files_dropped.emit(paths)
+            else:
+                logger.warning("dropped something that is not a local file or folder")
+        except Exception:  # noqa: BLE001 — a drop must never crash the workbench
+            logger.exception("drop refused by the inspector")
+
 
 class InspectorPanel(QWidget):
     """Look inside the network: what every neuron does for the current input."""
 
     sig_neuron_selected = Signal(int, int)  # (layer, index): layer 1 = first hidden … N-1 = output
+    sig_files_dropped = Signal(list)  # local paths dropped on the drawing (networks, folders)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.scene = NetworkScene(self)
         self.view = NetworkView(self.scene)
         self.view.setToolTip("")
+        self.view.sig_files_dropped.connect(self.sig_files_dropped)
         self.details = NeuronDetails()
         self.gallery = WeightMapGallery()
         self.verdict = QLabel("No network yet.")
@@ -208,30 +241,27 @@ class InspectorPanel(QWidget):
 
 def _preview():
     """A quick look: a small network trained for a moment on synthetic or real digits."""
-    import sys
-
-    from PySide6.QtWidgets import QApplication
-
+    from mnistbench.data.datasets import load_dataset, to_inputs
     from mnistbench.engine.network import Network
+    from mnistbench.errors import MnistbenchError
+    from mnistbench.gui.widgets.preview import preview_app, run_preview
 
-    app = QApplication.instance() or QApplication(sys.argv)
+    preview_app()
     rng = np.random.default_rng(0)
     net = Network([784, 32, 16, 10], activation="relu", loss="cross_entropy", init="he", seed=0)
     try:
-        from mnistbench.data.datasets import load_dataset, to_inputs
         data = load_dataset("mnist")
         X, y = to_inputs(data.test_images), data.test_labels
         net.fit(X[:8000], y[:8000], epochs=2)
-    except Exception:  # no dataset here: random inputs still show the drawing
+    except MnistbenchError:  # no dataset here: random inputs still show the drawing
         X, y = rng.random((10, 784), dtype=np.float32), None
     panel = InspectorPanel()
     panel.resize(1100, 650)
     panel.set_network(net)
     panel.set_input(X[-1], None if y is None else int(y[-1]))
     panel.select_neuron(2, 3)
-    panel.show()
-    sys.exit(app.exec())
+    return run_preview(panel)
 
 
 if __name__ == "__main__":
-    _preview()
+    raise SystemExit(_preview())

@@ -1,24 +1,59 @@
-"""The log dock: one timestamped line for everything that happens, errors in red.
+"""The log dock: a view of the ``mnistbench`` logger, one timestamped line per record.
 
-Lines are plain text underneath (selectable, copyable, savable as a .txt);
-only their colour says the level.
+The window and the panels log with ``logging.getLogger(__name__)``; a
+``LogHandler`` hands each record to the GUI thread through a signal (records
+may come from any thread) and the panel shows it, coloured by level. A
+"success" is an INFO record logged with ``extra={"success": True}``. Lines are
+plain text underneath (selectable, copyable, savable as a .txt).
 """
 
 import html
+import logging
 from datetime import datetime
 from pathlib import Path
 
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QPlainTextEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
-LEVEL_COLOURS = {"debug": "#808080", "info": None, "success": "#2e8b3a",
-                 "warning": "#c07000", "error": "#d03030"}
+from mnistbench.gui.widgets.preview import preview_app, run_preview
+
+logger = logging.getLogger(__name__)
+COLOURS = {"debug": "#808080", "info": None, "success": "#2e8b3a", "warning": "#c07000", "error": "#d03030"}
+LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "success": logging.INFO,
+          "warning": logging.WARNING, "error": logging.ERROR}
 MAX_LINES = 10000  # the oldest lines go first beyond this
 
 
+def style_of(record: logging.LogRecord) -> str:
+    """debug, info, success, warning or error: how a record is coloured."""
+    if record.levelno >= logging.ERROR:
+        return "error"
+    if record.levelno >= logging.WARNING:
+        return "warning"
+    if record.levelno < logging.INFO:
+        return "debug"
+    return "success" if record.__dict__.get("success") else "info"
+
+
+class LogRelay(QObject):
+    sig_record = Signal(object)  # logging.LogRecord, delivered on the GUI thread
+
+
+class LogHandler(logging.Handler):
+    """A logging handler whose records arrive as ``relay.sig_record`` (queued from other threads)."""
+
+    def __init__(self, level=logging.INFO):
+        super().__init__(level)
+        self.relay = LogRelay()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.relay.sig_record.emit(record)
+
+
 class LogPanel(QWidget):
-    """``log(message, level)`` appends a line; Copy, Save… and Clear act on all of it."""
+    """``show_record(record)`` appends a line; Copy, Save… and Clear act on all of it."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -40,14 +75,21 @@ class LogPanel(QWidget):
         layout.addWidget(self.view)
         layout.addLayout(buttons)
 
-    def log(self, message: str, level: str = "info") -> None:
-        """Append ``HH:MM:SS  message``, coloured by ``level`` (info, success, warning, error, debug)."""
-        stamp = datetime.now().strftime("%H:%M:%S")
-        prefix = "" if level in ("info", "success") else f"{level}: "
-        text = html.escape(f"{stamp}  {prefix}{message}")
-        colour = LEVEL_COLOURS.get(level)
+    def show_record(self, record: logging.LogRecord) -> None:
+        """Append ``HH:MM:SS [level: ]message``, coloured by the record's level."""
+        stamp = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
+        style = style_of(record)
+        prefix = "" if style in ("info", "success") else f"{style}: "
+        text = html.escape(f"{stamp} {prefix}{record.getMessage()}")
+        colour = COLOURS[style]
         self.view.appendHtml(f'<span style="color:{colour}">{text}</span>' if colour
                              else f"<span>{text}</span>")
+
+    def log(self, message: str, level: str = "info") -> None:
+        """Show a line without going through ``logging`` (previews, tests); ``level`` as in LEVELS."""
+        self.show_record(logging.makeLogRecord({"msg": message, "levelno": LEVELS[level],
+                                                "levelname": logging.getLevelName(LEVELS[level]),
+                                                "success": level == "success"}))
 
     def text(self) -> str:
         return self.view.toPlainText()
@@ -65,7 +107,7 @@ class LogPanel(QWidget):
             try:
                 self.save(path)
             except OSError as error:
-                self.log(f"{path}: cannot save the log ({error.strerror or error})", "error")
+                logger.error("%s: cannot save the log (%s)", path, error.strerror or error)
 
     def clear(self) -> None:
         self.view.clear()
@@ -77,15 +119,22 @@ class LogPanel(QWidget):
         super().keyPressEvent(event)
 
 
-if __name__ == "__main__":
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication([])
+def _preview():
+    preview_app()
     panel = LogPanel()
-    panel.log("started the workbench")
-    panel.log("epoch 1/3: loss 0.31, validation accuracy 94.2 %", "success")
-    panel.log("no training set found", "warning")
+    handler = LogHandler()
+    handler.relay.sig_record.connect(panel.show_record)
+    preview_logger = logging.getLogger("mnistbench.preview")
+    preview_logger.setLevel(logging.INFO)
+    preview_logger.propagate = False
+    preview_logger.addHandler(handler)
+    preview_logger.info("started the workbench")
+    preview_logger.info("epoch 1/3: loss 0.31, validation accuracy 94.2 %", extra={"success": True})
+    preview_logger.warning("no training set found")
     panel.log("bad.nn: not a network file (it looks like a PNG image)", "error")
     panel.resize(600, 240)
-    panel.show()
-    app.exec()
+    run_preview(panel)
+
+
+if __name__ == "__main__":
+    _preview()

@@ -152,11 +152,14 @@ class OwnDigitsPanel(QWidget):
         return item
 
 
-if __name__ == "__main__":
-    from PySide6.QtWidgets import QApplication
+def _preview():
+    from mnistbench.gui.widgets.preview import preview_app, run_preview
 
-    app = QApplication([])
+    preview_app()
     panel = OwnDigitsPanel()
     panel.set_network(preview_network())
-    panel.show()
-    app.exec()
+    return run_preview(panel)
+
+
+if __name__ == "__main__":
+    raise SystemExit(_preview())

@@ -105,7 +105,7 @@ class TrainingPanel(QWidget):
     def _training_box(self):
         box = QGroupBox("Training")
         self.train_button = button("Train", "Train the current network with these settings; "
-                                   "a loaded or trained network continues (Ctrl+T, F5)", self._train_clicked)
+                                   "a loaded or trained network continues (Ctrl+T, F5)", self.request_training)
         self.pause_button = button("Pause", "Pause or resume training between batches", self._pause_clicked)
         self.stop_button = button("Stop", "Stop after the current batch (Esc)", self.sig_stop_requested.emit)
         self.train_message = QLabel(wordWrap=True)
@@ -188,7 +188,8 @@ class TrainingPanel(QWidget):
     def _initialise_clicked(self):
         self.sig_initialise_requested.emit(self.network_form.architecture())
 
-    def _train_clicked(self):
+    def request_training(self) -> None:
+        """Ask to train with these settings (Train button, Train menu); a refused setting shows here."""
         try:
             config = self.training_form.config()
         except ConfigError as error:
@@ -205,15 +206,17 @@ class TrainingPanel(QWidget):
         self.sig_problem.emit(text)
 
 
-if __name__ == "__main__":
-    from PySide6.QtWidgets import QApplication
-
+def _preview():
     from mnistbench.data import available_datasets
+    from mnistbench.gui.widgets.preview import preview_app, run_preview
 
-    app = QApplication([])
+    preview_app()
     panel = TrainingPanel()
     panel.set_datasets(available_datasets())
     panel.set_network_summary("784-128-10 relu/softmax, 101,770 parameters (untrained)")
     panel.resize(380, 900)
-    panel.show()
-    app.exec()
+    run_preview(panel)
+
+
+if __name__ == "__main__":
+    _preview()

@@ -1,0 +1,139 @@
+"""Network files: open, save, save as, recent files, a fresh network, and what a drop opens.
+
+A helper object the main window holds. It asks before unsaved training is
+thrown away, and turns every file problem into one log line (``netfile``
+raises ``MnistbenchError`` with the file's name in it).
+"""
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from mnistbench.engine.network import Network
+from mnistbench.errors import MnistbenchError
+from mnistbench.gui.window import recovery
+from mnistbench.netfile import DEFAULT_EXTENSION, load_network, save_network
+from mnistbench.workflows.workbench_state import describe_network
+
+logger = logging.getLogger(__name__)
+NETWORK_FILTER = "Network files (*.nn *.net *.bin);;All files (*)"
+
+
+class NetworkFiles(QObject):
+    """``open_network(path)``, ``save()``, ``save_as()``, ``initialise_network(architecture)``, …"""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window, self.state = window, window.state
+
+    # --- opening -------------------------------------------------------------------
+    def open_dialog(self) -> None:
+        start = str(self.state.path.parent) if self.state.path else str(self.window.networks_dir)
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open a network", start, NETWORK_FILTER)
+        if path:
+            self.open_network(path)
+
+    def open_network(self, path) -> bool:
+        """Load a network file (asking first about unsaved work); errors become one log line."""
+        if self.window.controller.running:
+            logger.warning("%s: cannot open a network while training runs; stop it first", path)
+            return False
+        if not self.confirm_discard("opening another network"):
+            return False
+        net = self.load(path)
+        if net is not None:
+            logger.info("opened %s: %s", path, describe_network(net), extra={"success": True})
+        return net is not None
+
+    def load(self, path):
+        """The network in ``path`` becomes the current one; None (and one log line) on error."""
+        try:
+            net = load_network(path)
+        except MnistbenchError as error:
+            logger.error("%s", error)
+            return None
+        self.state.set_network(net, path)
+        return net
+
+    @Slot(list)
+    def open_dropped(self, paths) -> None:
+        """Dropped files open as networks, folders become the dataset (called after the drop returned)."""
+        for path in paths:
+            if Path(path).is_dir():
+                self.window.session.use_dataset_folder(path)
+            else:
+                self.open_network(path)
+
+    def fill_recent_menu(self) -> None:
+        menu = self.window.actions.recent_menu
+        menu.clear()
+        for path in self.state.recent:
+            action = menu.addAction(path)
+            action.triggered.connect(lambda checked=False, p=path: self.open_network(p))
+        if not self.state.recent:
+            menu.addAction("(none yet)").setEnabled(False)
+
+    # --- saving --------------------------------------------------------------------
+    def save(self) -> bool:
+        return self.save_as() if self.state.path is None else self._save_to(self.state.path)
+
+    def save_as(self) -> bool:
+        if self.state.network is None:
+            logger.warning("no network to save")
+            return False
+        start = str(self.state.path or Path.home() / "network.nn")
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save the network", start, NETWORK_FILTER)
+        return self._save_to(path) if path else False
+
+    def _save_to(self, path) -> bool:
+        if self.state.network is None:
+            logger.warning("no network to save")
+            return False
+        path = Path(path)
+        if path.suffix == "":
+            path = path.with_suffix(DEFAULT_EXTENSION)
+        try:
+            save_network(self.state.network, path)
+        except MnistbenchError as error:
+            logger.error("%s", error)
+            return False
+        self.state.mark_saved(path)
+        recovery.clear_recovery()
+        logger.info("saved %s", path, extra={"success": True})
+        return True
+
+    def confirm_discard(self, doing: str) -> bool:
+        """Before ``doing`` replaces a trained, unsaved network: Save, Discard or Cancel."""
+        if not self.state.modified:
+            return True
+        answer = self.window.ask("Unsaved network", f"The trained network is not saved.\n"
+                                 f"Save it before {doing}?",
+                                 QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
+        if answer == QMessageBox.Save:
+            return self.save()
+        if answer == QMessageBox.Discard:
+            recovery.clear_recovery()
+            logger.info("discarded the unsaved network")
+            return True
+        return False
+
+    # --- a fresh network -------------------------------------------------------------
+    def initialise_from_panel(self) -> bool:
+        return self.initialise_network(self.window.training_panel.network_form.architecture())
+
+    def initialise_network(self, architecture: dict) -> bool:
+        """A fresh network from a NetworkForm architecture (a refused setting is one log line)."""
+        if self.window.controller.running or not self.confirm_discard("initialising a new one"):
+            return False
+        architecture = dict(architecture)
+        try:
+            net = Network(architecture.pop("layer_sizes"), **architecture)
+        except MnistbenchError as error:
+            logger.error("cannot initialise: %s", error)
+            return False
+        self.state.set_network(net)
+        self.window.curves_panel.clear()
+        logger.info("initialised a new network: %s", describe_network(net))
+        return True

@@ -1,0 +1,118 @@
+"""Every connection between the panels, the state and the window's helpers, in one place.
+
+The contract in docs/architecture.md: the panels' requests go to the window's
+helpers; the state's changes go to the panels. Each network reaches every
+network panel's ``set_network`` — but while training sends a copy per epoch,
+a panel out of view (a tab behind another, a closed dock, a minimised window)
+gets only the latest one, when it comes into view: the GUI thread's work is
+time taken from training (both need Python's GIL), and this keeps the
+window's cost to training at or below 1.10× (docs/architecture.md).
+"""
+
+import logging
+
+import numpy as np
+from PySide6.QtCore import Qt
+
+logger = logging.getLogger(__name__)
+
+
+class NetworkDelivery:
+    """Hands each new network to the panels in view now, and to the others when they are shown."""
+
+    def __init__(self, state, receivers):
+        self.state, self.receivers = state, receivers  # panel name -> its set_network
+        self.waiting = {}  # panel name -> the latest network it has not seen
+        state.events.network.connect(self.deliver)
+        state.events.panel_in_view.connect(self._panel_in_view)
+
+    def deliver(self, net) -> None:
+        for name, set_network in self.receivers.items():
+            if self.state.is_in_view(name):
+                self.waiting.pop(name, None)
+                set_network(net)
+            else:
+                self.waiting[name] = net
+
+    def _panel_in_view(self, name, in_view) -> None:
+        if in_view and name in self.waiting:
+            self.receivers[name](self.waiting.pop(name))
+
+
+def connect_window(w) -> None:
+    """Connect the panels of MainWindow ``w`` to its state and helpers."""
+    _connect_training_panel(w)
+    _connect_inputs(w)
+    _connect_state(w)
+    w.confusion_panel.sig_evaluate_requested.connect(w.training.evaluate)
+    w.confusion_panel.sig_image_chosen.connect(w.show_test_image)
+    w.digit_pad_panel.sig_digit_kept.connect(w.own_digits_panel.add_digit)
+    w.own_digits_panel.sig_fine_tune_requested.connect(w.training.fine_tune)
+    w.banner.sig_download_requested.connect(w.session.download_mnist)
+    w.banner.sig_choose_folder_requested.connect(w.session.choose_dataset_folder)
+    for panel in (w.inspector_panel, w.digit_pad_panel):  # drops they do not open themselves
+        panel.sig_files_dropped.connect(w.files.open_dropped, Qt.QueuedConnection)
+    for name, dock in w.docks.items():
+        dock.visibilityChanged.connect(lambda visible, name=name: w.state.set_panel_in_view(name, visible))
+
+
+def _connect_training_panel(w) -> None:
+    panel = w.training_panel
+    panel.sig_initialise_requested.connect(w.files.initialise_network)
+    panel.sig_load_requested.connect(w.files.open_dialog)
+    panel.sig_save_requested.connect(w.files.save)
+    panel.sig_save_as_requested.connect(w.files.save_as)
+    panel.sig_train_requested.connect(w.training.start)
+    panel.sig_pause_requested.connect(w.training.pause)
+    panel.sig_resume_requested.connect(w.training.resume)
+    panel.sig_stop_requested.connect(w.training.stop)
+    panel.sig_dataset_chosen.connect(w.session.use_dataset_folder)
+    panel.sig_download_requested.connect(w.session.download_mnist)
+    panel.sig_download_cancel_requested.connect(w.downloader.cancel)
+    panel.sig_problem.connect(lambda text: logger.error("%s", text))  # a setting the engine refused
+
+
+def _connect_inputs(w) -> None:
+    """An input chosen in a panel becomes the state's input; the inspector and imagine show it."""
+    w.image_browser_panel.sig_input_chosen.connect(
+        lambda x, label: w.state.set_input(x, label, "image_browser"))
+    w.digit_pad_panel.sig_input_chosen.connect(lambda x, label: w.state.set_input(x, label, "digit_pad"))
+    w.imagine_panel.sig_input_chosen.connect(lambda x, label: w.state.set_input(x, label, "imagine"))
+
+
+def _connect_state(w) -> None:
+    events = w.state.events
+    w.network_delivery = NetworkDelivery(w.state, {
+        "inspector": w.inspector_panel.set_network, "image_browser": w.image_browser_panel.set_network,
+        "digit_pad": w.digit_pad_panel.set_network, "imagine": w.imagine_panel.set_network,
+        "own_digits": w.own_digits_panel.set_network})
+    skip_work_out_of_view = {"curves": w.curves_panel.set_in_view, "imagine": w.imagine_panel.set_in_view}
+
+    def panel_in_view(name, in_view):  # Qt counts a tab behind another as visible: these are told
+        if name in skip_work_out_of_view:
+            skip_work_out_of_view[name](in_view)
+
+    events.panel_in_view.connect(panel_in_view)
+    events.document.connect(w.show_document_state)
+    events.dataset.connect(lambda dataset: show_dataset(w, dataset))
+    events.input.connect(lambda chosen: show_input(w, chosen))
+
+
+def show_input(w, chosen) -> None:
+    w.inspector_panel.set_input(chosen.x, chosen.true_label)
+    if chosen.source != "imagine":  # imagine's own pictures would replace the input it explains
+        w.imagine_panel.set_input(chosen.x, chosen.true_label)
+
+
+def show_dataset(w, dataset) -> None:
+    """The test images to the browser (training images if there is no test set), names and mean digit."""
+    w.training_panel.select_dataset(w.state.dataset_folder)
+    images, labels = ((dataset.test_images, dataset.test_labels) if dataset.n_test
+                      else (dataset.train_images, dataset.train_labels))
+    w.image_browser_panel.set_dataset(images, labels, list(dataset.class_names))
+    w.inspector_panel.set_class_names(list(dataset.class_names))
+    source = dataset.train_images if dataset.n_train else images
+    mean = source[:10000].reshape(-1, 784).mean(axis=0) / 255.0  # "imagine" can start from it
+    w.imagine_panel.set_mean_image(np.asarray(mean))
+    w.training_panel.set_dataset_message("" if dataset.n_train else
+                                         "This dataset has no training set: download MNIST or choose another folder.")

@@ -1,0 +1,180 @@
+"""Training from the window: train, fine-tune on your digits, pause/resume/stop, evaluate, and the reports.
+
+A helper object the main window holds. The controller's relayed reports go
+to the curves, the status bar, the state (each epoch's network copy) and the
+log; its running flag enables the actions that make sense.
+"""
+
+import logging
+
+import numpy as np
+from PySide6.QtCore import QObject, Slot
+
+from mnistbench.data.datasets import Dataset
+from mnistbench.errors import ConfigError
+from mnistbench.workflows.workbench_state import describe_network
+
+logger = logging.getLogger(__name__)
+MESSAGE_LEVELS = {"info": logging.INFO, "success": logging.INFO, "warning": logging.WARNING,
+                  "error": logging.ERROR}  # the controller's sig_message levels
+
+
+class TrainingActions(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window, self.state, self.controller = window, window.state, window.controller
+        c = self.controller
+        c.sig_batches.connect(self._on_batches)
+        c.sig_evaluation.connect(self._on_evaluation)
+        c.sig_epoch.connect(self._on_epoch)
+        c.sig_evaluated.connect(self._on_evaluated)
+        c.sig_finished.connect(self._on_finished)
+        c.sig_failed.connect(self._on_failed)
+        c.sig_message.connect(self._on_message)
+        c.sig_running_changed.connect(self._on_running_changed)
+
+    def train_from_panel(self) -> None:
+        """The Train action: the training panel's settings, as its Train button would."""
+        self.window.training_panel.request_training()
+
+    def start(self, config, dataset=None) -> bool:
+        """Train (a copy of) the current network; a loaded or trained one continues."""
+        dataset = dataset or self.state.dataset
+        if self.controller.running:
+            logger.warning("training is already running")
+            return False
+        if dataset is None or not dataset.n_train:
+            logger.error("no training set: download MNIST or choose a folder of IDX files")
+            self.window.banner_bar.show()
+            self.window.banner.show()
+            return False
+        if self.state.network is None:
+            self.window.files.initialise_from_panel()
+        net = self.state.network.copy()
+        continued = bool(net.metadata.get("training", {}).get("epochs"))
+        self.window.curves_panel.start_run(continued, config.epochs)
+        self.window.status.start_run(config.epochs)
+        self.controller.start(net, dataset, config)
+        logger.info("%s %s on %s (%s images): %s, learning rate %g, batch %d, %d epochs",
+                    "continuing" if continued else "training", describe_network(net), dataset.name,
+                    f"{dataset.n_train:,}", config.optimizer, config.learning_rate, config.batch_size,
+                    config.epochs)
+        return True
+
+    # --- fine-tuning: the coordinator swaps in mnistbench.workflows.fine_tuning at merge ---
+    def fine_tune(self, images, labels) -> bool:
+        """Train on the user's own digits, validated on the current test set when there is one."""
+        try:
+            config = self.window.training_panel.training_form.config()
+        except ConfigError as error:
+            logger.error("%s", error)
+            return False
+        return self.start(config.replace(validation_size=0), self._own_digits_dataset(images, labels))
+
+    def _own_digits_dataset(self, images, labels) -> Dataset:
+        images = np.asarray(images)
+        if images.dtype != np.uint8:
+            images = np.clip(np.round(images.reshape(len(images), 28, 28) * 255), 0, 255).astype(np.uint8)
+        labels = np.asarray(labels, dtype=np.int64).reshape(-1)
+        dataset = self.state.dataset
+        test = (dataset.test_images, dataset.test_labels) if dataset else \
+            (np.empty((0, 28, 28), np.uint8), np.empty(0, np.int64))
+        return Dataset("your digits", images, labels, *test, tuple("0123456789"), "your digits")
+
+    # --- pause, resume, stop, evaluate ----------------------------------------------------
+    def toggle_pause(self) -> None:
+        (self.resume if self.controller.paused else self.pause)()
+
+    def pause(self) -> None:
+        if self.controller.running:
+            self.controller.pause()
+            self.window.training_panel.set_training_state("paused")
+            logger.info("paused (between batches)")
+
+    def resume(self) -> None:
+        if self.controller.paused:
+            self.controller.resume()
+            self.window.training_panel.set_training_state("running")
+            logger.info("resumed")
+
+    def stop(self) -> None:
+        if self.controller.running:
+            self.controller.stop()
+            logger.info("stopping after this batch…")
+
+    def stop_and_adopt(self) -> None:
+        """Stop now and keep the partly trained network (closing during training)."""
+        if not self.controller.shutdown():
+            logger.error("training did not stop within 10 s")
+            return
+        self.window.status.finish_run()
+        if self.controller.network is not None:
+            self.state.mark_trained(self.controller.network)
+
+    def evaluate(self) -> None:
+        dataset, net = self.state.dataset, self.state.network
+        if self.controller.running:
+            logger.warning("wait for training to finish before evaluating")
+        elif net is None or dataset is None or not dataset.n_test:
+            logger.warning("evaluating needs a network and a dataset with a test set")
+        else:
+            self.controller.evaluate(net.copy(), dataset)
+            self.window.training_panel.set_training_state("evaluating")
+
+    # --- the controller's reports ------------------------------------------------------------
+    @Slot(object)
+    def _on_batches(self, reports):
+        self.window.curves_panel.add_batches(reports)
+        self.window.status.add_batch(reports[-1])
+
+    @Slot(object)
+    def _on_evaluation(self, report):
+        self.window.curves_panel.add_evaluation(report)
+        self.window.status.add_evaluation(report)
+
+    @Slot(object)
+    def _on_epoch(self, report):
+        self.window.curves_panel.add_epoch(report)
+        self.window.status.add_epoch(report)
+        self.state.mark_trained(report.network)
+        validation = "" if report.validation_accuracy is None else \
+            f", validation loss {report.validation_loss:.4f}, accuracy {100 * report.validation_accuracy:.2f} %"
+        logger.info("epoch %d/%d: training loss %.4f, accuracy %.2f %%%s (%.1f s)", report.epoch, report.epochs,
+                    report.train_loss, 100 * report.train_accuracy, validation, report.seconds)
+
+    @Slot(object)
+    def _on_evaluated(self, evaluation):
+        self.window.confusion_panel.set_results(evaluation.images, evaluation.true_labels,
+                                                evaluation.predicted_labels, evaluation.confidences,
+                                                evaluation.class_names)
+        self.window.status.set_accuracy(f"test accuracy {100 * evaluation.accuracy:.2f} %")
+        logger.info("test set: accuracy %.2f %% on %s images", 100 * evaluation.accuracy,
+                    f"{len(evaluation.true_labels):,}", extra={"success": True})
+
+    @Slot(object)
+    def _on_finished(self, result):
+        self.window.curves_panel.end_run()
+        self.state.mark_trained(self.controller.network)
+        self.window.status.finish_run(result.message)
+        level = logging.WARNING if result.stop_reason == "diverged" else logging.INFO
+        logger.log(level, "%s", result.message, extra={"success": result.stop_reason not in ("diverged", "stopped")})
+
+    @Slot(str)
+    def _on_failed(self, message):
+        self.window.curves_panel.end_run()
+        self.window.status.finish_run()
+        logger.error("%s", message)
+
+    @Slot(str, str)
+    def _on_message(self, text, level):
+        logger.log(MESSAGE_LEVELS[level], "%s", text, extra={"success": level == "success"})
+
+    @Slot(bool)
+    def _on_running_changed(self, running):
+        state = ("running" if self.controller.job == "train" else "evaluating") if running else "idle"
+        self.window.training_panel.set_training_state(state)
+        actions = self.window.actions
+        for action in (actions.open, actions.initialise, actions.train, actions.evaluate):
+            action.setEnabled(not running)
+        for action in (actions.pause, actions.stop):
+            action.setEnabled(running)

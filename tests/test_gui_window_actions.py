@@ -1,0 +1,152 @@
+"""Every menu action runs, with its dialogs answered by the test; the log, the status bar and errors."""
+
+import logging
+import sys
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtGui import QAction  # noqa: E402
+from PySide6.QtWidgets import QFileDialog, QMenu  # noqa: E402
+
+from mnistbench.gui import app  # noqa: E402
+from mnistbench.netfile import load_network  # noqa: E402
+
+pytestmark = pytest.mark.gui
+
+
+class Dialogs:
+    """Stands in for QFileDialog: save dialogs get a new file in ``folder``, open dialogs ``to_open``."""
+
+    def __init__(self, folder):
+        self.folder, self.saved, self.to_open, self.count = folder, [], None, 0
+
+    def save_name(self, parent, caption, start="", pattern="", *rest, **options):
+        self.count += 1
+        suffix = pattern.split("*", 1)[1].split()[0].rstrip(")") if "*" in pattern else ".txt"
+        self.saved.append(self.folder / f"file_{self.count}{suffix}")
+        return str(self.saved[-1]), pattern
+
+    def open_name(self, parent, caption, start="", pattern="", *rest, **options):
+        return str(self.to_open), pattern
+
+
+@pytest.fixture
+def dialogs(tmp_path, monkeypatch):
+    answers = Dialogs(tmp_path)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(answers.save_name))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(answers.open_name))
+    return answers
+
+
+def menu_actions(menu):
+    """Every action reachable from ``menu`` (a submenu counts as its entries, not itself)."""
+    found = []
+    for action in menu.actions():
+        if action.menu() is not None:
+            found += menu_actions(action.menu())
+        elif not action.isSeparator():
+            found.append(action)
+    return found
+
+
+def test_the_menus_hold_exactly_the_window_actions(make_window):
+    window = make_window()
+    in_menus = set(menu_actions(window.menuBar()))
+    assert in_menus == set(window.actions.all())
+    assert all(isinstance(action, QAction) for action in window.actions.all())
+
+
+def test_every_menu_action_does_its_job(make_window, qtbot, dialogs, tmp_path):
+    window = make_window()
+    actions, controller = window.actions, window.controller
+    form = window.training_panel.training_form
+    form.epochs.setValue(200)
+    form.batch_size.setValue(50)
+    actions.train.trigger()
+    qtbot.waitUntil(lambda: window.status.progress.value() > 0, timeout=10000)
+    actions.pause.trigger()
+    assert controller.paused and window.training_panel.pause_button.text() == "Resume"
+    actions.pause.trigger()
+    assert not controller.paused
+    with qtbot.waitSignal(controller.sig_finished, timeout=30000):
+        actions.stop.trigger()
+    assert window.state.modified and not actions.stop.isEnabled() and actions.train.isEnabled()
+    with qtbot.waitSignal(controller.sig_running_changed, timeout=30000):
+        actions.evaluate.trigger()
+    qtbot.waitUntil(lambda: not controller.running, timeout=30000)
+    assert window.confusion_panel.model.total == 200
+
+    actions.save_as.trigger()
+    saved = dialogs.saved[-1]
+    assert saved.suffix == ".nn" and window.state.path == saved and not window.state.modified
+    saved.unlink()
+    actions.save.trigger()
+    assert load_network(saved).layer_sizes == window.state.network.layer_sizes
+    for action, suffix, start in ((actions.export_png, ".png", b"\x89PNG"), (actions.export_svg, ".svg", b"<"),
+                                  (actions.export_csv, ".csv", b"epoch_position")):
+        action.trigger()
+        written = dialogs.saved[-1]
+        assert written.suffix == suffix and written.read_bytes().startswith(start), written
+    assert b"<svg" in dialogs.saved[-2].read_bytes()
+    assert len(dialogs.saved[-1].read_text().splitlines()) > 2  # a header and the run's rows
+
+    actions.initialise.trigger()
+    assert window.state.path is None and window.state.network is not None
+    dialogs.to_open = saved
+    actions.open.trigger()
+    assert window.state.path == saved
+    actions.initialise.trigger()
+    actions.recent_menu.aboutToShow.emit()
+    recent = [a for a in actions.recent_menu.actions() if a.text() == str(saved.resolve())]
+    recent[0].trigger()
+    assert window.state.path == saved
+
+    for name, toggle in actions.view.items():
+        toggle.trigger()
+        assert window.docks[name].isHidden(), name
+        toggle.trigger()
+        assert not window.docks[name].isHidden(), name
+    window.docks["digit_pad"].setFloating(True)
+    actions.reset_layout.trigger()
+    assert not window.docks["digit_pad"].isFloating()
+    actions.quit.trigger()
+    assert not window.isVisible()
+
+
+def test_log_records_show_with_their_level_and_problems_reach_the_status_bar(make_window, logged_errors):
+    logged_errors.expect("a refused file")
+    window = make_window()
+    logger = logging.getLogger("mnistbench.gui.test")
+    logger.info("an ordinary line")
+    logger.info("a good result", extra={"success": True})
+    logger.warning("a warning line")
+    logger.error("a refused file")
+    lines = window.log_panel.text().splitlines()[-4:]
+    assert [line.split(" ", 1)[1] for line in lines] == [
+        "an ordinary line", "a good result", "warning: a warning line", "error: a refused file"]
+    page = window.log_panel.view.document().toHtml()
+    assert "#2e8b3a" in page and "#c07000" in page and "#d03030" in page
+    assert window.status.currentMessage() == "a refused file"
+    logger.debug("below INFO: not shown")
+    assert "below INFO" not in window.log_panel.text()
+
+
+def test_an_exception_escaping_a_slot_is_logged_by_the_application_hook(make_window, logged_errors):
+    logged_errors.expect("unexpected error: ZeroDivisionError")
+    window = make_window()
+    try:
+        1 / 0
+    except ZeroDivisionError:
+        app.log_uncaught(*sys.exc_info())
+    assert "unexpected error: ZeroDivisionError: division by zero" in window.log_panel.text()
+    assert window.status.currentMessage().startswith("unexpected error")
+
+
+def test_a_closed_window_stops_listening_to_the_log(make_window):
+    window = make_window()
+    handler = window.log_handler
+    assert handler in logging.getLogger("mnistbench").handlers
+    window.close()
+    assert handler not in logging.getLogger("mnistbench").handlers
