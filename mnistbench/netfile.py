@@ -14,6 +14,7 @@ are only checked against the engine's tables, which map them to functions.
 import json
 import math
 import os
+import stat
 import struct
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -27,6 +28,7 @@ from mnistbench.engine.activations import ACTIVATIONS
 from mnistbench.engine.losses import LOSSES
 from mnistbench.engine.network import MAX_LAYERS, MAX_NEURONS, Network
 from mnistbench.errors import MnistbenchError, NetworkFileError
+from mnistbench.trailer_schema import TrailerProblem, check_trailer
 
 DEFAULT_EXTENSION = ".nn"
 BUNDLED_NETWORKS = Path(__file__).resolve().parent / "networks"  # package data; by name: mnistbench.bundled
@@ -67,7 +69,7 @@ def read_network_file(path):
     """The layers, float32 parameters and trailer metadata of a network file."""
     name = os.fspath(path)
     try:
-        with open(path, "rb") as f:
+        with open_regular_file(path) as f:
             size = os.fstat(f.fileno()).st_size
             layer_sizes = _read_header(f, name, size)
             trailer = _read_trailer(f, name, payload_size(layer_sizes), size)
@@ -76,6 +78,26 @@ def read_network_file(path):
         raise _error(name, f"cannot read ({e.strerror or e})") from e
     metadata = {} if trailer is None else _parse_trailer(name, trailer, layer_sizes)
     return NetworkFile(layer_sizes, weights, biases, metadata)
+
+
+def open_regular_file(path):
+    """Open ``path`` for reading only if it is a regular file; a FIFO, a device or a folder is refused
+    at once (opening a FIFO the usual way blocks until something writes to it)."""
+    name = os.fspath(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except IsADirectoryError as e:
+        raise _error(name, "is a folder, not a network file") from e
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else \
+            "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+        raise _error(name, f"is {kind}, not a network file")
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(descriptor, True)
+    return open(descriptor, "rb")
 
 
 def _read_header(f, name, size):
@@ -148,6 +170,10 @@ def _parse_trailer(name, data, layer_sizes):
         raise _error(name, f"trailer is not valid JSON ({e})") from e
     if not isinstance(metadata, dict):
         raise _error(name, f"trailer JSON is {_JSON_KINDS[type(metadata)]}, not an object")
+    try:
+        check_trailer(metadata)
+    except TrailerProblem as e:
+        raise _error(name, f"trailer {e}") from e
     _check_metadata(name, metadata, layer_sizes)
     return metadata
 
