@@ -23,10 +23,11 @@ def own_digits_dataset(images, labels, base_dataset=None) -> Dataset:
     if images.dtype != np.uint8 and images.size and images.size == len(images) * 784:
         images = np.clip(np.round(images.reshape(len(images), 28, 28) * 255), 0, 255).astype(np.uint8)
     images, labels = check_set(images, np.asarray(labels).reshape(-1), where=OWN_DIGITS_NAME)
-    test_images, test_labels = empty_set()
-    if base_dataset is not None and base_dataset.n_test:
-        test_images, test_labels = base_dataset.test_images, base_dataset.test_labels
-    return Dataset(OWN_DIGITS_NAME, images, labels, test_images, test_labels, DIGIT_CLASSES, OWN_DIGITS_NAME)
+    if base_dataset is None or not base_dataset.n_test:
+        return Dataset(OWN_DIGITS_NAME, images, labels, *empty_set(), DIGIT_CLASSES, OWN_DIGITS_NAME)
+    # The source is the base's folder: the record then sends `mnistbench test` to that test half.
+    return Dataset(OWN_DIGITS_NAME, images, labels, base_dataset.test_images, base_dataset.test_labels,
+                   DIGIT_CLASSES, base_dataset.source)
 
 
 def fine_tuning_config(config):

@@ -81,7 +81,7 @@ TRAINING_SETTINGS = (
     _s("augment_rotation", ["--augment-rotation"], "Largest rotation (°)",
        "Augmentation: largest rotation in degrees", "float", 0.0, 90.0, step=1.0, applies_when=AUGMENT),
     _s("seed", ["--seed"], "Seed", "Seed of shuffling, dropout, augmentation and validation subsets "
-       "(the CLI also seeds the initial weights with it)", "int", 0, 2**31 - 1),
+       "(the CLI also seeds the initial weights with it)", "int", 0, 2**63 - 1),
 )
 
 ARCHITECTURE_SETTINGS = (

@@ -15,6 +15,7 @@ whose ``dataset`` is a bare name still work.
 """
 
 import hashlib
+from pathlib import Path
 
 import numpy as np
 
@@ -33,9 +34,15 @@ def fingerprint(images, labels):
 
 def describe_dataset(dataset):
     """The JSON-safe description of a dataset's training half kept in the record."""
-    return {"name": dataset.name, "source": str(dataset.source),
+    return {"name": dataset.name, "source": _where(dataset),
             "image_shape": list(dataset.train_images.shape[1:]), "classes": list(dataset.class_names),
             "n_train": dataset.n_train, "fingerprint": fingerprint(dataset.train_images, dataset.train_labels)}
+
+
+def _where(dataset):
+    """The dataset's folder as an absolute path (found again from any working directory)."""
+    folder = Path(dataset.source)
+    return str(folder.resolve()) if folder.is_dir() else str(dataset.source)
 
 
 def record_training(net, dataset, result, validation_description, held_out=None, tested_on=None):
@@ -57,7 +64,7 @@ def record_training(net, dataset, result, validation_description, held_out=None,
         record.update(held_out_accuracy=run["held_out"]["accuracy"], held_out_set=description,
                       held_out_count=evaluation.count)
     if tested_on is not None:
-        record["test_dataset"] = {"name": tested_on.name, "source": str(tested_on.source),
+        record["test_dataset"] = {"name": tested_on.name, "source": _where(tested_on),
                                   "fingerprint": fingerprint(tested_on.test_images, tested_on.test_labels)}
     net.metadata["class_names"] = list(dataset.class_names)
 

@@ -24,6 +24,7 @@ OUTPUT_LOSSES = {  # label -> (output activation, loss)
 }
 INITS = {"He (for ReLU)": "he", "Xavier (for tanh/sigmoid)": "xavier", "classic N(0, 1/n_in)": "classic"}
 DEFAULT_HIDDEN = (128,)
+SPIN_BOX_MAX = 2**31 - 1  # a QSpinBox holds a C int
 _ARCHITECTURE = {setting.field: setting for setting in ARCHITECTURE_SETTINGS}
 
 
@@ -177,7 +178,8 @@ def _widget_for(setting):
     elif setting.kind == "bool":
         widget = QCheckBox(toolTip=setting.help)
     elif setting.kind == "int":
-        widget = spin(int(setting.minimum), int(setting.maximum), 0, setting.help, step=int(setting.step))
+        top = min(int(setting.maximum), SPIN_BOX_MAX)
+        widget = spin(int(setting.minimum), top, 0, setting.help, step=int(setting.step))
     else:
         widget = number("", setting.help)
     _write(widget, setting, default_value(setting))
