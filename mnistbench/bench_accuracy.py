@@ -21,7 +21,7 @@ ACCURACY_RUNS = (("best-mnist", "mnist-10k-split", 0.980), ("best-fashion", "fas
 
 
 def bench_accuracy():
-    """Train each recipe as `mnistbench train --recipe NAME --data DATA` does, and print its held-out accuracy."""
+    """Train each recipe as `mnistbench train --recipe NAME --data DATA` does; print its held-out accuracy."""
     results = {}
     for recipe, data, target in ACCURACY_RUNS:
         config = recipe_config(recipe)
