@@ -163,8 +163,9 @@ class TrainingForm(QWidget):
 
     def show_config(self, config):
         """Set every widget to ``config``'s value (a recipe, the last run's settings)."""
+        values = config.describe()
         for setting in TRAINING_SETTINGS:
-            _write(self.widgets[setting.field], setting, getattr(config, setting.field))
+            _write(self.widgets[setting.field], setting, values[setting.field])
 
 
 _SETTINGS = {setting.field: setting for setting in TRAINING_SETTINGS}
@@ -206,6 +207,6 @@ def _write(widget, setting, value):
     elif setting.kind == "bool":
         widget.setChecked(bool(value))
     elif setting.kind == "int":
-        widget.setValue(int(value))
+        widget.setValue(min(int(value), widget.maximum()))  # a seed may exceed what a spin box holds
     else:
         widget.setText(f"{value:g}")
