@@ -4,8 +4,6 @@ Every comparison is a ratio measured in the same run, because these machines
 are shared and noisy. Targets (issue 2) are printed beside each figure.
 """
 
-import json
-import os
 import subprocess
 import sys
 import time
@@ -13,18 +11,17 @@ import time
 import numpy as np
 
 from mnistbench.data import load_dataset, to_inputs
-from mnistbench.engine.config import TrainingConfig
-from mnistbench.engine.network import Network
 from mnistbench.errors import MnistbenchError
+from mnistbench.workflows.recipes import build_network, recipe_architecture, recipe_config
 
-REFERENCE_LAYERS = (784, 256, 128, 10)
-REFERENCE_CONFIG = TrainingConfig(optimizer="adam", learning_rate=1e-3, batch_size=128, evaluations_per_epoch=0)
+REFERENCE_ARCHITECTURE = recipe_architecture("reference")
+REFERENCE_LAYERS = tuple(REFERENCE_ARCHITECTURE["layer_sizes"])
+REFERENCE_CONFIG = recipe_config("reference").replace(evaluations_per_epoch=0)  # epochs set per use
 N_IMAGES = 60_000
 
 
 def reference_network(seed=0):
-    return Network(REFERENCE_LAYERS, activation="relu", output="softmax", loss="cross_entropy",
-                   init="he", seed=seed)
+    return build_network(REFERENCE_ARCHITECTURE, seed=seed)
 
 
 def reference_data(name=None):
@@ -158,29 +155,3 @@ def _best_of(function, repeats):
         function()
         best = min(best, time.perf_counter() - start)
     return best
-
-
-def run_bench(what, data=None, epochs=2):
-    """Run the named benchmarks and print their figures; `all` runs every one."""
-    from mnistbench import bench_accuracy
-
-    runners = {
-        "speed": lambda: bench_speed(data, epochs),
-        "memory": lambda: bench_memory(data),
-        "inference": bench_inference,
-        "peers": lambda: bench_accuracy.bench_peers(data),
-        "accuracy": bench_accuracy.bench_accuracy,
-        "fidelity": bench_accuracy.bench_fidelity,
-    }
-    names = list(runners) if "all" in what else what
-    unknown = [n for n in names if n not in runners]
-    if unknown:
-        raise MnistbenchError(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(runners)} or all")
-    results = {}
-    for name in names:
-        results[name] = runners[name]()
-        print(flush=True)
-    if os.environ.get("MNISTBENCH_BENCH_JSON"):
-        with open(os.environ["MNISTBENCH_BENCH_JSON"], "w") as out:
-            json.dump(results, out, indent=2, default=str)
-    return 0

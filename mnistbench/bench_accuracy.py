@@ -1,41 +1,41 @@
 """Accuracy, preprocessing fidelity and peer comparisons for `mnistbench bench`.
 
-Accuracy runs the same `mnistbench train --recipe …` code path the README
-names, so the figures printed here are the ones a user reproduces.
+Accuracy trains through the same workflow calls as `mnistbench train --recipe …`
+(recipe, split, train-and-record), so the figures printed here are the ones a
+user reproduces with the command the README names.
 """
 
-import tempfile
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 
+from mnistbench.bench import REFERENCE_CONFIG, reference_data, reference_network
 from mnistbench.data import load_dataset
 from mnistbench.errors import MnistbenchError
+from mnistbench.workflows.recipes import build_network, recipe_architecture, recipe_config
+from mnistbench.workflows.training_run import train_and_record
 
 ACCURACY_RUNS = (("best-mnist", "mnist-10k-split", 0.980), ("best-fashion", "fashion-mnist", 0.900))
 
 
 def bench_accuracy():
-    from mnistbench.cli import parse_args
-    from mnistbench.commands.train import train_command
-    from mnistbench.netfile import load_network
-
+    """Train each recipe as `mnistbench train --recipe NAME --data DATA` does; print its held-out accuracy."""
     results = {}
     for recipe, data, target in ACCURACY_RUNS:
-        with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / f"{recipe}.nn"
-            start = time.perf_counter()
-            try:
-                train_command(parse_args(["train", "--recipe", recipe, "--data", data, "--quiet",
-                                          "--out", str(out)]))
-            except MnistbenchError as error:
-                print(f"accuracy {recipe} on {data}: skipped ({error})")
-                continue
-            seconds = time.perf_counter() - start
-            accuracy = load_network(out).metadata["training"]["held_out_accuracy"]
-        print(f"accuracy: recipe {recipe} on {data}: held-out {accuracy:.2%} "
+        config = recipe_config(recipe)
+        start = time.perf_counter()
+        try:
+            dataset = load_dataset(data)
+            net = build_network(recipe_architecture(recipe), seed=config.seed)
+            outcome = train_and_record(net, dataset, config)
+        except MnistbenchError as error:
+            print(f"accuracy {recipe} on {data}: skipped ({error})")
+            continue
+        seconds = time.perf_counter() - start
+        accuracy = net.metadata["training"]["held_out_accuracy"]
+        print(f"accuracy: recipe {recipe} on {data}: held-out {accuracy:.2%} on the {outcome.held_out_set} "
               f"(target >= {target:.1%}) in {seconds:.0f} s")
         results[recipe] = {"data": data, "accuracy": accuracy, "seconds": seconds}
     return results
@@ -59,8 +59,6 @@ def bench_fidelity(network_file=None):
 
 def bench_peers(data=None):
     """Epoch time of PyTorch and scikit-learn on the reference work, beside ours (when installed)."""
-    from mnistbench.bench import REFERENCE_CONFIG, reference_data, reference_network
-
     X, y, source = reference_data(data)
     reference_network().fit(X[:2048], y[:2048], REFERENCE_CONFIG.replace(epochs=1))  # warm-up, like the peers'
     ours = _seconds(lambda: reference_network().fit(X, y, REFERENCE_CONFIG.replace(epochs=1)))

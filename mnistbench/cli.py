@@ -9,14 +9,10 @@ import argparse
 import sys
 
 from mnistbench import __version__
-from mnistbench.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
-from mnistbench.engine.config import OPTIMIZERS, SCHEDULES, TrainingConfig
-from mnistbench.engine.initializers import INITIALIZERS
-from mnistbench.engine.losses import LOSSES
 from mnistbench.errors import MnistbenchError
-from mnistbench.recipes import RECIPES
+from mnistbench.workflows.recipes import RECIPES, recipe_architecture, recipe_config
+from mnistbench.workflows.settings import ARCHITECTURE_SETTINGS, TRAINING_SETTINGS, add_setting_arguments
 
-DEFAULTS = TrainingConfig()
 EXIT_ERROR = 1
 EXIT_INTERRUPTED = 130
 
@@ -51,34 +47,13 @@ def _add_train(commands):
                             formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--recipe", choices=tuple(RECIPES),
                    help="start from a named recipe's settings (flags given here still win): "
-                        + "; ".join(f"{name}: {r['layers']}" for name, r in RECIPES.items()))
+                        + "; ".join(f"{name}: {','.join(map(str, recipe_architecture(name)['layer_sizes']))}"
+                                    for name in RECIPES))
     p.add_argument("--data", default="mnist", help="dataset name (mnist, fashion-mnist, mnist-10k-split) or folder")
-    p.add_argument("--layers", default="784,128,10", help="neurons per layer, input first")
-    p.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, default="relu", help="hidden activation")
-    p.add_argument("--output", choices=OUTPUT_ACTIVATIONS, default="softmax", help="output activation")
-    p.add_argument("--loss", choices=tuple(LOSSES), default="cross_entropy")
-    p.add_argument("--init", choices=tuple(INITIALIZERS), default="he", help="weight initialisation")
-    p.add_argument("--optimizer", choices=OPTIMIZERS, default=DEFAULTS.optimizer)
-    p.add_argument("--lr", type=float, default=DEFAULTS.learning_rate, help="learning rate")
-    p.add_argument("--momentum", type=float, default=DEFAULTS.momentum)
-    p.add_argument("--weight-decay", type=float, default=DEFAULTS.weight_decay, help="L2 weight decay")
-    p.add_argument("--dropout", type=float, default=DEFAULTS.dropout, help="hidden-layer dropout probability")
-    p.add_argument("--schedule", choices=SCHEDULES, default=DEFAULTS.schedule, help="learning-rate schedule")
-    p.add_argument("--step-epochs", type=int, default=DEFAULTS.step_epochs, help="step schedule period")
-    p.add_argument("--step-gamma", type=float, default=DEFAULTS.step_gamma, help="step schedule factor")
-    p.add_argument("--epochs", type=int, default=10)
-    p.add_argument("--batch-size", type=int, default=DEFAULTS.batch_size)
-    p.add_argument("--seed", type=int, default=DEFAULTS.seed, help="seed for weights, shuffling, dropout")
-    p.add_argument("--validation-size", type=int, default=DEFAULTS.validation_size,
-                   help="random validation subset size for each evaluation")
+    add_setting_arguments(p, ARCHITECTURE_SETTINGS + TRAINING_SETTINGS)
     p.add_argument("--holdout", type=int, default=0,
                    help="training examples held out for validation (else the test set is sampled, "
                         "as the original tool did, for the curves only)")
-    p.add_argument("--augment", action="store_true", help="random shifts and rotations of each batch")
-    p.add_argument("--augment-shift", type=float, default=DEFAULTS.augment_shift, help="pixels")
-    p.add_argument("--augment-rotation", type=float, default=DEFAULTS.augment_rotation, help="degrees")
-    p.add_argument("--early-stopping", type=int, default=0, metavar="PATIENCE",
-                   help="stop after this many epochs without validation improvement (0 = off)")
     p.add_argument("--from", dest="start_from", metavar="FILE", help="continue training this network")
     p.add_argument("--out", metavar="FILE", help="where to save (default: the --from file, else network.nn)")
     p.add_argument("--float64", action="store_true", help="compute in float64 (slower)")
@@ -111,7 +86,8 @@ def parse_args(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "train" and args.recipe:
-        parser.train_parser.set_defaults(**RECIPES[args.recipe])
+        parser.train_parser.set_defaults(**recipe_config(args.recipe).describe(),
+                                         **recipe_architecture(args.recipe))
         args = parser.parse_args(argv)
     return args
 

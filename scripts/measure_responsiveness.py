@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from mnistbench.data.datasets import load_dataset  # noqa: E402
 from mnistbench.engine.config import TrainingConfig  # noqa: E402
 from mnistbench.engine.network import Network  # noqa: E402
-from mnistbench.gui.jobs.training_job import training_data  # noqa: E402
+from mnistbench.workflows.validation_split import training_data  # noqa: E402
 
 ARCHITECTURE = {"layer_sizes": [784, 128, 10], "activation": "relu", "output": "softmax",
                 "loss": "cross_entropy", "init": "he", "seed": 0}
@@ -52,8 +52,8 @@ def new_network():
 
 def bare_epoch_seconds(dataset, config):
     """Epoch times of the engine alone, on this thread, as the CLI would run it."""
-    X, y, validation = training_data(dataset)
-    result = new_network().fit(X, y, config=config, validation=validation)
+    data = training_data(dataset, config)  # the window's split
+    result = new_network().fit(data.X, data.y, config=config, validation=data.validation)
     return result.history["seconds"]
 
 

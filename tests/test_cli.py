@@ -38,9 +38,9 @@ def test_train_saves_a_network_that_test_and_info_describe(digits, tmp_path, cap
     assert "epoch 3/3" in printed and "held-out accuracy" in printed
     net = load_network(out)
     record = net.metadata["training"]
-    assert record["epochs"] == 3 and record["dataset"] == "digits"
+    assert record["epochs"] == 3 and record["dataset"]["name"] == "digits"
     assert record["held_out_accuracy"] > 0.8
-    assert main(["test", str(out), "--data", str(digits), "--json"]) == 0
+    assert main(["test", str(out), "--json"]) == 0  # finds its dataset from the record
     report = json.loads(capsys.readouterr().out)
     assert report["images"] == 150 and report["accuracy"] == pytest.approx(record["held_out_accuracy"], abs=1e-6)
     assert np.sum(report["confusion_matrix"]) == 150

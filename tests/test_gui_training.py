@@ -8,7 +8,7 @@ pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import QPoint, Qt  # noqa: E402
 from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QApplication, QComboBox,  # noqa: E402
-                               QLineEdit, QListWidget)
+                               QFormLayout, QLineEdit, QListWidget)
 
 from mnistbench.data.datasets import DatasetLocation  # noqa: E402
 from mnistbench.engine.config import TrainingConfig  # noqa: E402
@@ -18,6 +18,7 @@ from mnistbench.gui.jobs.download_job import DownloadController  # noqa: E402
 from mnistbench.gui.panels.log.log_panel import LogPanel  # noqa: E402
 from mnistbench.gui.window.status_bar import TrainingStatusBar, format_duration  # noqa: E402
 from mnistbench.gui.panels.training.training_panel import TrainingPanel  # noqa: E402
+from mnistbench.workflows.settings import TRAINING_SETTINGS  # noqa: E402
 
 pytestmark = pytest.mark.gui
 
@@ -38,7 +39,7 @@ def test_defaults_make_the_quick_good_network(panel, qtbot):
         qtbot.mouseClick(panel.train_button, Qt.LeftButton)
     config = wanted.args[0]
     assert isinstance(config, TrainingConfig)
-    assert (config.optimizer, config.learning_rate, config.batch_size, config.epochs) == ("adam", 1e-3, 64, 3)
+    assert config == TrainingConfig()  # the form starts at the same defaults as the CLI and the engine
 
 
 def test_edited_settings_reach_the_config(panel, qtbot):
@@ -54,6 +55,30 @@ def test_edited_settings_reach_the_config(panel, qtbot):
     config = wanted.args[0]
     assert (config.optimizer, config.learning_rate, config.batch_size, config.dropout, config.augment) \
         == ("nesterov", 0.05, 32, 0.25, True)
+
+
+def test_the_form_has_one_row_per_setting_with_the_tables_label_tooltip_and_range(panel):
+    form = panel.training_form
+    layout = form.layout()
+    labels = [layout.itemAt(row, QFormLayout.LabelRole).widget().text() for row in range(layout.rowCount())]
+    assert labels == [setting.label for setting in TRAINING_SETTINGS]
+    for setting in TRAINING_SETTINGS:
+        widget = form.widgets[setting.field]
+        assert widget.toolTip() == setting.help
+        if setting.kind == "int":
+            assert (widget.minimum(), widget.maximum()) == (setting.minimum, min(setting.maximum, 2**31 - 1))
+
+
+def test_show_config_fills_every_widget_and_config_reads_it_back(panel):
+    form = panel.training_form
+    wanted = TrainingConfig(optimizer="momentum", learning_rate=0.25, momentum=0.8, beta1=0.5, beta2=0.99,
+                            epsilon=1e-6, schedule="step", step_epochs=3, step_gamma=0.5, weight_decay=1e-4,
+                            dropout=0.3, augment=True, augment_shift=1.5, augment_rotation=12.0, batch_size=17,
+                            epochs=7, validation_size=300, evaluations_per_epoch=2, early_stopping_patience=4,
+                            seed=9)
+    form.show_config(wanted)
+    assert form.config() == wanted
+    assert form.momentum.isEnabled() and form.step_gamma.isEnabled() and not form.beta1.isEnabled()
 
 
 @pytest.mark.parametrize("field, text, message", [

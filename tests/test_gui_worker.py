@@ -1,17 +1,22 @@
 """The training thread: real engine on tiny synthetic data, observed through the controller only."""
 
+import json
+
 import numpy as np
 import pytest
 
 pytest.importorskip("pytestqt")
 
-from idx_factory import synthetic_digits  # noqa: E402
+from idx_factory import synthetic_digits, write_synthetic_dataset  # noqa: E402
+from mnistbench.cli import main  # noqa: E402
+from mnistbench.data import load_dataset  # noqa: E402
 from mnistbench.data.datasets import DIGIT_CLASSES, Dataset  # noqa: E402
 from mnistbench.engine.config import TrainingConfig  # noqa: E402
 from mnistbench.engine.network import Network  # noqa: E402
 from mnistbench.gui.window import recovery  # noqa: E402
 from mnistbench.gui.jobs.training_job import TrainingController  # noqa: E402
 from mnistbench.netfile import load_network, save_network  # noqa: E402
+from mnistbench.workflows.recipes import build_network  # noqa: E402
 
 pytestmark = pytest.mark.gui
 
@@ -152,3 +157,33 @@ def test_shutdown_stops_a_running_job(qtbot):
     qtbot.waitUntil(lambda: len(seen.batches) > 0, timeout=10000)
     assert controller.shutdown(5000)
     assert not controller.running
+
+
+def test_a_network_trained_in_the_window_is_tested_on_its_own_dataset(qtbot, tmp_path, monkeypatch, capsys):
+    folder = write_synthetic_dataset(tmp_path / "strokes", n_train=300, n_test=70, seed=4)
+    controller, net = TrainingController(), tiny_net()
+    with qtbot.waitSignal(controller.sig_finished, timeout=20000):
+        controller.start(net, load_dataset(folder), TrainingConfig(epochs=1, batch_size=30, learning_rate=0.01))
+    save_network(net, tmp_path / "window.nn")
+    monkeypatch.delenv("MNISTBENCH_DATASETS", raising=False)  # no MNIST to fall back on
+    monkeypatch.chdir(tmp_path.parent)
+    assert main(["test", str(tmp_path / "window.nn"), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["dataset"] == "strokes" and report["images"] == 70
+    assert report["accuracy"] == pytest.approx(net.metadata["training"]["held_out_accuracy"], abs=1e-6)
+
+
+def test_the_window_and_the_cli_hold_out_the_same_images_and_train_the_same_weights(qtbot, tmp_path, capsys):
+    folder = write_synthetic_dataset(tmp_path / "strokes", n_train=300, n_test=70, seed=4)
+    assert main(["train", "--data", str(folder), "--layers", "784,16,10", "--epochs", "2", "--batch-size", "30",
+                 "--early-stopping", "1", "--seed", "3", "--quiet", "--out", str(tmp_path / "cli.nn")]) == 0
+    from_cli = load_network(tmp_path / "cli.nn")
+    architecture = {"layer_sizes": [784, 16, 10], "activation": "relu", "output": "softmax",
+                    "loss": "cross_entropy", "init": "he"}
+    net, controller = build_network(architecture, seed=3), TrainingController()
+    config = TrainingConfig(epochs=2, batch_size=30, early_stopping_patience=1, seed=3)
+    with qtbot.waitSignal(controller.sig_finished, timeout=20000):
+        controller.start(net, load_dataset(folder), config)
+    for ours, theirs in zip(net.weights + net.biases, from_cli.weights + from_cli.biases):
+        assert ours.tobytes() == theirs.tobytes()
+    assert net.metadata["training"]["runs"][-1]["validation"] == "30 training images held out for validation"

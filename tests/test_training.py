@@ -91,6 +91,21 @@ def test_stop_takes_effect_within_one_batch():
     assert result.stop_reason == "stopped" and result.epochs_completed == 0
 
 
+def test_an_epoch_cut_short_does_not_count_and_leaves_no_history():
+    X, y = blobs(200)
+    control = TrainingControl()
+
+    def on_batch(report):
+        if (report.epoch, report.batch) == (3, 2):
+            control.request_stop()
+
+    result = train(small_net(), X, y, TrainingConfig(epochs=5, batch_size=20), control=control,
+                   callbacks=TrainingCallbacks(on_batch=on_batch))
+    assert result.stop_reason == "stopped" and result.epochs_completed == 2
+    assert result.message == "stopped in epoch 3, batch 3"
+    assert all(len(values) == 2 for values in result.history.values())
+
+
 def test_pause_blocks_between_batches_until_resumed():
     X, y = blobs(200)
     control = TrainingControl()

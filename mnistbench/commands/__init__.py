@@ -6,8 +6,8 @@ from mnistbench.commands.train import train_command
 
 
 def bench_command(args):
-    from mnistbench.bench import run_bench
-    return run_bench(args.what, data=args.data, epochs=args.epochs)
+    from mnistbench.commands.bench import bench_command  # the benchmarks load only when asked for
+    return bench_command(args)
 
 
 def gui_command(args):

@@ -1,26 +1,31 @@
 """`mnistbench test`, `info` and `predict`: what a saved network does and is."""
 
 import json
+import sys
 
 import numpy as np
 
-from mnistbench.data import load_dataset, to_inputs
-from mnistbench.evaluation import evaluate
+from mnistbench.data import load_dataset
 from mnistbench.images import load_digit, save_digit_grid
 from mnistbench.netfile import load_network
 from mnistbench.preprocess import to_network_input
+from mnistbench.workflows.evaluation import evaluate_test_set
+from mnistbench.workflows.training_record import find_evaluation_dataset
 
 
 def test_command(args):
     net = load_network(args.file)
-    name = args.data or net.metadata.get("training", {}).get("dataset") or "mnist"
-    dataset = load_dataset(name)
-    dataset.require_test()
-    result = evaluate(net, to_inputs(dataset.test_images), dataset.test_labels)
-    classes = list(dataset.class_names)
+    if args.data:
+        dataset, note = load_dataset(args.data), ""
+    else:
+        dataset, note = find_evaluation_dataset(net)
+    if note:
+        print(f"mnistbench: {note}", file=sys.stderr)
+    result = evaluate_test_set(net, dataset)
+    classes = list(result.class_names)
     worst = result.worst_mistakes(args.count)
     if args.mistakes and len(worst):
-        captions = [f"#{i} true {classes[result.true_labels[i]]} → {classes[result.predicted[i]]} "
+        captions = [f"#{i} true {classes[result.true_labels[i]]} → {classes[result.predicted_labels[i]]} "
                     f"({result.confidences[i]:.0%})" for i in worst]
         save_digit_grid(args.mistakes, dataset.test_images[worst], captions)
     if args.json:
@@ -63,7 +68,7 @@ def info_command(args):
         print("no metadata trailer: the original tools' format (sigmoid everywhere)")
     if record:
         accuracy = record.get("held_out_accuracy")
-        print(f"trained on {record.get('dataset', '?')} for {record.get('epochs', '?')} epochs"
+        print(f"trained on {_dataset_name(record)} for {record.get('epochs', '?')} epochs"
               + (f"; held-out accuracy {accuracy:.2%} ({record.get('held_out_set', '')})" if accuracy else ""))
         for run in record.get("runs", []):
             c = run.get("config", {})
@@ -92,6 +97,11 @@ def predict_command(args):
     if args.json:
         print(json.dumps(rows, indent=2))
     return 0
+
+
+def _dataset_name(record):
+    dataset = record.get("dataset", "?")  # a bare name in files written before the full description
+    return dataset.get("name", "?") if isinstance(dataset, dict) else dataset
 
 
 def _nan_to_none(values):

@@ -8,78 +8,39 @@ import signal
 import sys
 from pathlib import Path
 
-import numpy as np
 from tqdm import tqdm
 
-from mnistbench.data import load_dataset, to_inputs
-from mnistbench.engine.config import TrainingConfig
-from mnistbench.engine.network import Network
+from mnistbench.data import load_dataset
 from mnistbench.engine.training import TrainingCallbacks, TrainingControl
-from mnistbench.errors import ConfigError
-from mnistbench.evaluation import evaluate
 from mnistbench.netfile import DEFAULT_EXTENSION, load_network, save_network
+from mnistbench.workflows.recipes import build_network
+from mnistbench.workflows.settings import architecture_from_args, config_from_args
+from mnistbench.workflows.training_run import train_and_record
+from mnistbench.workflows.validation_split import training_data
 
 DEFAULT_OUT = "network" + DEFAULT_EXTENSION
-AUTO_HOLDOUT_FRACTION = 0.1  # held out for early stopping when --holdout is not given
 
 
 def train_command(args):
     config = config_from_args(args)
     dataset = load_dataset(args.data)
-    dataset.require_train()
-    dataset.require_test()
-    net = load_network(args.start_from) if args.start_from else network_from_args(args)
+    net = load_network(args.start_from) if args.start_from else build_network(architecture_from_args(args),
+                                                                               seed=config.seed)
     if args.float64:
         net = net.astype("float64")
-    X, y = to_inputs(dataset.train_images), dataset.train_labels
-    X_test, y_test = to_inputs(dataset.test_images), dataset.test_labels
-    X, y, validation, note = split_validation(X, y, (X_test, y_test), args, config)
-    print(f"{dataset.describe()}\n{net!r}, {net.parameter_count:,} parameters; {note}")
+    data = training_data(dataset, config, args.holdout)
+    print(f"{dataset.describe()}\n{net!r}, {net.parameter_count:,} parameters; {data.description}")
     control = TrainingControl()
     with _stop_on_ctrl_c(control), _Progress(config.epochs, args.quiet) as progress:
-        result = net.fit(X, y, config, validation=validation, control=control,
-                         callbacks=TrainingCallbacks(on_batch=progress.batch, on_epoch=progress.epoch))
-    print(result.message)
-    held_out = evaluate(net, X_test, y_test).accuracy
-    record = net.metadata.setdefault("training", {})
-    record.update(dataset=dataset.name, held_out_accuracy=round(held_out, 6),
-                  held_out_set=f"{dataset.name} test set ({dataset.n_test} images)")
-    net.metadata["class_names"] = list(dataset.class_names)
+        callbacks = TrainingCallbacks(on_batch=progress.batch, on_epoch=progress.epoch)
+        outcome = train_and_record(net, dataset, config, data=data, control=control, callbacks=callbacks)
+    print(outcome.result.message)
     out = output_path(args)
     save_network(net, out)
-    print(f"held-out accuracy {held_out:.2%} on {dataset.n_test:,} test images; saved {out}")
-    return 0 if result.stop_reason != "diverged" else 1
-
-
-def config_from_args(args):
-    return TrainingConfig(
-        optimizer=args.optimizer, learning_rate=args.lr, momentum=args.momentum,
-        weight_decay=args.weight_decay, dropout=args.dropout, schedule=args.schedule,
-        step_epochs=args.step_epochs, step_gamma=args.step_gamma, batch_size=args.batch_size,
-        epochs=args.epochs, validation_size=args.validation_size, augment=args.augment,
-        augment_shift=args.augment_shift, augment_rotation=args.augment_rotation,
-        early_stopping_patience=args.early_stopping, seed=args.seed)
-
-
-def network_from_args(args):
-    try:
-        sizes = [int(n) for n in args.layers.split(",")]
-    except ValueError:
-        raise ConfigError(f"--layers must be numbers separated by commas, like 784,128,10, not {args.layers!r}")
-    return Network(sizes, activation=args.activation, output=args.output, loss=args.loss,
-                   init=args.init, seed=args.seed, dtype="float32")
-
-
-def split_validation(X, y, test, args, config):
-    """Held-out training examples when asked for (or needed by early stopping), else the test set."""
-    holdout = args.holdout or (int(len(X) * AUTO_HOLDOUT_FRACTION) if config.early_stopping_patience else 0)
-    if holdout <= 0:
-        return X, y, test, "validation curves sample the test set (it is never trained on)"
-    if holdout >= len(X):
-        raise ConfigError(f"--holdout {holdout} leaves no training data (the set has {len(X)} images)")
-    order = np.random.default_rng(config.seed).permutation(len(X))
-    keep, held = order[holdout:], order[:holdout]
-    return X[keep], y[keep], (X[held], y[held]), f"{holdout:,} training images held out for validation"
+    held_out = (f"held-out accuracy {outcome.evaluation.accuracy:.2%} on the {outcome.held_out_set}; "
+                if outcome.evaluation is not None else "no images held out to judge it; ")
+    print(f"{held_out}saved {out}")
+    return 0 if outcome.result.stop_reason != "diverged" else 1
 
 
 def output_path(args):

@@ -1,6 +1,7 @@
 """What training reports: small frozen records holding copies, never live weights.
 
 A caller's callbacks receive them; they are safe to pass to another thread.
+``record_run`` appends a finished run to the network's own training record.
 """
 
 from dataclasses import dataclass
@@ -58,3 +59,15 @@ class TrainingCallbacks:
     on_batch: Optional[Callable[[BatchReport], None]] = None
     on_evaluation: Optional[Callable[[EvaluationReport], None]] = None
     on_epoch: Optional[Callable[[EpochReport], None]] = None
+
+
+def record_run(net, config, result):
+    """Append this run to the network's training record (kept in the file trailer)."""
+    record = net.metadata.setdefault("training", {})
+    record["epochs"] = record.get("epochs", 0) + result.epochs_completed
+    history = record.setdefault("history", {})
+    for key, values in result.history.items():
+        history.setdefault(key, []).extend(values)
+    record.setdefault("runs", []).append({
+        "config": config.describe(), "epochs": result.epochs_completed,
+        "stop_reason": result.stop_reason, "seconds": round(result.seconds, 3)})

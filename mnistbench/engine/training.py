@@ -1,26 +1,31 @@
 """The mini-batch training loop, with reports through plain callbacks.
 
-The loop never prints and never touches Qt: a caller (CLI, workbench, script)
-passes callbacks that receive small frozen reports, and a ``TrainingControl``
-whose flags are checked between batches, so stop and pause take effect
-within one batch.
+``train`` reads like the textbook loop (Nielsen's ``SGD``): for each epoch,
+shuffle, step through mini-batches, then judge the epoch. The loop never
+prints and never touches Qt: a caller (CLI, workbench, script) passes
+callbacks that receive small frozen reports, and a ``TrainingControl`` whose
+flags are checked between batches, so stop and pause take effect within one
+batch.
 """
 
 import math
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 import numpy as np
 
 from mnistbench.engine.augment import shift_and_rotate
 from mnistbench.engine.reports import (  # noqa: F401  (re-exported: callers import them from here)
-    BatchReport, EpochReport, EvaluationReport, TrainingCallbacks, TrainingResult)
+    BatchReport, EpochReport, EvaluationReport, TrainingCallbacks, TrainingResult, record_run)
 from mnistbench.engine.losses import one_hot
 from mnistbench.engine.optimizers import make_optimizer
 from mnistbench.engine.schedules import learning_rate_at
 from mnistbench.errors import ConfigError
+
+HISTORY_KEYS = ("train_loss", "train_accuracy", "validation_loss", "validation_accuracy",
+                "learning_rate", "seconds")
 
 
 class TrainingControl:
@@ -55,18 +60,27 @@ class TrainingControl:
         return not self._stop.is_set()
 
 
-@dataclass
-class _Run:
-    """What the loop keeps between batches and epochs."""
-    history: dict = field(default_factory=lambda: {
-        "train_loss": [], "train_accuracy": [], "validation_loss": [],
-        "validation_accuracy": [], "learning_rate": [], "seconds": []})
-    samples_seen: int = 0
-    best_loss: float = math.inf
-    best_parameters: Optional[list] = None
-    epochs_without_improvement: int = 0
-    stop_reason: str = "completed"
-    message: str = ""
+@dataclass(frozen=True)
+class Stop:
+    """Why training ended before its last epoch, in a word and in a sentence."""
+    reason: str  # stopped | diverged | early_stopping
+    message: str
+
+
+@dataclass(frozen=True)
+class EpochOutcome:
+    loss: float  # mean training loss over the epoch's batches
+    accuracy: float  # training accuracy over them
+    seconds: float
+    stop: Optional[Stop] = None  # set when the epoch was cut short (stopped, diverged)
+
+
+class RandomStreams:
+    """One generator per use, spawned from the seed, so each use draws the same numbers every run."""
+
+    def __init__(self, seed):
+        self.shuffle, self.dropout, self.augment, self.validation = (
+            np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4))
 
 
 def train(net, X, y, config, validation=None, callbacks=None, control=None):
@@ -74,36 +88,22 @@ def train(net, X, y, config, validation=None, callbacks=None, control=None):
     X, y = _check_data(net, X, y, "training")
     if validation is not None:
         validation = _check_data(net, *validation, "validation")
-    callbacks = callbacks or TrainingCallbacks()
-    control = control or TrainingControl()
-    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(config.seed).spawn(4)]
-    optimizer = make_optimizer(config)
-    run = _Run()
+    trainer = Trainer(net, config, validation, callbacks or TrainingCallbacks(), control or TrainingControl())
     started = time.perf_counter()
-    epoch = 0
+    epochs_completed, stop = 0, None
     for epoch in range(1, config.epochs + 1):
-        snapshot = [p.copy() for p in net.weights + net.biases]
-        epoch_started = time.perf_counter()
-        with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked explicitly
-            loss, accuracy = _train_epoch(net, X, y, config, epoch, optimizer, rngs, validation,
-                                          callbacks, control, run)
-        if run.stop_reason == "diverged":
-            _restore_if_not_finite(net, snapshot, run)
-            epoch -= 1
+        outcome = trainer.train_epoch(X, y, epoch)
+        if outcome.stop is not None:  # stopped or diverged within the epoch: it does not count
+            stop = outcome.stop
             break
-        if run.stop_reason == "stopped":
-            epoch -= 1
+        epochs_completed = epoch
+        stop = trainer.end_epoch(epoch, outcome)
+        if stop is not None:
             break
-        _finish_epoch(net, config, epoch, loss, accuracy, time.perf_counter() - epoch_started,
-                      validation, callbacks, run)
-        if run.stop_reason != "completed":
-            break
-    if config.early_stopping_patience and run.best_parameters is not None:
-        for p, best in zip(net.weights + net.biases, run.best_parameters):
-            p[...] = best
+    trainer.restore_best_weights()
     seconds = time.perf_counter() - started
-    result = TrainingResult(run.stop_reason, run.message or f"trained {epoch} epochs in {seconds:.1f} s",
-                            epoch, seconds, run.history)
+    stop = stop or Stop("completed", f"trained {epochs_completed} epochs in {seconds:.1f} s")
+    result = TrainingResult(stop.reason, stop.message, epochs_completed, seconds, trainer.history)
     record_run(net, config, result)
     return result
 
@@ -121,101 +121,125 @@ def _check_data(net, X, y, what):
     return X, y
 
 
-def _train_epoch(net, X, y, config, epoch, optimizer, rngs, validation, callbacks, control, run):
-    """One pass over shuffled mini-batches; returns (mean loss, accuracy) of the epoch."""
-    shuffle_rng, dropout_rng, augment_rng, validation_rng = rngs
-    n, batch_size = len(X), min(config.batch_size, len(X))
-    batches = math.ceil(n / batch_size)
-    evaluate_after = {round(batches * k / config.evaluations_per_epoch)
-                      for k in range(1, config.evaluations_per_epoch + 1)}
-    order = shuffle_rng.permutation(n)
-    params = net.weights + net.biases
-    loss_sum, correct, seen, started = 0.0, 0, 0, time.perf_counter()
-    for batch in range(1, batches + 1):
-        if not control.wait_while_paused():
-            run.stop_reason, run.message = "stopped", f"stopped in epoch {epoch}, batch {batch}"
-            break
-        index = order[(batch - 1) * batch_size: batch * batch_size]
-        xb = X[index]
+class Trainer:
+    """What the loop keeps between batches and epochs: optimiser state, random streams, history."""
+
+    def __init__(self, net, config, validation, callbacks, control):
+        self.net, self.config, self.validation = net, config, validation
+        self.callbacks, self.control = callbacks, control
+        self.params = net.weights + net.biases  # the live arrays the optimiser updates in place
+        self.optimizer = make_optimizer(config)
+        self.random = RandomStreams(config.seed)
+        self.history = {key: [] for key in HISTORY_KEYS}
+        self.samples_seen = 0
+        self.best_loss, self.best_parameters, self.epochs_without_improvement = math.inf, None, 0
+
+    def train_epoch(self, X, y, epoch):
+        """One pass over shuffled mini-batches; a divergence puts back the epoch's starting weights."""
+        snapshot = [p.copy() for p in self.params]
+        started = time.perf_counter()
+        with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked explicitly
+            loss, accuracy, stop = self._run_batches(X, y, epoch)
+        if stop is not None and stop.reason == "diverged" and not self._finite():
+            for p, saved in zip(self.params, snapshot):
+                p[...] = saved
+            stop = Stop(stop.reason, stop.message + " (restored from the start of the epoch)")
+        return EpochOutcome(loss, accuracy, time.perf_counter() - started, stop)
+
+    def _run_batches(self, X, y, epoch):
+        """The epoch's batches in a fresh random order -> (mean loss, accuracy, Stop or None)."""
+        config, n = self.config, len(X)
+        batch_size = min(config.batch_size, n)
+        batches = math.ceil(n / batch_size)
+        evaluate_after = {round(batches * k / config.evaluations_per_epoch)
+                          for k in range(1, config.evaluations_per_epoch + 1)}
+        order = self.random.shuffle.permutation(n)
+        loss_sum, correct, seen, started, stop = 0.0, 0, 0, time.perf_counter(), None
+        for batch in range(1, batches + 1):
+            if not self.control.wait_while_paused():
+                stop = Stop("stopped", f"stopped in epoch {epoch}, batch {batch}")
+                break
+            index = order[(batch - 1) * batch_size: batch * batch_size]
+            learning_rate = learning_rate_at(config, epoch - 1 + (batch - 1) / batches)
+            loss, output = self._step(X[index], y[index], learning_rate)
+            if output is None:
+                stop = _diverged(epoch, batch, loss)
+                break
+            seen += len(index)
+            self.samples_seen += len(index)
+            loss_sum += loss * len(index)
+            correct += int(np.count_nonzero(output.argmax(axis=1) == y[index]))
+            if self.callbacks.on_batch:
+                elapsed = max(time.perf_counter() - started, 1e-9)
+                self.callbacks.on_batch(BatchReport(epoch, batch, batches, self.samples_seen, loss,
+                                                    correct / seen, seen / elapsed, learning_rate))
+            if self.validation is not None and batch in evaluate_after and self.callbacks.on_evaluation:
+                self.callbacks.on_evaluation(self._evaluate_subset(epoch, batch))
+        return loss_sum / max(seen, 1), correct / max(seen, 1), stop
+
+    def _step(self, xb, yb, learning_rate):
+        """One gradient step on a batch -> (loss, network output), output None when not finite."""
+        net, config = self.net, self.config
         if config.augment:
-            xb = shift_and_rotate(xb, augment_rng, config.augment_shift, config.augment_rotation)
-        learning_rate = learning_rate_at(config, epoch - 1 + (batch - 1) / batches)
+            xb = shift_and_rotate(xb, self.random.augment, config.augment_shift, config.augment_rotation)
         loss, grads_W, grads_b, output = net.backward(
-            xb, one_hot(y[index], net.layer_sizes[-1], net.dtype), config.dropout, dropout_rng,
+            xb, one_hot(yb, net.layer_sizes[-1], net.dtype), config.dropout, self.random.dropout,
             return_output=True)
         # A non-finite value anywhere reaches the loss or the bias gradients (cheap to sum).
         if not math.isfinite(loss + sum(float(g.sum()) for g in grads_b)):
-            run.stop_reason = "diverged"
-            run.message = (f"training diverged in epoch {epoch}, batch {batch} (loss {loss}); "
-                           "the network keeps its last finite weights — try a smaller learning rate")
-            break
+            return loss, None
         if config.weight_decay:
             for g, W in zip(grads_W, net.weights):
                 g += config.weight_decay * W
-        optimizer.step(params, grads_W + grads_b, learning_rate)
-        seen += len(index)
-        run.samples_seen += len(index)
-        loss_sum += loss * len(index)
-        correct += int(np.count_nonzero(output.argmax(axis=1) == y[index]))
-        if callbacks.on_batch:
-            elapsed = max(time.perf_counter() - started, 1e-9)
-            callbacks.on_batch(BatchReport(epoch, batch, batches, run.samples_seen, loss,
-                                           correct / seen, seen / elapsed, learning_rate))
-        if validation is not None and batch in evaluate_after and callbacks.on_evaluation:
-            callbacks.on_evaluation(_evaluate_subset(net, validation, config, validation_rng,
-                                                     epoch, batch, run.samples_seen))
-    return loss_sum / max(seen, 1), correct / max(seen, 1)
+        self.optimizer.step(self.params, grads_W + grads_b, learning_rate)
+        return loss, output
+
+    def _evaluate_subset(self, epoch, batch):
+        """Loss and error on a random validation subset, as the original tool drew them."""
+        Xv, yv = self.validation
+        size = min(self.config.validation_size or len(Xv), len(Xv))
+        pick = self.random.validation.choice(len(Xv), size, replace=False) if size < len(Xv) else slice(None)
+        loss, accuracy = self.net.loss_and_accuracy(Xv[pick], yv[pick])
+        return EvaluationReport(epoch, batch, self.samples_seen, loss, 1.0 - accuracy)
+
+    def end_epoch(self, epoch, outcome):
+        """Record the epoch and report it with a copy of the weights; a Stop when early stopping ends it."""
+        config, val_loss, val_accuracy = self.config, None, None
+        if self.validation is not None:
+            val_loss, val_accuracy = self.net.loss_and_accuracy(*self.validation)
+        for key, value in zip(HISTORY_KEYS, (outcome.loss, outcome.accuracy, val_loss, val_accuracy,
+                                             learning_rate_at(config, epoch - 1), outcome.seconds)):
+            self.history[key].append(value)
+        stop = self._judge_early_stopping(epoch, val_loss)
+        if self.callbacks.on_epoch:
+            self.callbacks.on_epoch(EpochReport(epoch, config.epochs, outcome.loss, outcome.accuracy,
+                                                val_loss, val_accuracy, outcome.seconds, self.net.copy()))
+        return stop
+
+    def _judge_early_stopping(self, epoch, val_loss):
+        patience = self.config.early_stopping_patience
+        if not patience or val_loss is None:
+            return None
+        if val_loss < self.best_loss:
+            self.best_loss, self.epochs_without_improvement = val_loss, 0
+            self.best_parameters = [p.copy() for p in self.params]
+            return None
+        self.epochs_without_improvement += 1
+        if self.epochs_without_improvement < patience:
+            return None
+        return Stop("early_stopping", f"early stopping after epoch {epoch}: validation loss has not "
+                                      f"improved for {patience} epochs; best weights restored")
+
+    def restore_best_weights(self):
+        """With early stopping on, end with the weights of the best validation loss."""
+        if self.config.early_stopping_patience and self.best_parameters is not None:
+            for p, best in zip(self.params, self.best_parameters):
+                p[...] = best
+
+    def _finite(self):
+        return all(np.isfinite(p).all() for p in self.params)
 
 
-def _evaluate_subset(net, validation, config, rng, epoch, batch, samples_seen):
-    """Loss and error on a random validation subset, as the original tool drew them."""
-    Xv, yv = validation
-    size = min(config.validation_size or len(Xv), len(Xv))
-    pick = rng.choice(len(Xv), size, replace=False) if size < len(Xv) else slice(None)
-    loss, accuracy = net.loss_and_accuracy(Xv[pick], yv[pick])
-    return EvaluationReport(epoch, batch, samples_seen, loss, 1.0 - accuracy)
-
-
-def _finish_epoch(net, config, epoch, loss, accuracy, seconds, validation, callbacks, run):
-    """Record the epoch, judge early stopping, report with a copy of the weights."""
-    val_loss = val_accuracy = None
-    if validation is not None:
-        val_loss, val_accuracy = net.loss_and_accuracy(*validation)
-    for key, value in (("train_loss", loss), ("train_accuracy", accuracy),
-                       ("validation_loss", val_loss), ("validation_accuracy", val_accuracy),
-                       ("learning_rate", learning_rate_at(config, epoch - 1)), ("seconds", seconds)):
-        run.history[key].append(value)
-    if config.early_stopping_patience and val_loss is not None:
-        if val_loss < run.best_loss:
-            run.best_loss, run.epochs_without_improvement = val_loss, 0
-            run.best_parameters = [p.copy() for p in net.weights + net.biases]
-        else:
-            run.epochs_without_improvement += 1
-            if run.epochs_without_improvement >= config.early_stopping_patience:
-                run.stop_reason = "early_stopping"
-                run.message = (f"early stopping after epoch {epoch}: validation loss has not improved "
-                               f"for {config.early_stopping_patience} epochs; best weights restored")
-    if callbacks.on_epoch:
-        callbacks.on_epoch(EpochReport(epoch, config.epochs, loss, accuracy, val_loss, val_accuracy,
-                                       seconds, net.copy()))
-
-
-def _restore_if_not_finite(net, snapshot, run):
-    """An update that overflowed leaves non-finite weights: go back to the epoch's start."""
-    if all(np.isfinite(p).all() for p in net.weights + net.biases):
-        return
-    for p, saved in zip(net.weights + net.biases, snapshot):
-        p[...] = saved
-    run.message += " (restored from the start of the epoch)"
-
-
-def record_run(net, config, result):
-    """Append this run to the network's training record (kept in the file trailer)."""
-    record = net.metadata.setdefault("training", {})
-    record["epochs"] = record.get("epochs", 0) + result.epochs_completed
-    history = record.setdefault("history", {})
-    for key, values in result.history.items():
-        history.setdefault(key, []).extend(values)
-    record.setdefault("runs", []).append({
-        "config": config.describe(), "epochs": result.epochs_completed,
-        "stop_reason": result.stop_reason, "seconds": round(result.seconds, 3)})
+def _diverged(epoch, batch, loss):
+    return Stop("diverged", f"training diverged in epoch {epoch}, batch {batch} (loss {loss}); "
+                            "the network keeps its last finite weights — try a smaller learning rate")

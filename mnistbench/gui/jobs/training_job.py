@@ -9,53 +9,20 @@ the engine's thread-safe ``TrainingControl`` and act within one batch.
 """
 
 import time
-from dataclasses import dataclass
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
-from mnistbench.data.datasets import to_inputs
-from mnistbench.engine.training import TrainingCallbacks, TrainingControl, train
+from mnistbench.engine.training import TrainingCallbacks, TrainingControl
 from mnistbench.errors import MnistbenchError
-from mnistbench.evaluation import evaluate
 from mnistbench.gui.jobs.job_thread import end_thread, thread_for
+from mnistbench.workflows.evaluation import evaluate_test_set
+from mnistbench.workflows.training_run import train_and_record
 
-HOLD_OUT_FRACTION = 0.1  # validation share of the training set when a dataset has no test half
 BATCH_INTERVAL = 0.1  # seconds: batch reports cross to the GUI thread in bundles this often
 
 
-@dataclass(frozen=True)
-class TestEvaluation:
-    """The whole test set through a network: what the confusion panel shows."""
-
-    images: np.ndarray  # uint8 (n, 28, 28)
-    true_labels: np.ndarray  # int64 (n,)
-    predicted_labels: np.ndarray  # int64 (n,)
-    confidences: np.ndarray  # float (n,): probability of the predicted class
-    class_names: tuple
-    accuracy: float
-
-
-def evaluate_test_set(net, dataset) -> TestEvaluation:
-    """Predictions and confidences of ``net`` on every test image of ``dataset`` (as `mnistbench test`)."""
-    dataset.require_test()
-    result = evaluate(net, to_inputs(dataset.test_images), dataset.test_labels)
-    return TestEvaluation(dataset.test_images, dataset.test_labels, result.predicted, result.confidences,
-                          tuple(dataset.class_names), result.accuracy)
-
-
-def training_data(dataset):
-    """(X, y, validation): the test half validates; without one, the last 10 % of training does."""
-    dataset.require_train()
-    X, y = to_inputs(dataset.train_images), dataset.train_labels
-    if dataset.n_test:
-        return X, y, (to_inputs(dataset.test_images), dataset.test_labels)
-    keep = max(1, int(len(X) * (1 - HOLD_OUT_FRACTION)))
-    return X[:keep], y[:keep], ((X[keep:], y[keep:]) if keep < len(X) else None)
-
-
 class TrainingWorker(QObject):
-    """Runs one job (train then evaluate, or evaluate only) in its thread.
+    """Runs one job in its thread: ``train_and_record`` (which also evaluates), or evaluate only.
 
     Batch reports travel in bundles (``sig_batches``) about 10 times a second:
     one queued signal per batch made the GUI thread take the GIL a thousand
@@ -66,7 +33,7 @@ class TrainingWorker(QObject):
     sig_batches = Signal(object)  # list of BatchReport, in order
     sig_evaluation = Signal(object)  # EvaluationReport
     sig_epoch = Signal(object)  # EpochReport (its .network is a copy)
-    sig_evaluated = Signal(object)  # TestEvaluation of the whole test set
+    sig_evaluated = Signal(object)  # workflows Evaluation of data never trained on (images included)
     sig_finished = Signal(object)  # TrainingResult
     sig_failed = Signal(str)  # one line for the log
     sig_message = Signal(str, str)  # (text, level) for the log
@@ -81,14 +48,13 @@ class TrainingWorker(QObject):
     @Slot()
     def run(self):
         try:
-            result = self._train() if self._config is not None else None
-            if self._dataset.n_test or result is None:  # evaluate-only needs a test set
-                evaluation = evaluate_test_set(self._net, self._dataset)
-                if result is not None:
-                    self._net.metadata.setdefault("training", {})["held_out_accuracy"] = evaluation.accuracy
-                self.sig_evaluated.emit(evaluation)
-            if result is not None:
-                self.sig_finished.emit(result)
+            if self._config is None:  # evaluate only: the test half
+                self.sig_evaluated.emit(evaluate_test_set(self._net, self._dataset))
+            else:
+                outcome = self._train()
+                if outcome.evaluation is not None:
+                    self.sig_evaluated.emit(outcome.evaluation)
+                self.sig_finished.emit(outcome.result)
         except MnistbenchError as error:
             self.sig_failed.emit(str(error))
         except Exception as error:  # a bug: still one line, and the window lives on
@@ -97,12 +63,11 @@ class TrainingWorker(QObject):
             self.sig_done.emit()
 
     def _train(self):
-        X, y, validation = training_data(self._dataset)
         callbacks = TrainingCallbacks(on_batch=self._on_batch, on_evaluation=self._on_evaluation,
                                       on_epoch=self._on_epoch)
         try:
-            return train(self._net, X, y, self._config, validation=validation,
-                         callbacks=callbacks, control=self._control)
+            return train_and_record(self._net, self._dataset, self._config, callbacks=callbacks,
+                                    control=self._control)
         finally:
             self._send_batches()
 
@@ -138,7 +103,7 @@ class TrainingController(QObject):
     sig_batches = Signal(object)  # list of BatchReport, in order, about 10 times a second
     sig_evaluation = Signal(object)  # EvaluationReport
     sig_epoch = Signal(object)  # EpochReport
-    sig_evaluated = Signal(object)  # TestEvaluation
+    sig_evaluated = Signal(object)  # workflows Evaluation (images included)
     sig_finished = Signal(object)  # TrainingResult; the thread has ended
     sig_failed = Signal(str)  # one line; the thread has ended
     sig_message = Signal(str, str)  # (text, level)

@@ -2,13 +2,15 @@
 
 Rows are true classes, columns predicted classes. One extra column holds each
 class's recall, one extra row each class's precision, and the corner cell the
-overall accuracy. Every cell knows the test-set indices of its images, found
-with one stable argsort, so 10,000 results cost a few milliseconds.
+overall accuracy. The numbers, and which images each cell holds, come from a
+workflows ``Evaluation``: this model only presents them (no formulas of its own).
 """
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
+
+from mnistbench.workflows.evaluation import Evaluation
 
 TOOLTIP_INDICES = 20  # a cell's tooltip lists at most this many test-set indices
 WHITE = np.array([255, 255, 255])
@@ -41,48 +43,47 @@ class ConfusionMatrixModel(QAbstractTableModel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.class_names = []
-        self.counts = np.zeros((0, 0), dtype=np.int64)
-        self.confidences = np.zeros(0)
-        self._order = np.zeros(0, dtype=np.int64)  # test indices sorted by cell, stable
-        self._starts = np.zeros(1, dtype=np.int64)  # cell c's indices: _order[_starts[c]:_starts[c + 1]]
+        self.evaluation = Evaluation.from_predictions([], [], [], [])
 
-    def set_results(self, true_labels, predicted_labels, confidences, class_names):
-        """Replace the whole matrix; labels are ints in 0..len(class_names)-1."""
-        true_labels = np.asarray(true_labels, dtype=np.int64).reshape(-1)
-        predicted_labels = np.asarray(predicted_labels, dtype=np.int64).reshape(-1)
-        k = len(class_names)
-        if len(true_labels) != len(predicted_labels) or len(confidences) != len(true_labels):
-            raise ValueError("true labels, predictions and confidences must have the same length")
-        cell = true_labels * k + predicted_labels
+    def set_evaluation(self, evaluation):
+        """Present ``evaluation`` (a workflows Evaluation) instead of the previous one."""
         self.beginResetModel()
-        self.class_names = [str(name) for name in class_names]
-        self.counts = np.bincount(cell, minlength=k * k).reshape(k, k)
-        self.confidences = np.asarray(confidences, dtype=np.float64).reshape(-1)
-        self._order = np.argsort(cell, kind="stable")
-        self._starts = np.concatenate([[0], np.cumsum(self.counts.reshape(-1))])
+        self.evaluation = evaluation
         self.endResetModel()
 
+    def set_results(self, true_labels, predicted_labels, confidences, class_names):
+        """Present verdicts given as arrays; labels are ints in 0..len(class_names)-1."""
+        self.set_evaluation(Evaluation.from_predictions(true_labels, predicted_labels, confidences, class_names))
+
+    @property
+    def class_names(self):
+        return list(self.evaluation.class_names)
+
+    @property
+    def counts(self):
+        return self.evaluation.confusion
+
+    @property
+    def confidences(self):
+        return self.evaluation.confidences
+
     def indices(self, true, predicted):
-        """Test-set indices of the images of class ``true`` predicted as ``predicted``."""
-        cell = true * len(self.class_names) + predicted
-        return self._order[self._starts[cell]:self._starts[cell + 1]]
+        """Indices (in the evaluated set) of the images of class ``true`` predicted as ``predicted``."""
+        return self.evaluation.cell_indices(true, predicted)
 
     @property
     def total(self):
-        return int(self.counts.sum())
+        return self.evaluation.count
 
     @property
     def accuracy(self):
-        return float(np.trace(self.counts) / self.total) if self.total else float("nan")
+        return self.evaluation.accuracy
 
     def recall(self, k):
-        row = self.counts[k].sum()
-        return self.counts[k, k] / row if row else float("nan")
+        return float(self.evaluation.recall[k])
 
     def precision(self, k):
-        column = self.counts[:, k].sum()
-        return self.counts[k, k] / column if column else float("nan")
+        return float(self.evaluation.precision[k])
 
     # -- the Qt model --------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()):

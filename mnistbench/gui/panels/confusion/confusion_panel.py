@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 
 from mnistbench.gui.panels.confusion.confusion_model import ConfusionMatrixModel
 from mnistbench.gui.widgets.image_gallery import ImageGallery
+from mnistbench.workflows.evaluation import Evaluation, evaluate
 
 NOT_EVALUATED = "Not evaluated yet: train, or press Evaluate to test the current network."
 
@@ -24,8 +25,6 @@ class ConfusionPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.model = ConfusionMatrixModel(self)
-        self.images = np.zeros((0, 28, 28), np.uint8)
-        self.predicted_labels = np.zeros(0, np.int64)
         self.gallery = None  # made on the first click
         self.evaluate_button = QPushButton("Evaluate")
         # no shortcut of its own: F5 is the window's Train, Ctrl+E its Evaluate
@@ -64,19 +63,19 @@ class ConfusionPanel(QWidget):
         table.setToolTip("")
         return table
 
-    def set_results(self, images, true_labels, predicted_labels, confidences, class_names):
-        """Show the results on a whole test set: ``images`` uint8 (n, 28, 28), arrays of n."""
-        self.images = np.asarray(images)
-        self.true_labels = np.asarray(true_labels, dtype=np.int64)
-        self.predicted_labels = np.asarray(predicted_labels, dtype=np.int64)
-        self.confidences = np.asarray(confidences, dtype=np.float64)
-        self.model.set_results(self.true_labels, self.predicted_labels, self.confidences, class_names)
-        total = self.model.total
-        right = int(np.trace(self.model.counts))
-        self.accuracy_label.setText(f"<b>Accuracy {self.model.accuracy:.2%}</b> — {right:,} of "
+    def show_evaluation(self, evaluation):
+        """Show a workflows Evaluation; its ``images`` feed the per-cell galleries."""
+        self.model.set_evaluation(evaluation)
+        total, right = evaluation.count, int(np.trace(evaluation.confusion))
+        self.accuracy_label.setText(f"<b>Accuracy {evaluation.accuracy:.2%}</b> — {right:,} of "
                                     f"{total:,} test images right, {total - right:,} mistakes")
         if self.gallery is not None:
             self.gallery.close()  # it showed the previous network's images
+
+    def set_results(self, images, true_labels, predicted_labels, confidences, class_names):
+        """Show verdicts given as arrays: ``images`` uint8 (n, 28, 28), the others of n."""
+        self.show_evaluation(Evaluation.from_predictions(true_labels, predicted_labels, confidences,
+                                                         class_names, images=np.asarray(images)))
 
     def _open_cell(self, index):
         k = len(self.model.class_names)
@@ -93,8 +92,9 @@ class ConfusionPanel(QWidget):
         title = f"true {names[row]} ({row}) → predicted {names[column]} ({column}): {len(found):,} images"
         if max(map(len, names)) <= 3:
             title = f"true {names[row]} → predicted {names[column]}: {len(found):,} images"
-        self.gallery.show_images(title, self.images, found, self.true_labels[found],
-                                 self.predicted_labels[found], self.confidences[found], names)
+        evaluation = self.model.evaluation
+        self.gallery.show_images(title, evaluation.images, found, evaluation.true_labels[found],
+                                 evaluation.predicted_labels[found], evaluation.confidences[found], names)
 
 
 def _preview():
@@ -110,10 +110,9 @@ def _preview():
     images = np.clip(templates[labels] + rng.integers(0, 120, (3000, 28, 28)), 0, 255).astype(np.uint8)
     net = Network([784, 16, 10], activation="relu", output="softmax", loss="cross_entropy", init="he")
     net.fit(to_inputs(images[:2000]), labels[:2000], epochs=1, learning_rate=3e-4)
-    probabilities = net.predict_proba(to_inputs(images[2000:]))
     panel = ConfusionPanel()
-    panel.set_results(images[2000:], labels[2000:], probabilities.argmax(1), probabilities.max(1),
-                      [str(d) for d in range(10)])
+    panel.show_evaluation(evaluate(net, to_inputs(images[2000:]), labels[2000:], [str(d) for d in range(10)],
+                                   images=images[2000:]))
     panel.sig_image_chosen.connect(lambda i: print("chosen test image", i))
     panel.resize(520, 460)
     return run_preview(panel)

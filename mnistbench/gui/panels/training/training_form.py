@@ -1,9 +1,10 @@
 """The two forms of the training panel: the network's shape and the training settings.
 
 ``NetworkForm.architecture()`` gives the dict the main window turns into a
-``Network``; ``TrainingForm.config()`` builds a ``TrainingConfig`` and lets its
-``ConfigError`` through, so the panel can show the engine's own message.
-Numbers people type in many magnitudes (learning rate, L2) are text fields.
+``Network``; ``TrainingForm`` builds its rows from the shared settings table
+(``mnistbench.workflows.settings``: labels, tooltips, ranges, when a row
+applies) and ``config()`` lets the engine's ``ConfigError`` through, so the
+panel can show its own message. Decimal numbers are text fields.
 """
 
 from PySide6.QtCore import Qt
@@ -12,8 +13,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, Q
                                QWidget)
 
 from mnistbench.engine.activations import HIDDEN_ACTIVATIONS
-from mnistbench.engine.config import OPTIMIZERS, SCHEDULES, TrainingConfig
-from mnistbench.errors import ConfigError
+from mnistbench.engine.config import TrainingConfig
+from mnistbench.workflows.settings import ARCHITECTURE_SETTINGS, TRAINING_SETTINGS, default_value, parse_number
 
 INPUTS, OUTPUTS = 784, 10
 OUTPUT_LOSSES = {  # label -> (output activation, loss)
@@ -23,6 +24,8 @@ OUTPUT_LOSSES = {  # label -> (output activation, loss)
 }
 INITS = {"He (for ReLU)": "he", "Xavier (for tanh/sigmoid)": "xavier", "classic N(0, 1/n_in)": "classic"}
 DEFAULT_HIDDEN = (128,)
+SPIN_BOX_MAX = 2**31 - 1  # a QSpinBox holds a C int
+_ARCHITECTURE = {setting.field: setting for setting in ARCHITECTURE_SETTINGS}
 
 
 def combo(items, tip, current=None):
@@ -58,9 +61,10 @@ class NetworkForm(QWidget):
         self.remove_button = QPushButton("Remove", toolTip="Remove the selected hidden layer")
         self.add_button.clicked.connect(self.add_layer)
         self.remove_button.clicked.connect(self.remove_layer)
-        self.activation = combo(HIDDEN_ACTIVATIONS, "Activation of every hidden neuron", "relu")
+        activation = _ARCHITECTURE["activation"]
+        self.activation = combo(activation.choices, activation.help, activation.default)
         self.output = combo(OUTPUT_LOSSES, "Output layer and the loss it is trained with")
-        self.init = combo(INITS, "How the weights start: He suits ReLU, Xavier suits tanh and sigmoid")
+        self.init = combo(INITS, _ARCHITECTURE["init"].help)
         self.seed = spin(0, 2**31 - 1, 0, "Seed of the initial weights: same seed, same network")
         buttons = QVBoxLayout()
         buttons.addWidget(self.add_button)
@@ -128,92 +132,81 @@ class NetworkForm(QWidget):
 
 
 class TrainingForm(QWidget):
-    """Every training setting, each with a tooltip; ``config()`` builds the TrainingConfig."""
+    """One row per entry of the shared settings table; ``config()`` builds the TrainingConfig.
+
+    Each widget is also an attribute named after its field (``form.learning_rate``).
+    """
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.optimizer = combo(OPTIMIZERS, "How gradients become steps: plain SGD, momentum, "
-                               "Nesterov momentum, or Adam (adaptive, the easy default)", "adam")
-        self.learning_rate = number(0.001, "Step size at the start; Adam likes 0.001, SGD 0.1")
-        self.momentum = number(0.9, "Momentum/Nesterov: how much of the last step carries on (0-1)")
-        self.beta1 = number(0.9, "Adam: decay of the running mean of gradients (0-1)")
-        self.beta2 = number(0.999, "Adam: decay of the running mean of squared gradients (0-1)")
-        self.schedule = combo(SCHEDULES, "Learning rate over time: constant, divided in steps, "
-                              "or a cosine fall to zero")
-        self.step_epochs = spin(1, 100000, 10, "Step schedule: epochs between rate drops")
-        self.step_gamma = number(0.1, "Step schedule: the rate is multiplied by this at each drop")
-        self.weight_decay = number(0.0, "L2 regularisation: pulls every weight towards zero (0 = off)")
-        self.dropout = number(0.0, "Chance of silencing each hidden neuron per example while "
-                              "training (0 = off, 0.2-0.5 typical)")
-        self.batch_size = spin(1, 65536, 64, "Examples per gradient step")
-        self.epochs = spin(1, 100000, 3, "Passes over the training set")
-        self.validation_size = spin(0, 10**8, 1000, "Random validation examples per curve point "
-                                    "(0 = all of them)", step=500)
-        self.evaluations = spin(0, 1000, 4, "Validation curve points per epoch")
-        self.patience = spin(0, 100000, 0, "Stop after this many epochs without a better "
-                             "validation loss, keeping the best weights (0 = off)")
-        self.augment = QCheckBox("shift and rotate", toolTip="Randomly shift and rotate each "
-                                 "training image a little: slower to learn, generalises better")
-        self.augment_shift = number(2.0, "Augmentation: largest shift in pixels")
-        self.augment_rotation = number(10.0, "Augmentation: largest rotation in degrees")
-        self.seed = spin(0, 2**31 - 1, 0, "Seed of shuffling, dropout, augmentation and validation subsets")
-        self._lay_out()
-        self.optimizer.currentTextChanged.connect(self._enable_relevant)
-        self.schedule.currentTextChanged.connect(self._enable_relevant)
-        self.augment.toggled.connect(self._enable_relevant)
-        self._enable_relevant()
-
-    def _lay_out(self):
+        self.widgets = {setting.field: _widget_for(setting) for setting in TRAINING_SETTINGS}
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
-        for label, widget in (("Optimiser", self.optimizer), ("Learning rate", self.learning_rate),
-                              ("Momentum", self.momentum), ("Adam β1 / β2", self._pair(self.beta1, self.beta2)),
-                              ("Schedule", self.schedule),
-                              ("Step every / ×", self._pair(self.step_epochs, self.step_gamma)),
-                              ("L2 weight decay", self.weight_decay), ("Dropout", self.dropout),
-                              ("Batch size", self.batch_size), ("Epochs", self.epochs),
-                              ("Validation subset", self.validation_size),
-                              ("Evaluations / epoch", self.evaluations),
-                              ("Early stopping", self.patience), ("Augmentation", self.augment),
-                              ("Shift px / rotation °", self._pair(self.augment_shift, self.augment_rotation)),
-                              ("Shuffle seed", self.seed)):
-            form.addRow(label, widget)
-
-    @staticmethod
-    def _pair(first, second):
-        box = QWidget()
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(first)
-        row.addWidget(second)
-        return box
+        for setting in TRAINING_SETTINGS:
+            widget = self.widgets[setting.field]
+            setattr(self, setting.field, widget)
+            form.addRow(setting.label, widget)
+        for field in {s.applies_when[0] for s in TRAINING_SETTINGS if s.applies_when}:
+            _changed_signal(self.widgets[field]).connect(self._enable_relevant)
+        self._enable_relevant()
 
     def _enable_relevant(self, *_):
-        optimizer = self.optimizer.currentText()
-        self.momentum.setEnabled(optimizer in ("momentum", "nesterov"))
-        self.beta1.setEnabled(optimizer == "adam")
-        self.beta2.setEnabled(optimizer == "adam")
-        self.step_epochs.setEnabled(self.schedule.currentText() == "step")
-        self.step_gamma.setEnabled(self.schedule.currentText() == "step")
-        self.augment_shift.setEnabled(self.augment.isChecked())
-        self.augment_rotation.setEnabled(self.augment.isChecked())
+        """Grey out what the current choices make irrelevant (momentum under Adam, ...)."""
+        for setting in TRAINING_SETTINGS:
+            if setting.applies_when:
+                field, values = setting.applies_when
+                self.widgets[setting.field].setEnabled(_read(self.widgets[field], _SETTINGS[field]) in values)
 
     def config(self) -> TrainingConfig:
         """The settings as a TrainingConfig; raises ConfigError naming the bad value."""
-        floats = {name: _parse_float(name, getattr(self, name).text())
-                  for name in ("learning_rate", "momentum", "beta1", "beta2", "step_gamma",
-                               "weight_decay", "dropout", "augment_shift", "augment_rotation")}
-        return TrainingConfig(
-            optimizer=self.optimizer.currentText(), schedule=self.schedule.currentText(),
-            step_epochs=self.step_epochs.value(), batch_size=self.batch_size.value(),
-            epochs=self.epochs.value(), validation_size=self.validation_size.value(),
-            evaluations_per_epoch=self.evaluations.value(),
-            early_stopping_patience=self.patience.value(), augment=self.augment.isChecked(),
-            seed=self.seed.value(), **floats)
+        return TrainingConfig(**{s.field: _read(self.widgets[s.field], s) for s in TRAINING_SETTINGS})
+
+    def show_config(self, config):
+        """Set every widget to ``config``'s value (a recipe, the last run's settings)."""
+        values = config.describe()
+        for setting in TRAINING_SETTINGS:
+            _write(self.widgets[setting.field], setting, values[setting.field])
 
 
-def _parse_float(name, text):
-    try:
-        return float(text.strip().replace(",", "."))
-    except ValueError:
-        raise ConfigError(f"{name} must be a number, not {text.strip()!r}") from None
+_SETTINGS = {setting.field: setting for setting in TRAINING_SETTINGS}
+
+
+def _widget_for(setting):
+    """The widget a kind of setting gets: combo, check box, spin box, or a text field for floats
+    (people type them in many magnitudes: 0.001, 1e-8)."""
+    if setting.kind == "choice":
+        widget = combo(setting.choices, setting.help)
+    elif setting.kind == "bool":
+        widget = QCheckBox(toolTip=setting.help)
+    elif setting.kind == "int":
+        top = min(int(setting.maximum), SPIN_BOX_MAX)
+        widget = spin(int(setting.minimum), top, 0, setting.help, step=int(setting.step))
+    else:
+        widget = number("", setting.help)
+    _write(widget, setting, default_value(setting))
+    return widget
+
+
+def _changed_signal(widget):
+    return widget.currentTextChanged if isinstance(widget, QComboBox) else widget.toggled
+
+
+def _read(widget, setting):
+    if setting.kind == "choice":
+        return widget.currentText()
+    if setting.kind == "bool":
+        return widget.isChecked()
+    if setting.kind == "int":
+        return widget.value()
+    return parse_number(setting, widget.text())
+
+
+def _write(widget, setting, value):
+    if setting.kind == "choice":
+        widget.setCurrentText(value)
+    elif setting.kind == "bool":
+        widget.setChecked(bool(value))
+    elif setting.kind == "int":
+        widget.setValue(min(int(value), widget.maximum()))  # a seed may exceed what a spin box holds
+    else:
+        widget.setText(f"{value:g}")

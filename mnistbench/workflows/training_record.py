@@ -1,0 +1,101 @@
+"""The training record a network carries in its file: what it learnt from and how well it did.
+
+Every run, from the CLI, the window, the bench or fine-tuning, writes the same
+keys (the engine has already appended the run's config and history):
+
+- ``dataset``: {name, source, image_shape, classes, n_train, fingerprint} of the last run's data;
+- ``runs[-1]``: also the dataset name and fingerprint, the validation rule and message;
+  its ``held_out``: {accuracy, set, count};
+- ``held_out_accuracy``, ``held_out_set``, ``held_out_count``: the latest held-out result;
+- ``test_dataset``: {name, source, fingerprint} of the test half it was measured on, if any;
+- ``metadata["class_names"]``.
+
+``find_evaluation_dataset`` reads it back for ``mnistbench test``; older files
+whose ``dataset`` is a bare name still work.
+"""
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+
+from mnistbench.data import load_dataset
+from mnistbench.errors import DatasetError
+
+FALLBACK_DATASET = "mnist"  # what a network without a record is tested on
+
+
+def fingerprint(images, labels):
+    """A short hex digest of images and labels: equal data, equal fingerprint."""
+    digest = hashlib.sha256(np.ascontiguousarray(images).tobytes())
+    digest.update(np.asarray(labels, dtype=np.int64).tobytes())
+    return digest.hexdigest()[:16]
+
+
+def describe_dataset(dataset):
+    """The JSON-safe description of a dataset's training half kept in the record."""
+    return {"name": dataset.name, "source": _where(dataset),
+            "image_shape": list(dataset.train_images.shape[1:]), "classes": list(dataset.class_names),
+            "n_train": dataset.n_train, "fingerprint": fingerprint(dataset.train_images, dataset.train_labels)}
+
+
+def _where(dataset):
+    """The dataset's folder as an absolute path (found again from any working directory)."""
+    folder = Path(dataset.source)
+    return str(folder.resolve()) if folder.is_dir() else str(dataset.source)
+
+
+def record_training(net, dataset, result, validation_description, held_out=None, tested_on=None):
+    """Complete the run the engine just appended; ``held_out`` is (Evaluation, set description) or None.
+
+    ``tested_on`` is the dataset whose test half the held-out result comes from (None otherwise).
+    """
+    record = net.metadata.setdefault("training", {})
+    record["dataset"] = describe_dataset(dataset)
+    run = record["runs"][-1]
+    run.update(dataset=dataset.name, fingerprint=record["dataset"]["fingerprint"],
+               validation=validation_description, message=result.message)
+    for key in ("held_out_accuracy", "held_out_set", "held_out_count", "test_dataset"):
+        record.pop(key, None)  # a result about earlier weights would mislead
+    if held_out is not None:
+        evaluation, description = held_out
+        run["held_out"] = {"accuracy": round(evaluation.accuracy, 6), "set": description,
+                           "count": evaluation.count}
+        record.update(held_out_accuracy=run["held_out"]["accuracy"], held_out_set=description,
+                      held_out_count=evaluation.count)
+    if tested_on is not None:
+        record["test_dataset"] = {"name": tested_on.name, "source": _where(tested_on),
+                                  "fingerprint": fingerprint(tested_on.test_images, tested_on.test_labels)}
+    net.metadata["class_names"] = list(dataset.class_names)
+
+
+def find_evaluation_dataset(net):
+    """(dataset, note): the dataset to test ``net`` on, found from its record; ``note`` is "" or one
+    line saying why it may not be the data the record names. MNIST for a network without a record."""
+    record = net.metadata.get("training", {})
+    wanted = record.get("test_dataset") or {}
+    candidates = []
+    for entry in (wanted, record.get("dataset")):
+        if isinstance(entry, str):  # files written before the record described its data
+            entry = {"name": entry}
+        if isinstance(entry, dict):
+            candidates += [entry.get(key) for key in ("name", "source") if entry.get(key)]
+    candidates.append(FALLBACK_DATASET)
+    first = first_error = None
+    for candidate in dict.fromkeys(candidates):  # in order, without repeats
+        try:
+            dataset = load_dataset(candidate)
+            dataset.require_test()
+        except DatasetError as error:
+            first_error = first_error or error
+            continue
+        if wanted.get("fingerprint") == fingerprint(dataset.test_images, dataset.test_labels):
+            return dataset, ""
+        first = first or dataset
+    if first is None:
+        raise first_error
+    if wanted:
+        return first, f"note: {first.name}'s test set differs from the one recorded ({wanted.get('name')})"
+    if len(candidates) == 1:
+        return first, f"note: no training record names a dataset; testing on {first.name}"
+    return first, ""

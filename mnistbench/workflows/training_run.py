@@ -1,0 +1,48 @@
+"""Train and record: the one call every training run goes through (CLI, window, bench, fine-tuning).
+
+It splits the data by the shared rule, trains, judges the network on data it
+never trained on, and writes the same training record into the network.
+"""
+
+from dataclasses import dataclass
+from typing import Optional
+
+from mnistbench.engine.training import TrainingResult, train
+from mnistbench.workflows.evaluation import Evaluation, evaluate, evaluate_test_set
+from mnistbench.workflows.training_record import record_training
+from mnistbench.workflows.validation_split import TrainingData, training_data
+
+
+@dataclass(frozen=True, eq=False)
+class TrainingOutcome:
+    result: TrainingResult
+    evaluation: Optional[Evaluation]  # on data never trained on, or None when there is none
+    held_out_set: str  # what ``evaluation`` is about, for a person ("" without one)
+    data: TrainingData  # the split that was used
+
+
+def train_and_record(net, dataset, config, *, holdout=0, callbacks=None, control=None,
+                     data=None) -> TrainingOutcome:
+    """Train ``net`` in place on ``dataset`` and record the run in ``net.metadata["training"]``.
+
+    ``data`` is ``training_data(dataset, config, holdout)`` when the caller already made it.
+    """
+    data = data or training_data(dataset, config, holdout)
+    result = train(net, data.X, data.y, config, validation=data.validation, callbacks=callbacks,
+                   control=control)
+    evaluation, held_out_set, tested_on = held_out_evaluation(net, dataset, data)
+    record_training(net, dataset, result, data.description,
+                    (evaluation, held_out_set) if evaluation is not None else None, tested_on)
+    return TrainingOutcome(result, evaluation, held_out_set, data)
+
+
+def held_out_evaluation(net, dataset, data):
+    """(Evaluation, description, dataset tested on): the test half, else the held-out training images."""
+    if dataset.n_test:
+        return (evaluate_test_set(net, dataset), f"{dataset.name} test set ({dataset.n_test} images)",
+                dataset)
+    if data.held_out is not None:
+        X, y = data.validation
+        evaluation = evaluate(net, X, y, dataset.class_names, images=dataset.train_images[data.held_out])
+        return evaluation, f"{len(y)} {dataset.name} training images held out", None
+    return None, "", None

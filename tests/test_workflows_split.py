@@ -1,0 +1,63 @@
+"""The validation split: one seeded rule, whichever caller asks."""
+
+import numpy as np
+import pytest
+
+from idx_factory import synthetic_digits
+from mnistbench.data import DIGIT_CLASSES, Dataset, to_inputs
+from mnistbench.engine.config import TrainingConfig
+from mnistbench.errors import ConfigError
+from mnistbench.workflows.validation_split import training_data
+
+
+def dataset(n_train=200, n_test=50):
+    train, test = synthetic_digits(n_train, 0), synthetic_digits(n_test, 1)
+    return Dataset("synthetic", *train, *test, DIGIT_CLASSES, "memory")
+
+
+def rows(X):
+    """Each input row as bytes, to compare sets of images."""
+    return {x.tobytes() for x in X}
+
+
+def test_without_holdout_the_test_half_validates_and_all_training_images_train():
+    data = dataset()
+    split = training_data(data, TrainingConfig())
+    np.testing.assert_array_equal(split.X, to_inputs(data.train_images))
+    np.testing.assert_array_equal(split.validation[1], data.test_labels)
+    assert split.held_out is None and "test set" in split.description
+
+
+def test_a_holdout_is_a_seeded_partition_of_the_training_images():
+    data = dataset()
+    split = training_data(data, TrainingConfig(seed=4), holdout=30)
+    assert len(split.y) == 170 and len(split.validation[1]) == 30
+    everything = to_inputs(data.train_images)
+    assert rows(split.X) | rows(split.validation[0]) == rows(everything)
+    assert not rows(split.X) & rows(split.validation[0])
+    np.testing.assert_array_equal(split.validation[0], everything[split.held_out])
+    again = training_data(data, TrainingConfig(seed=4), holdout=30)
+    np.testing.assert_array_equal(again.held_out, split.held_out)
+    other = training_data(data, TrainingConfig(seed=5), holdout=30)
+    assert not np.array_equal(other.held_out, split.held_out)
+
+
+def test_early_stopping_holds_out_ten_percent_never_the_test_set():
+    split = training_data(dataset(), TrainingConfig(early_stopping_patience=2))
+    assert len(split.validation[1]) == 20 and len(split.y) == 180
+    assert "20 training images held out" in split.description
+
+
+def test_a_dataset_without_a_test_half_holds_out_ten_percent_the_same_way():
+    train = synthetic_digits(200, 0)
+    no_test = Dataset("train-only", *train, np.empty((0, 28, 28), np.uint8), np.empty(0, np.int64),
+                      DIGIT_CLASSES, "memory")
+    split = training_data(no_test, TrainingConfig(seed=2))
+    same_rule = training_data(dataset(), TrainingConfig(seed=2), holdout=20)
+    np.testing.assert_array_equal(split.held_out, same_rule.held_out)
+
+
+def test_a_holdout_that_leaves_nothing_is_refused_in_one_line():
+    with pytest.raises(ConfigError, match="holding out 200 images leaves no training data") as error:
+        training_data(dataset(), TrainingConfig(), holdout=200)
+    assert "\n" not in str(error.value)
