@@ -59,8 +59,8 @@ def bundled_path(name: str) -> Path | None:
 def resolve_network(name_or_path) -> Path:
     """A network file given by path, else by bundled name; one-line error when it is neither."""
     path = Path(name_or_path)
-    if path.is_file():
-        return path
+    if path.exists() and not path.is_dir():
+        return path  # a FIFO or a device too: load_network says what it is
     bundled = bundled_path(str(name_or_path)) if path.name == str(name_or_path) else None
     if bundled is not None:
         return bundled
@@ -68,6 +68,14 @@ def resolve_network(name_or_path) -> Path:
         raise NetworkFileError(f"{path}: is a folder, not a network file")
     names = ", ".join(bundled_names()) or "none installed"
     raise NetworkFileError(f"{name_or_path}: no such file, and not a bundled network (bundled: {names})")
+
+
+def is_bundled(path) -> bool:
+    """True for a file inside the bundled networks' folder: those are never overwritten."""
+    try:
+        return Path(path).resolve().parent == bundled_folder().resolve()
+    except NetworkFileError:
+        return False
 
 
 def list_bundled() -> list[BundledNetwork]:
@@ -82,5 +90,12 @@ def list_bundled() -> list[BundledNetwork]:
             accuracy = None
         networks.append(BundledNetwork(
             name, path, tuple(contents.layer_sizes), None if accuracy is None else float(accuracy),
-            str(record.get("held_out_set", "")), str(record.get("dataset", "")), path.stat().st_size))
+            str(record.get("held_out_set", "")), _dataset_name(record.get("dataset")), path.stat().st_size))
     return networks
+
+
+def _dataset_name(recorded) -> str:
+    """The dataset's name from a training record (a name, or an object with one since the workflow layer)."""
+    if isinstance(recorded, dict):
+        recorded = recorded.get("name", "")
+    return recorded if isinstance(recorded, str) else ""

@@ -9,6 +9,8 @@ import argparse
 import sys
 
 from mnistbench import __version__
+from mnistbench.commands.data import add_data_parser
+from mnistbench.commands.networks import add_networks_parser
 from mnistbench.errors import MnistbenchError
 from mnistbench.workflows.recipes import RECIPES, recipe_architecture, recipe_config
 from mnistbench.workflows.settings import ARCHITECTURE_SETTINGS, TRAINING_SETTINGS, add_setting_arguments
@@ -25,13 +27,14 @@ def build_parser():
     parser.train_parser = _add_train(commands)
     _add_test(commands)
     info = commands.add_parser("info", help="layers, parameters, activations and training record of a network")
-    info.add_argument("file", help="network file (.nn)")
+    info.add_argument("file", help="network file (.nn) or a bundled network's name")
     info.add_argument("--json", action="store_true", help="print JSON for scripts")
     predict = commands.add_parser("predict", help="read digits from PNG/JPEG images")
-    predict.add_argument("file", help="network file (.nn)")
+    predict.add_argument("file", help="network file (.nn) or a bundled network's name")
     predict.add_argument("images", nargs="+", metavar="IMAGE", help="PNG or JPEG of one handwritten digit")
     predict.add_argument("--json", action="store_true", help="print JSON for scripts")
-    _add_data(commands)
+    add_data_parser(commands)
+    add_networks_parser(commands)
     bench = commands.add_parser("bench", help="print speed, memory and accuracy figures")
     bench.add_argument("what", nargs="*", default=["speed"],
                        help="speed, memory, inference, accuracy, fidelity, peers or all (default: speed)")
@@ -54,7 +57,8 @@ def _add_train(commands):
     p.add_argument("--holdout", type=int, default=0,
                    help="training examples held out for validation (else the test set is sampled, "
                         "as the original tool did, for the curves only)")
-    p.add_argument("--from", dest="start_from", metavar="FILE", help="continue training this network")
+    p.add_argument("--from", dest="start_from", metavar="FILE",
+                   help="continue training this network (a file or a bundled network's name)")
     p.add_argument("--out", metavar="FILE", help="where to save (default: the --from file, else network.nn)")
     p.add_argument("--float64", action="store_true", help="compute in float64 (slower)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -63,22 +67,11 @@ def _add_train(commands):
 
 def _add_test(commands):
     p = commands.add_parser("test", help="accuracy, per-class precision/recall and confusion matrix")
-    p.add_argument("file", help="network file (.nn)")
+    p.add_argument("file", help="network file (.nn) or a bundled network's name")
     p.add_argument("--data", default=None, help="dataset name or folder (default: what it was trained on)")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.add_argument("--mistakes", metavar="OUT.png", help="write a grid of the worst misclassified images")
     p.add_argument("--count", type=int, default=50, help="how many mistakes in the grid")
-
-
-def _add_data(commands):
-    p = commands.add_parser("data", help="list, download or import datasets")
-    actions = p.add_subparsers(dest="action", metavar="ACTION")
-    actions.add_parser("list", help="which datasets are present, and where")
-    actions.add_parser("download", help="download MNIST (11 MB) into the per-user cache")
-    imp = actions.add_parser("import", help="validate a folder of IDX files and copy it into the cache")
-    imp.add_argument("folder")
-    imp.add_argument("--name", default=None, help="dataset name (default: the folder's name)")
-    imp.add_argument("--replace", action="store_true", help="replace a dataset of that name")
 
 
 def parse_args(argv=None):

@@ -25,8 +25,9 @@ def open_workbench(argv) -> int:
     try:
         from mnistbench.gui.app import run
     except ImportError as error:
-        print(f"mnistbench: the workbench needs PySide6 and pyqtgraph ({error}); "
-              "install them with `pip install -e .[gui]`, or use the command line: mnistbench --help",
-              file=sys.stderr)
+        install = f'{sys.executable} -m pip install "PySide6-Essentials>=6.6,<6.12" "pyqtgraph>=0.13.3"'
+        print(f"mnistbench: the workbench needs PySide6 and pyqtgraph ({error}); install them into this "
+              f"Python with: {install} (in a source checkout, ./dev.sh gui sets everything up); "
+              "the command line works without them: mnistbench --help", file=sys.stderr)
         return 1
     return run(argv)

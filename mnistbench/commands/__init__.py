@@ -1,6 +1,7 @@
 """The CLI's commands: each takes the parsed arguments and returns an exit code."""
 
 from mnistbench.commands.data import data_command
+from mnistbench.commands.networks import networks_command
 from mnistbench.commands.inspect import info_command, predict_command, test_command
 from mnistbench.commands.train import train_command
 
@@ -18,4 +19,5 @@ def gui_command(args):
 COMMANDS = {
     "train": train_command, "test": test_command, "info": info_command,
     "predict": predict_command, "data": data_command, "bench": bench_command, "gui": gui_command,
+    "networks": networks_command,
 }

@@ -7,6 +7,7 @@ import numpy as np
 
 from mnistbench.data import load_dataset
 from mnistbench.images import load_digit, save_digit_grid
+from mnistbench.bundled import resolve_network
 from mnistbench.netfile import load_network
 from mnistbench.preprocess import to_network_input
 from mnistbench.workflows.evaluation import evaluate_test_set
@@ -14,7 +15,7 @@ from mnistbench.workflows.training_record import find_evaluation_dataset
 
 
 def test_command(args):
-    net = load_network(args.file)
+    net = load_network(resolve_network(args.file))
     if args.data:
         dataset, note = load_dataset(args.data), ""
     else:
@@ -52,7 +53,7 @@ def test_command(args):
 
 
 def info_command(args):
-    net = load_network(args.file)
+    net = load_network(resolve_network(args.file))
     record = net.metadata.get("training", {})
     if args.json:
         print(json.dumps({"file": str(args.file), "layers": list(net.layer_sizes),
@@ -82,7 +83,7 @@ def info_command(args):
 
 
 def predict_command(args):
-    net = load_network(args.file)
+    net = load_network(resolve_network(args.file))
     classes = net.metadata.get("class_names") or [str(i) for i in range(net.layer_sizes[-1])]
     inputs = np.stack([to_network_input(load_digit(path)) for path in args.images])
     probabilities = net.predict_proba(inputs)

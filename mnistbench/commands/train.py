@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from mnistbench.bundled import is_bundled, resolve_network
 from mnistbench.data import load_dataset
 from mnistbench.engine.training import TrainingCallbacks, TrainingControl
 from mnistbench.netfile import DEFAULT_EXTENSION, load_network, save_network
@@ -24,7 +25,7 @@ DEFAULT_OUT = "network" + DEFAULT_EXTENSION
 def train_command(args):
     config = config_from_args(args)
     dataset = load_dataset(args.data)
-    net = load_network(args.start_from) if args.start_from else build_network(architecture_from_args(args),
+    net = load_network(resolve_network(args.start_from)) if args.start_from else build_network(architecture_from_args(args),
                                                                                seed=config.seed)
     if args.float64:
         net = net.astype("float64")
@@ -48,11 +49,15 @@ def output_path(args):
     if args.out:
         return Path(args.out)
     if args.start_from:
-        return Path(args.start_from)
-    out = Path(DEFAULT_OUT)
-    counter = 1
+        start = resolve_network(args.start_from)
+        if not is_bundled(start):
+            return start
+        out = Path(start.name)  # a bundled network is never overwritten: a copy in this folder
+    else:
+        out = Path(DEFAULT_OUT)
+    counter, stem = 1, out.stem
     while out.exists():
-        out = Path(f"network-{counter}{DEFAULT_EXTENSION}")
+        out = Path(f"{stem}-{counter}{DEFAULT_EXTENSION}")
         counter += 1
     return out
 

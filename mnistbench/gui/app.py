@@ -15,6 +15,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from mnistbench import __version__
+from mnistbench.bundled import resolve_network
+from mnistbench.errors import MnistbenchError
 
 logger = logging.getLogger("mnistbench")
 
@@ -50,7 +52,12 @@ def run(argv=None) -> int:
 
     def start():
         window.session.start()
-        for path in files:
+        for name_or_path in files:  # a file, or a bundled network's name (`python main.py classic-784-30-10`)
+            try:
+                path = resolve_network(name_or_path)
+            except MnistbenchError as error:
+                logger.error("%s", error)
+                continue
             window.files.open_network(path)
 
     QTimer.singleShot(0, start)  # the window is on screen before any question is asked

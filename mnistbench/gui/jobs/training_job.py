@@ -150,8 +150,11 @@ class TrainingController(QObject):
     def _connect_worker(self, worker):
         # Reports pass signal to signal: Qt queues them to this thread and re-emits them
         # without a Python call in between (each one would take the GIL from training).
-        for name in ("sig_batches", "sig_evaluation", "sig_epoch", "sig_evaluated", "sig_message"):
-            getattr(worker, name).connect(getattr(self, name))
+        worker.sig_batches.connect(self.sig_batches)
+        worker.sig_evaluation.connect(self.sig_evaluation)
+        worker.sig_epoch.connect(self.sig_epoch)
+        worker.sig_evaluated.connect(self.sig_evaluated)
+        worker.sig_message.connect(self.sig_message)
         worker.sig_finished.connect(self._on_finished)
         worker.sig_failed.connect(self._on_failed)
         worker.sig_done.connect(self._on_done)

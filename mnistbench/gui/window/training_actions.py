@@ -7,11 +7,10 @@ log; its running flag enables the actions that make sense.
 
 import logging
 
-import numpy as np
 from PySide6.QtCore import QObject, Slot
 
-from mnistbench.data.datasets import Dataset
 from mnistbench.errors import ConfigError
+from mnistbench.workflows.fine_tuning import fine_tuning_config, own_digits_dataset
 from mnistbench.workflows.workbench_state import describe_network
 
 logger = logging.getLogger(__name__)
@@ -69,17 +68,7 @@ class TrainingActions(QObject):
         except ConfigError as error:
             logger.error("%s", error)
             return False
-        return self.start(config.replace(validation_size=0), self._own_digits_dataset(images, labels))
-
-    def _own_digits_dataset(self, images, labels) -> Dataset:
-        images = np.asarray(images)
-        if images.dtype != np.uint8:
-            images = np.clip(np.round(images.reshape(len(images), 28, 28) * 255), 0, 255).astype(np.uint8)
-        labels = np.asarray(labels, dtype=np.int64).reshape(-1)
-        dataset = self.state.dataset
-        test = (dataset.test_images, dataset.test_labels) if dataset else \
-            (np.empty((0, 28, 28), np.uint8), np.empty(0, np.int64))
-        return Dataset("your digits", images, labels, *test, tuple("0123456789"), "your digits")
+        return self.start(fine_tuning_config(config), own_digits_dataset(images, labels, self.state.dataset))
 
     # --- pause, resume, stop, evaluate ----------------------------------------------------
     def toggle_pause(self) -> None:
@@ -144,9 +133,7 @@ class TrainingActions(QObject):
 
     @Slot(object)
     def _on_evaluated(self, evaluation):
-        self.window.confusion_panel.set_results(evaluation.images, evaluation.true_labels,
-                                                evaluation.predicted_labels, evaluation.confidences,
-                                                evaluation.class_names)
+        self.window.confusion_panel.show_evaluation(evaluation)
         self.window.status.set_accuracy(f"test accuracy {100 * evaluation.accuracy:.2f} %")
         logger.info("test set: accuracy %.2f %% on %s images", 100 * evaluation.accuracy,
                     f"{len(evaluation.true_labels):,}", extra={"success": True})
