@@ -107,7 +107,7 @@ def test_predict_reads_a_drawn_digit(digits, tmp_path, capsys):
 
 @pytest.mark.parametrize("argv,fragment", [
     (["test", "{tmp}/missing.nn"], "missing.nn"),
-    (["info", "{tmp}/picture.png"], "picture.png: not a network file (it looks like a PNG image)"),
+    (["info", "{tmp}/picture.png"], "picture.png: not a mnistbench network file (it looks like a PNG image)"),
     (["train", "--data", "{tmp}/nowhere", "--epochs", "1"], "nowhere"),
     (["train", "--data", "{digits}", "--layers", "784,x,10"], "--layers"),
     (["train", "--data", "{digits}", "--lr", "-1"], "learning_rate"),
@@ -138,8 +138,8 @@ def test_ctrl_c_stops_training_and_still_saves(digits, tmp_path):
         stdout, stderr = process.communicate(timeout=60)
     finally:
         process.kill()
-    assert process.returncode == 0, stderr
-    assert "stopped" in stdout and out.exists()
+    assert process.returncode == 130, stderr
+    assert "stopped" in stdout and out.exists() and "interrupted: the network trained so far is in" in stderr
     assert load_network(out).metadata["training"]["runs"][0]["stop_reason"] == "stopped"
 
 
@@ -150,3 +150,74 @@ def test_data_list_and_import(digits, capsys):
     assert "my-digits" in capsys.readouterr().out
     code, _, err = run_cli("data", "import", str(digits), "--name", "my-digits")
     assert code == 1 and "already exists" in err
+
+
+# --- nothing lost (issue 10 classes 1, 2, 4) -----------------------------------------------------
+def linear_network(digits, path):
+    """A trained linear 784-10 model: a far too large step makes it diverge at once."""
+    rng = np.random.default_rng(0)
+    net = Network.from_parameters([rng.normal(0, 0.01, (10, 784))], [np.zeros(10)], ["identity"], "quadratic")
+    save_network(net, path)
+    assert main(["train", "--data", str(digits), "--from", str(path), "--optimizer", "sgd", "--lr", "0.01",
+                 "--epochs", "1", "--quiet"]) == 0
+    return load_network(path)
+
+
+def test_a_diverging_run_never_replaces_a_good_network(digits, tmp_path, capsys):
+    good = tmp_path / "good.nn"
+    before = linear_network(digits, good)
+    capsys.readouterr()
+    code = main(["train", "--data", str(digits), "--from", str(good), "--out", str(good), "--optimizer", "sgd",
+                 "--lr", "5", "--batch-size", "20", "--epochs", "3", "--quiet"])
+    printed = capsys.readouterr().out
+    assert code == 1 and "diverged" in printed and "put back" in printed and "untouched" in printed
+    after = load_network(good)
+    assert np.array_equal(after.weights[0], before.weights[0])
+    assert after.metadata["training"]["runs"] == before.metadata["training"]["runs"]
+
+
+@pytest.mark.parametrize("case", ["folder as the path", "missing parent", "read-only folder"])
+def test_an_output_that_cannot_be_written_is_refused_before_training(digits, tmp_path, case):
+    out = {"folder as the path": tmp_path, "missing parent": tmp_path / "no" / "net.nn",
+           "read-only folder": "/sys/net.nn"}[case]  # /sys is read-only even for root
+    code, stdout, err = run_cli("train", "--data", digits, "--layers", "784,16,10", "--epochs", "2",
+                                "--out", out, "--quiet")
+    assert code == 1 and "epoch" not in stdout, stdout
+    assert err.startswith(f"mnistbench: {out}: ") and err.count("\n") == 1, err
+
+
+def test_a_save_that_fails_at_the_end_leaves_a_rescue_copy(digits, tmp_path, capsys, monkeypatch):
+    from mnistbench.commands import train as train_module
+    from mnistbench.errors import NetworkFileError
+
+    out, real_save = tmp_path / "net.nn", train_module.save_network
+
+    def full_disk(net, path):
+        if path == out:
+            raise NetworkFileError(f"{path}: cannot save (No space left on device)")
+        real_save(net, path)
+
+    monkeypatch.setattr(train_module, "save_network", full_disk)
+    code = main(["train", "--data", str(digits), "--layers", "784,16,10", "--epochs", "1", "--out", str(out),
+                 "--quiet"])
+    captured = capsys.readouterr()
+    assert code == 1 and "No space left on device" in captured.err and not out.exists()
+    rescued = list((train_module.cache_dir() / "rescued").glob("net-*.nn"))
+    assert len(rescued) == 1 and f"saved a rescue copy in {rescued[0]}" in captured.out
+    assert load_network(rescued[0]).metadata["training"]["epochs"] == 1
+
+
+def test_ctrl_c_after_training_does_not_cut_the_save(digits, tmp_path, capsys, monkeypatch):
+    from mnistbench.commands import train as train_module
+
+    out, real_save = tmp_path / "net.nn", train_module.save_network
+
+    def save_while_ctrl_c_arrives(net, path):
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C as the save begins
+        real_save(net, path)
+
+    monkeypatch.setattr(train_module, "save_network", save_while_ctrl_c_arrives)
+    code = main(["train", "--data", str(digits), "--layers", "784,16,10", "--epochs", "1", "--out", str(out),
+                 "--quiet"])
+    assert code == 130 and load_network(out).metadata["training"]["epochs"] == 1
+    assert "saving the trained network first" in capsys.readouterr().err
