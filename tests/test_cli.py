@@ -221,3 +221,43 @@ def test_ctrl_c_after_training_does_not_cut_the_save(digits, tmp_path, capsys, m
                  "--quiet"])
     assert code == 130 and load_network(out).metadata["training"]["epochs"] == 1
     assert "saving the trained network first" in capsys.readouterr().err
+
+
+# --- the command line, checked before the work (issue 9) ---------------------------------------
+def test_predict_reports_an_unreadable_image_and_goes_on(tmp_path, capsys):
+    net = tmp_path / "net.nn"
+    save_network(Network((784, 10), activation="relu", loss="cross_entropy", seed=0), net)
+    good = tmp_path / "good.png"
+    Image.fromarray(synthetic_digits(1, seed=2)[0][0]).save(good)
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"not a picture")
+    code = main(["predict", str(net), str(broken), str(good), str(tmp_path / "missing.png")])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert f"{good}: " in captured.out and captured.out.count("\n") == 1
+    assert f"mnistbench: {broken}: " in captured.err and f"mnistbench: {tmp_path / 'missing.png'}: " in captured.err
+    assert "2 of 3 images could not be read" in captured.err
+    assert main(["predict", str(net), str(broken), str(good), "--json"]) == 1
+    rows = json.loads(capsys.readouterr().out)
+    assert "error" in rows[0] and rows[1]["image"] == str(good) and "prediction" in rows[1]
+
+
+@pytest.mark.parametrize("count", ["0", "-3", "many"])
+def test_test_count_must_be_a_positive_whole_number(count):
+    code, out, err = run_cli("test", "best-mnist", "--count", count)
+    assert code == 2 and "--count" in err and "Traceback" not in err
+
+
+def test_an_unknown_dataset_name_suggests_the_nearest_known_one(digits):
+    code, _, err = run_cli("train", "--data", "fashon-mnist", "--epochs", "1", "--out", digits.parent / "x.nn")
+    assert code == 1 and "dataset 'fashon-mnist' not found; did you mean 'fashion-mnist'?" in err
+
+
+def test_a_broken_pipe_exits_quietly(tmp_path):
+    net = tmp_path / "net.nn"
+    save_network(Network((784, 10), activation="relu", loss="cross_entropy", seed=0), net)
+    process = subprocess.Popen([sys.executable, "-m", "mnistbench", "info", str(net)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    process.stdout.close()  # the reader is gone before anything is written, as with `| head -0`
+    stderr = process.communicate(timeout=60)[1].decode()
+    assert stderr == "" and process.returncode == 141

@@ -10,6 +10,7 @@ that says how to get them.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import shutil
@@ -218,12 +219,22 @@ def load_dataset(name_or_folder) -> Dataset:
         if location is None:
             looked = ", ".join(str(f) for f in search_folders(text))
             hint = HOW_TO_GET.get(text, "give a folder holding the four IDX files")
-            raise DatasetError(f"dataset '{text}' not found (looked in {looked}); {hint}")
+            raise DatasetError(f"dataset '{text}' not found{_nearest_name(text)} (looked in {looked}); {hint}")
         return load_folder(location.folder, text)
     folder = Path(name_or_folder)
     if not folder.is_dir():
         raise DatasetError(f"{folder}: no such dataset folder (or names: {', '.join(KNOWN_DATASETS)})")
     return load_folder(folder, folder.resolve().name)
+
+
+def _nearest_name(text: str) -> str:
+    """", did you mean 'mnist'?" for a near miss among the known and installed names, else ""."""
+    try:
+        names = {*KNOWN_DATASETS, *(loc.name for loc in available_datasets())}
+    except (DatasetError, OSError):  # listing is only for the hint; the caller's error says the rest
+        names = set(KNOWN_DATASETS)
+    close = difflib.get_close_matches(text.lower(), sorted(names - {text}), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def load_folder(folder, name: str) -> Dataset:
