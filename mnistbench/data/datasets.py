@@ -166,9 +166,9 @@ def _check_headers(files: dict[str, Path], half: str) -> int:
     if image_header.dtype != np.uint8 or image_header.shape[1:] != IMAGE_SHAPE:
         raise DatasetError(f"{images}: expected uint8 images of 28x28, found "
                            f"{image_header.dtype} of shape {image_header.shape}")
-    if label_header.dtype.kind not in "iu" or len(label_header.shape) != 1:
-        raise DatasetError(f"{labels}: expected a list of integer labels, found "
-                           f"{label_header.dtype} of shape {label_header.shape}")
+    if label_header.dtype != np.uint8 or len(label_header.shape) != 1:
+        raise DatasetError(f"{labels}: expected a list of unsigned-byte labels (IDX type 0x08), found "
+                           f"{label_header.dtype.name} of shape {label_header.shape}")
     if image_header.shape[0] != label_header.shape[0]:
         raise DatasetError(f"{labels}: {label_header.shape[0]:,} labels for "
                            f"{image_header.shape[0]:,} images in {images.name}")
