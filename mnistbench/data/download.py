@@ -19,7 +19,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from mnistbench.data import datasets
-from mnistbench.data.http_fetch import CHUNK_BYTES, Transfers, fetch_from_mirror, matches
+from mnistbench.data.connections import Transfers
+from mnistbench.data.http_fetch import CHUNK_BYTES, fetch_from_mirror, matches
 from mnistbench.data.sources import (
     DEFAULT_MIRRORS,
     FASHION_MNIST_FILES,

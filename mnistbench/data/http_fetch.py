@@ -15,74 +15,18 @@ from __future__ import annotations
 import hashlib
 import http.client
 import os
-import socket
 import stat
-import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+from mnistbench.data.connections import Transfers, opener
 from mnistbench.data.sources import ExpectedFile
 from mnistbench.errors import DownloadError
 
 CHUNK_BYTES = 64 * 1024
 ATTEMPTS_PER_MIRROR = 3  # a mirror that drops the connection gets retried while it makes progress
-
-
-class Transfers:
-    """The sockets of the download in progress; ``interrupt()`` (any thread) shuts them down."""
-
-    def __init__(self):
-        self._lock, self._sockets, self.interrupted = threading.Lock(), [], False
-
-    def add(self, sock) -> None:
-        with self._lock:
-            self._sockets = [s for s in self._sockets if s.fileno() != -1] + [sock]
-            if self.interrupted:
-                _shut(sock)
-
-    def interrupt(self) -> None:
-        with self._lock:
-            self.interrupted = True
-            for sock in self._sockets:
-                _shut(sock)
-
-
-def _shut(sock) -> None:
-    try:
-        sock.shutdown(socket.SHUT_RDWR)  # wakes a recv() blocked in another thread
-    except OSError:  # already closed by its owner: nothing left to wake
-        return
-
-
-def _connection_classes(transfers: Transfers):
-    """HTTP and HTTPS connections that register their socket with ``transfers`` once connected."""
-    class Connection(http.client.HTTPConnection):
-        def connect(self):
-            super().connect()
-            transfers.add(self.sock)
-
-    class SecureConnection(http.client.HTTPSConnection):
-        def connect(self):
-            super().connect()
-            transfers.add(self.sock)
-
-    return Connection, SecureConnection
-
-
-def _opener(transfers: Transfers):
-    connection, secure = _connection_classes(transfers)
-
-    class Handler(urllib.request.HTTPHandler):
-        def http_open(self, req):
-            return self.do_open(connection, req)
-
-    class SecureHandler(urllib.request.HTTPSHandler):
-        def https_open(self, req):
-            return self.do_open(secure, req)
-
-    return urllib.request.build_opener(Handler, SecureHandler)
 
 
 class MirrorFailed(Exception):
@@ -174,7 +118,7 @@ def _open_url(url: str, have: int, timeout: float, transfers: Transfers):
     if have:
         headers["Range"] = f"bytes={have}-"
     try:
-        return _opener(transfers).open(urllib.request.Request(url, headers=headers), timeout=timeout)
+        return opener(transfers).open(urllib.request.Request(url, headers=headers), timeout=timeout)
     except urllib.error.HTTPError as exc:
         exc.close()
         raise MirrorFailed(f"HTTP {exc.code}") from None
