@@ -128,7 +128,7 @@ def cache_dir() -> Path:
     return Path(os.environ.get("MNISTBENCH_CACHE") or platformdirs.user_data_dir("mnistbench"))
 
 
-def _search_roots() -> list[Path]:
+def dataset_roots() -> list[Path]:
     """Folders of dataset folders: ``$MNISTBENCH_DATASETS`` first, then the user's cache."""
     shared = os.environ.get("MNISTBENCH_DATASETS")
     return ([Path(shared)] if shared else []) + [cache_dir() / "datasets"]
@@ -136,7 +136,7 @@ def _search_roots() -> list[Path]:
 
 def search_folders(name: str) -> list[Path]:
     """Where a named dataset may live, in the order they are tried."""
-    folders = [root / name for root in _search_roots()]
+    folders = [root / name for root in dataset_roots()]
     if name == "fashion-mnist":
         folders.append(DEBIAN_FASHION_MNIST)
     return folders
@@ -194,7 +194,7 @@ def inspect_folder(folder, name: str | None = None) -> DatasetLocation:
 
 def available_datasets() -> list[DatasetLocation]:
     """Every dataset folder found in the search places, in lookup order (headers only)."""
-    folders = [sub for root in _search_roots() if root.is_dir() for sub in sorted(root.iterdir())
+    folders = [sub for root in dataset_roots() if root.is_dir() for sub in sorted(root.iterdir())
                if sub.is_dir() and not sub.name.startswith(".") and find_files(sub)]
     found = [inspect_folder(folder) for folder in folders]
     if find_files(DEBIAN_FASHION_MNIST):
