@@ -101,7 +101,7 @@ def _open_part(part: Path, append: bool):
     flags |= os.O_APPEND if append else os.O_TRUNC
     try:
         descriptor = os.open(part, flags, 0o666)
-    except OSError as exc:
+    except OSError:
         if part.is_symlink():
             raise DownloadError(f"{part}: is a link, not a partial download; remove it and download "
                                 "again") from None
