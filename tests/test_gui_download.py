@@ -34,7 +34,7 @@ def wait_for_silence(qtbot, controller):
     arrived = []
     controller.sig_progress.connect(lambda done, total, name: arrived.append(done))
     controller.start()
-    qtbot.waitUntil(lambda: bool(arrived) and arrived[-1] >= 70_000, timeout=10000)
+    qtbot.waitUntil(lambda: bool(arrived) and arrived[-1] >= 65_536, timeout=10000)
 
 
 def test_cancel_interrupts_a_read_blocked_on_a_silent_mirror(qtbot, silent_mirror):
@@ -50,3 +50,14 @@ def test_shutdown_on_close_ends_the_download_thread(qtbot, silent_mirror):
     controller = DownloadController()
     wait_for_silence(qtbot, controller)
     assert controller.shutdown() and not controller.running
+
+
+def test_closing_the_window_during_a_stuck_download_ends_its_thread(make_window, qtbot, silent_mirror):
+    """Before: the close waited 5 s, gave up, and Qt aborted the process (thread destroyed while running)."""
+    window = make_window()
+    arrived = []
+    window.downloader.sig_progress.connect(lambda done, total, name: arrived.append(done))
+    window.session.download_mnist()
+    qtbot.waitUntil(lambda: bool(arrived) and arrived[-1] >= 65_536, timeout=10000)
+    window.close()
+    assert not window.downloader.running
