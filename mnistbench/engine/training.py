@@ -17,6 +17,7 @@ from typing import Optional
 import numpy as np
 
 from mnistbench.engine.augment import shift_and_rotate
+from mnistbench.engine.divergence import DivergenceGuard
 from mnistbench.engine.reports import (  # noqa: F401  (re-exported: callers import them from here)
     BatchReport, EpochReport, EvaluationReport, TrainingCallbacks, TrainingResult, record_run)
 from mnistbench.engine.losses import one_hot
@@ -26,8 +27,6 @@ from mnistbench.errors import ConfigError
 
 HISTORY_KEYS = ("train_loss", "train_accuracy", "validation_loss", "validation_accuracy",
                 "learning_rate", "seconds")
-LOSS_GROWTH_LIMIT = 1e3  # a batch loss this many times the run's first one (or 1) counts as exploding
-PROBE_SIZE = 256  # training examples whose outputs must stay finite at the end of every epoch
 
 
 class TrainingControl:
@@ -90,9 +89,9 @@ def train(net, X, y, config, validation=None, callbacks=None, control=None):
     X, y = _check_data(net, X, y, "training")
     if validation is not None:
         validation = _check_data(net, *validation, "validation")
-    trainer = Trainer(net, config, validation, callbacks or TrainingCallbacks(), control or TrainingControl())
-    trainer.probe = (X[:PROBE_SIZE], y[:PROBE_SIZE])
-    if not trainer.healthy():
+    trainer = Trainer(net, config, validation, callbacks or TrainingCallbacks(), control or TrainingControl(),
+                      DivergenceGuard(net, X, y))
+    if not trainer.guard.healthy():
         raise ConfigError("this network's outputs are not finite numbers before training (its weights "
                           "are far too large); start from a new network")
     started = time.perf_counter()
@@ -130,16 +129,15 @@ def _check_data(net, X, y, what):
 class Trainer:
     """What the loop keeps between batches and epochs: optimiser state, random streams, history."""
 
-    def __init__(self, net, config, validation, callbacks, control):
+    def __init__(self, net, config, validation, callbacks, control, guard):
         self.net, self.config, self.validation = net, config, validation
-        self.callbacks, self.control = callbacks, control
+        self.callbacks, self.control, self.guard = callbacks, control, guard
         self.params = net.weights + net.biases  # the live arrays the optimiser updates in place
         self.optimizer = make_optimizer(config)
         self.random = RandomStreams(config.seed)
         self.history = {key: [] for key in HISTORY_KEYS}
         self.samples_seen = 0
         self.best_loss, self.best_parameters, self.epochs_without_improvement = math.inf, None, 0
-        self.loss_limit, self.probe = math.inf, None  # see diverging() and healthy()
 
     def train_epoch(self, X, y, epoch):
         """One pass over shuffled mini-batches; a divergence puts back the epoch's starting weights.
@@ -151,7 +149,7 @@ class Trainer:
         started = time.perf_counter()
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked explicitly
             loss, accuracy, stop = self._run_batches(X, y, epoch)
-            if (stop is None or stop.reason == "stopped") and not self.healthy(loss):
+            if (stop is None or stop.reason == "stopped") and not self.guard.healthy(loss):
                 stop = Stop("diverged", f"training diverged in epoch {epoch}: its outputs are no longer "
                                         f"finite or their loss exploded")
         if stop is not None and stop.reason == "diverged":
@@ -160,25 +158,6 @@ class Trainer:
             stop = Stop(stop.reason, f"{stop.message}; the network is put back as it was at the start "
                                      f"of epoch {epoch} — try a smaller learning rate")
         return EpochOutcome(loss, accuracy, time.perf_counter() - started, stop)
-
-    def diverging(self, loss, output):
-        """True when a batch went non-finite (output None) or its loss exploded past the run's limit."""
-        if output is None or loss > self.loss_limit:
-            return True
-        if self.loss_limit == math.inf:  # the run's first batch sets the scale
-            self.loss_limit = LOSS_GROWTH_LIMIT * max(loss, 1.0)
-        return False
-
-    def healthy(self, loss=0.0):
-        """Finite weights and loss, and on the probe examples finite outputs and a loss within the limit."""
-        if not (math.isfinite(loss) and self._finite()):
-            return False
-        with np.errstate(over="ignore", invalid="ignore"):
-            output = self.net.forward(self.probe[0])
-            if not np.isfinite(output).all():
-                return False
-            probe_loss = self.net.loss_value(*self.probe)
-        return math.isfinite(probe_loss) and probe_loss <= self.loss_limit
 
     def _run_batches(self, X, y, epoch):
         """The epoch's batches in a fresh random order -> (mean loss, accuracy, Stop or None)."""
@@ -196,7 +175,7 @@ class Trainer:
             index = order[(batch - 1) * batch_size: batch * batch_size]
             learning_rate = learning_rate_at(config, epoch - 1 + (batch - 1) / batches)
             loss, output = self._step(X[index], y[index], learning_rate)
-            if self.diverging(loss, output):
+            if self.guard.diverging(loss, output):
                 stop = _diverged(epoch, batch, loss)
                 break
             seen += len(index)
@@ -269,9 +248,6 @@ class Trainer:
         if self.config.early_stopping_patience and self.best_parameters is not None:
             for p, best in zip(self.params, self.best_parameters):
                 p[...] = best
-
-    def _finite(self):
-        return all(np.isfinite(p).all() for p in self.params)
 
 
 def _diverged(epoch, batch, loss):
