@@ -261,3 +261,10 @@ def test_a_broken_pipe_exits_quietly(tmp_path):
     process.stdout.close()  # the reader is gone before anything is written, as with `| head -0`
     stderr = process.communicate(timeout=60)[1].decode()
     assert stderr == "" and process.returncode == 141
+
+
+def test_a_network_above_the_size_limit_is_refused_before_it_is_built(digits, tmp_path):
+    code, stdout, err = run_cli("train", "--data", digits, "--layers", "784,65535,65535,10", "--epochs", "1",
+                                "--out", tmp_path / "huge.nn")
+    assert code == 1 and "more than the largest network mnistbench works with" in err and "Traceback" not in err
+    assert stdout == "" and not (tmp_path / "huge.nn").exists()

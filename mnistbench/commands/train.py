@@ -35,11 +35,9 @@ def train_command(args):
     out = output_path(args)
     check_writable(out)  # before any work: a run is never thrown away for want of a place to save it
     dataset = load_dataset(args.data)
-    net = load_network(resolve_network(args.start_from)) if args.start_from else build_network(architecture_from_args(args),
-                                                                               seed=config.seed)
+    net = load_network(resolve_network(args.start_from)) if args.start_from else _new_network(args, config, out)
     if args.float64:
         net = net.astype("float64")
-    check_network_size(str(out), net.layer_sizes)
     data = training_data(dataset, config, args.holdout)
     print(f"{dataset.describe()}\n{net!r}, {net.parameter_count:,} parameters; {data.description}")
     control = TrainingControl()
@@ -55,6 +53,13 @@ def train_command(args):
               file=sys.stderr)
         return EXIT_INTERRUPTED
     return 0 if outcome.result.stop_reason != "diverged" and saved == out else 1
+
+
+def _new_network(args, config, out):
+    """The network the flags describe, refused before it is built when it could not be saved."""
+    architecture = architecture_from_args(args)
+    check_network_size(str(out), architecture["layer_sizes"])
+    return build_network(architecture, seed=config.seed)
 
 
 def _save(net, out, outcome):
