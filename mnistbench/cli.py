@@ -6,6 +6,7 @@ live in ``mnistbench/commands``.
 """
 
 import argparse
+import os
 import sys
 
 from mnistbench import __version__
@@ -17,6 +18,7 @@ from mnistbench.workflows.settings import ARCHITECTURE_SETTINGS, TRAINING_SETTIN
 
 EXIT_ERROR = 1
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what other tools report when their reader goes away
 
 
 def build_parser():
@@ -71,7 +73,18 @@ def _add_test(commands):
     p.add_argument("--data", default=None, help="dataset name or folder (default: what it was trained on)")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.add_argument("--mistakes", metavar="OUT.png", help="write a grid of the worst misclassified images")
-    p.add_argument("--count", type=int, default=50, help="how many mistakes in the grid")
+    p.add_argument("--count", type=positive_int, default=50, help="how many mistakes in the grid")
+
+
+def positive_int(text):
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def parse_args(argv=None):
@@ -90,7 +103,11 @@ def main(argv=None):
     from mnistbench.commands import COMMANDS  # after parsing: --help stays instant
 
     try:
-        return COMMANDS[args.command](args) or 0
+        code = COMMANDS[args.command](args) or 0
+        sys.stdout.flush()  # a reader that has gone shows here, not in the interpreter's last flush
+        return code
+    except BrokenPipeError:  # `mnistbench info x | head -1`: the reader has gone; nothing to say
+        return _quiet_broken_pipe()
     except MnistbenchError as error:
         print(f"mnistbench: {error}", file=sys.stderr)
         return EXIT_ERROR
@@ -101,3 +118,11 @@ def main(argv=None):
         where = f"{error.filename}: " if error.filename else ""
         print(f"mnistbench: {where}{error.strerror or error}", file=sys.stderr)
         return EXIT_ERROR
+
+
+def _quiet_broken_pipe():
+    """Point stdout at /dev/null so the interpreter's final flush does not complain, and exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_BROKEN_PIPE

@@ -16,6 +16,7 @@ import math
 import os
 import stat
 import struct
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -36,6 +37,7 @@ TRAILER_MAGIC = b"MNBJ"
 FORMAT_NAME = "mnistbench-network"
 FORMAT_VERSION = 1
 MAX_TRAILER_BYTES = 64 * 1024 * 1024  # far above any real training record
+MAX_NETWORK_BYTES = 512 * 1024 * 1024  # weights and biases (134 M parameters): docs/limits.md
 FLOAT = np.dtype("<f4")
 _LOOKALIKES = (  # files people open by mistake: named in the message instead of a size riddle
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
@@ -118,7 +120,17 @@ def _read_header(f, name, size):
     if size < needed:
         raise _not_a_network(name, head, f"file is {_bytes(size)} but its header "
                                          f"({_describe(layer_sizes)}) needs {needed:,}")
+    check_network_size(name, layer_sizes)
     return layer_sizes
+
+
+def check_network_size(name, layer_sizes):
+    """Refuse a network above the documented limit in one line, before any of it is allocated."""
+    needed = payload_size(layer_sizes)
+    if needed > MAX_NETWORK_BYTES:
+        raise _error(name, f"{_describe(layer_sizes)} has {(needed - 1 - 2 * len(layer_sizes)) // 4:,} "
+                           f"parameters ({needed / 2**20:,.0f} MiB), more than the largest network "
+                           f"mnistbench works with ({MAX_NETWORK_BYTES // 2**20} MiB; see docs/limits.md)")
 
 
 def _read_trailer(f, name, payload, size):
@@ -227,6 +239,7 @@ def write_network_file(path, layer_sizes, weights, biases, metadata=None):
     if not 2 <= len(layer_sizes) <= MAX_LAYERS or not all(1 <= n <= MAX_NEURONS for n in layer_sizes):
         raise _error(name, f"cannot save {_describe(layer_sizes)}: the format holds 2 to "
                            f"{MAX_LAYERS} layers of 1 to {MAX_NEURONS} neurons")
+    check_network_size(name, layer_sizes)
     chunks = [struct.pack(f"<B{len(layer_sizes)}H", len(layer_sizes), *layer_sizes)]
     if len(weights) != len(layer_sizes) - 1 or len(biases) != len(weights):
         raise _error(name, f"cannot save: {len(weights)} weight and {len(biases)} bias arrays "
@@ -284,6 +297,26 @@ def _atomic_write(name, chunks):
         raise _error(name, f"cannot save ({e.strerror or e})") from e
 
 
+def check_writable(path):
+    """Refuse, before any work, a save that cannot succeed: a folder as the path, a missing parent,
+    a folder we may not write in (tried with a real temporary file: permissions, read-only disks)."""
+    name = os.fspath(path)
+    target = Path(path)
+    if target.is_dir():
+        raise _error(name, f"is a folder; give a file name such as {target / ('network' + DEFAULT_EXTENSION)}")
+    if target.exists() and not target.is_file():
+        raise _error(name, "exists and is not a regular file; choose another file name")
+    folder = target.absolute().parent
+    if not folder.is_dir():
+        raise _error(name, f"cannot save here: the folder {folder} does not exist")
+    try:
+        descriptor, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".check", dir=folder)
+    except OSError as e:
+        raise _error(name, f"cannot save in the folder {folder} ({e.strerror or e})") from e
+    os.close(descriptor)
+    os.unlink(probe)
+
+
 # --- networks ------------------------------------------------------------------
 def load_network(path):
     """A ``Network`` from a file; without a trailer, the original tools' sigmoid/quadratic network."""
@@ -318,8 +351,8 @@ def _not_a_network(name, head, message):
     """Name the kind of file when it is a well-known other kind, else say what is wrong."""
     for prefix, kind in _LOOKALIKES:
         if head.startswith(prefix):
-            return _error(name, f"not a network file (it looks like {kind})")
-    return _error(name, message)
+            return _error(name, f"not a mnistbench network file (it looks like {kind})")
+    return _error(name, f"not a mnistbench network file: {message}")
 
 
 def _check_finite(name, what, array):

@@ -107,7 +107,7 @@ def test_predict_reads_a_drawn_digit(digits, tmp_path, capsys):
 
 @pytest.mark.parametrize("argv,fragment", [
     (["test", "{tmp}/missing.nn"], "missing.nn"),
-    (["info", "{tmp}/picture.png"], "picture.png: not a network file (it looks like a PNG image)"),
+    (["info", "{tmp}/picture.png"], "picture.png: not a mnistbench network file (it looks like a PNG image)"),
     (["train", "--data", "{tmp}/nowhere", "--epochs", "1"], "nowhere"),
     (["train", "--data", "{digits}", "--layers", "784,x,10"], "--layers"),
     (["train", "--data", "{digits}", "--lr", "-1"], "learning_rate"),
@@ -138,8 +138,8 @@ def test_ctrl_c_stops_training_and_still_saves(digits, tmp_path):
         stdout, stderr = process.communicate(timeout=60)
     finally:
         process.kill()
-    assert process.returncode == 0, stderr
-    assert "stopped" in stdout and out.exists()
+    assert process.returncode == 130, stderr
+    assert "stopped" in stdout and out.exists() and "interrupted: the network trained so far is in" in stderr
     assert load_network(out).metadata["training"]["runs"][0]["stop_reason"] == "stopped"
 
 
@@ -150,3 +150,121 @@ def test_data_list_and_import(digits, capsys):
     assert "my-digits" in capsys.readouterr().out
     code, _, err = run_cli("data", "import", str(digits), "--name", "my-digits")
     assert code == 1 and "already exists" in err
+
+
+# --- nothing lost (issue 10 classes 1, 2, 4) -----------------------------------------------------
+def linear_network(digits, path):
+    """A trained linear 784-10 model: a far too large step makes it diverge at once."""
+    rng = np.random.default_rng(0)
+    net = Network.from_parameters([rng.normal(0, 0.01, (10, 784))], [np.zeros(10)], ["identity"], "quadratic")
+    save_network(net, path)
+    assert main(["train", "--data", str(digits), "--from", str(path), "--optimizer", "sgd", "--lr", "0.01",
+                 "--epochs", "1", "--quiet"]) == 0
+    return load_network(path)
+
+
+def test_a_diverging_run_never_replaces_a_good_network(digits, tmp_path, capsys):
+    good = tmp_path / "good.nn"
+    before = linear_network(digits, good)
+    capsys.readouterr()
+    code = main(["train", "--data", str(digits), "--from", str(good), "--out", str(good), "--optimizer", "sgd",
+                 "--lr", "5", "--batch-size", "20", "--epochs", "3", "--quiet"])
+    printed = capsys.readouterr().out
+    assert code == 1 and "diverged" in printed and "put back" in printed and "untouched" in printed
+    after = load_network(good)
+    assert np.array_equal(after.weights[0], before.weights[0])
+    assert after.metadata["training"]["runs"] == before.metadata["training"]["runs"]
+
+
+@pytest.mark.parametrize("case", ["folder as the path", "missing parent", "read-only folder"])
+def test_an_output_that_cannot_be_written_is_refused_before_training(digits, tmp_path, case):
+    out = {"folder as the path": tmp_path, "missing parent": tmp_path / "no" / "net.nn",
+           "read-only folder": "/sys/net.nn"}[case]  # /sys is read-only even for root
+    code, stdout, err = run_cli("train", "--data", digits, "--layers", "784,16,10", "--epochs", "2",
+                                "--out", out, "--quiet")
+    assert code == 1 and "epoch" not in stdout, stdout
+    assert err.startswith(f"mnistbench: {out}: ") and err.count("\n") == 1, err
+
+
+def test_a_save_that_fails_at_the_end_leaves_a_rescue_copy(digits, tmp_path, capsys, monkeypatch):
+    from mnistbench.commands import train as train_module
+    from mnistbench.errors import NetworkFileError
+
+    out, real_save = tmp_path / "net.nn", train_module.save_network
+
+    def full_disk(net, path):
+        if path == out:
+            raise NetworkFileError(f"{path}: cannot save (No space left on device)")
+        real_save(net, path)
+
+    monkeypatch.setattr(train_module, "save_network", full_disk)
+    code = main(["train", "--data", str(digits), "--layers", "784,16,10", "--epochs", "1", "--out", str(out),
+                 "--quiet"])
+    captured = capsys.readouterr()
+    assert code == 1 and "No space left on device" in captured.err and not out.exists()
+    rescued = list((train_module.cache_dir() / "rescued").glob("net-*.nn"))
+    assert len(rescued) == 1 and f"saved a rescue copy in {rescued[0]}" in captured.out
+    assert load_network(rescued[0]).metadata["training"]["epochs"] == 1
+
+
+def test_ctrl_c_after_training_does_not_cut_the_save(digits, tmp_path, capsys, monkeypatch):
+    from mnistbench.commands import train as train_module
+
+    out, real_save = tmp_path / "net.nn", train_module.save_network
+
+    def save_while_ctrl_c_arrives(net, path):
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C as the save begins
+        real_save(net, path)
+
+    monkeypatch.setattr(train_module, "save_network", save_while_ctrl_c_arrives)
+    code = main(["train", "--data", str(digits), "--layers", "784,16,10", "--epochs", "1", "--out", str(out),
+                 "--quiet"])
+    assert code == 130 and load_network(out).metadata["training"]["epochs"] == 1
+    assert "saving the trained network first" in capsys.readouterr().err
+
+
+# --- the command line, checked before the work (issue 9) ---------------------------------------
+def test_predict_reports_an_unreadable_image_and_goes_on(tmp_path, capsys):
+    net = tmp_path / "net.nn"
+    save_network(Network((784, 10), activation="relu", loss="cross_entropy", seed=0), net)
+    good = tmp_path / "good.png"
+    Image.fromarray(synthetic_digits(1, seed=2)[0][0]).save(good)
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"not a picture")
+    code = main(["predict", str(net), str(broken), str(good), str(tmp_path / "missing.png")])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert f"{good}: " in captured.out and captured.out.count("\n") == 1
+    assert f"mnistbench: {broken}: " in captured.err and f"mnistbench: {tmp_path / 'missing.png'}: " in captured.err
+    assert "2 of 3 images could not be read" in captured.err
+    assert main(["predict", str(net), str(broken), str(good), "--json"]) == 1
+    rows = json.loads(capsys.readouterr().out)
+    assert "error" in rows[0] and rows[1]["image"] == str(good) and "prediction" in rows[1]
+
+
+@pytest.mark.parametrize("count", ["0", "-3", "many"])
+def test_test_count_must_be_a_positive_whole_number(count):
+    code, out, err = run_cli("test", "best-mnist", "--count", count)
+    assert code == 2 and "--count" in err and "Traceback" not in err
+
+
+def test_an_unknown_dataset_name_suggests_the_nearest_known_one(digits):
+    code, _, err = run_cli("train", "--data", "fashon-mnist", "--epochs", "1", "--out", digits.parent / "x.nn")
+    assert code == 1 and "dataset 'fashon-mnist' not found; did you mean 'fashion-mnist'?" in err
+
+
+def test_a_broken_pipe_exits_quietly(tmp_path):
+    net = tmp_path / "net.nn"
+    save_network(Network((784, 10), activation="relu", loss="cross_entropy", seed=0), net)
+    process = subprocess.Popen([sys.executable, "-m", "mnistbench", "info", str(net)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    process.stdout.close()  # the reader is gone before anything is written, as with `| head -0`
+    stderr = process.communicate(timeout=60)[1].decode()
+    assert stderr == "" and process.returncode == 141
+
+
+def test_a_network_above_the_size_limit_is_refused_before_it_is_built(digits, tmp_path):
+    code, stdout, err = run_cli("train", "--data", digits, "--layers", "784,65535,65535,10", "--epochs", "1",
+                                "--out", tmp_path / "huge.nn")
+    assert code == 1 and "more than the largest network mnistbench works with" in err and "Traceback" not in err
+    assert stdout == "" and not (tmp_path / "huge.nn").exists()

@@ -125,7 +125,10 @@ def test_label_out_of_range(isolated):
     ((np.zeros((5, 28, 28), np.uint8), np.zeros(4, np.uint8)), "4 labels for 5 images"),
     ((np.zeros((5, 32, 32), np.uint8), np.zeros(5, np.uint8)), "expected uint8 images of 28x28"),
     ((np.zeros((5, 28, 28), np.float32), np.zeros(5, np.uint8)), "expected uint8 images"),
-    ((np.zeros((5, 28, 28), np.uint8), np.zeros((5, 1), np.uint8)), "expected a list of integer labels"),
+    ((np.zeros((5, 28, 28), np.uint8), np.zeros((5, 1), np.uint8)), "expected a list of unsigned-byte labels"),
+    ((np.zeros((5, 28, 28), np.uint8), np.zeros(5, ">i4")), "found int32"),  # issue 10 class 9
+    ((np.zeros((5, 28, 28), np.uint8), np.zeros(5, np.int8)), "found int8"),
+    ((np.zeros((5, 28, 28), np.uint8), np.zeros(5, ">f4")), "(IDX type 0x08), found float32"),
 ])
 def test_inconsistent_files_are_refused(isolated, train, fragment):
     folder = write_dataset(isolated / "bad", train=train)
@@ -296,3 +299,11 @@ def test_data_list_json_and_import_by_folder_name(isolated, capsys):
     assert run_data("list") == 0
     text = capsys.readouterr().out
     assert "digits-by-hand" in text and "`mnistbench data import FOLDER --name mnist`" in text
+
+
+def test_an_unknown_name_suggests_the_nearest(isolated):
+    with pytest.raises(DatasetError, match="dataset 'mnsit' not found; did you mean 'mnist'"):
+        load_dataset("mnsit")
+    with pytest.raises(DatasetError) as excinfo:
+        load_dataset("qqqq")
+    assert "did you mean" not in str(excinfo.value)

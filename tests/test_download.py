@@ -34,6 +34,7 @@ class FileServer:
         self.cut_after = {}  # name -> bytes sent before the connection is dropped
         self.cut_times = 0  # how many responses are cut (then it serves normally)
         self.stall = False  # after the cut, hang instead of closing
+        self.trickle = False  # send the body 1 KB at a time, slowly (a mirror too slow to wait for)
         self.release = threading.Event()
         self.requests = []  # (name, Range header or None)
         handler = type("Handler", (_Handler,), {"owner": self})
@@ -76,6 +77,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             if owner.stall:  # go silent, so the client's read times out mid-body
                 owner.release.wait(timeout=10)
             self.close_connection = True
+            return
+        if owner.trickle:
+            for start in range(0, len(body), 1024):
+                if owner.release.wait(timeout=0.05):
+                    break
+                self.wfile.write(body[start:start + 1024])
+                self.wfile.flush()
             return
         self.wfile.write(body)
 
@@ -164,7 +172,8 @@ def test_stalled_transfer_times_out_and_resumes(payload, servers):
     server.cut_after, server.cut_times, server.stall = {big.name: 70_000}, 1, True
     folder = download_mnist(mirrors=[server.url], files=[big], timeout=0.5)
     assert (folder / big.name).read_bytes() == contents[big.name]
-    assert server.requests == [(big.name, None), (big.name, f"bytes={download.CHUNK_BYTES}-")]
+    # Every byte that arrived before the server went silent is kept (reads take what has come).
+    assert server.requests == [(big.name, None), (big.name, "bytes=70000-")]
 
 
 def test_server_that_dies_mid_transfer_then_resume_on_a_second_call(payload, servers):
@@ -242,10 +251,12 @@ def test_cancel_keeps_the_part_for_later(payload, servers):
     assert isinstance(excinfo.value, DownloadError)
     one_line(excinfo, "cancelled")
     assert [p.name for p in staging_folder("mnist").iterdir()] == [big.name + ".part"]
+    kept = (staging_folder("mnist") / (big.name + ".part")).stat().st_size
+    assert 0 < kept <= download.CHUNK_BYTES
     assert not (datasets.cache_dir() / "datasets").exists()
     server = servers(contents)
     folder = fetch([big], server)
-    assert server.requests == [(big.name, f"bytes={download.CHUNK_BYTES}-")]
+    assert server.requests == [(big.name, f"bytes={kept}-")]
     assert (folder / big.name).read_bytes() == contents[big.name]
 
 
@@ -351,3 +362,58 @@ def test_fashion_checksums_are_the_official_files(shared_datasets):
         assert hashlib.md5(official).hexdigest() == md5, expected.name
         assert len(official) == expected.size and hashlib.sha256(official).hexdigest() == expected.sha256
         assert gzip.decompress(official) == gzip.decompress(debian)
+
+
+# --- stuck and hostile downloads (issue 10 classes 12-14) ----------------------------------------
+def test_a_mirror_too_slow_to_wait_for_is_left_for_the_next(payload, servers):
+    contents, table = payload
+    big = max(table, key=lambda f: f.size)
+    slow, fast = servers(contents), servers(contents)
+    slow.trickle = True  # about 20 KB a second: never silent long enough for the per-read timeout
+    folder = download_mnist(mirrors=[slow.url, fast.url], files=[big], timeout=5, file_timeout=0.5)
+    assert (folder / big.name).read_bytes() == contents[big.name]
+    assert len(slow.requests) == 1 and fast.requests[0][0] == big.name
+
+
+def test_an_interrupt_stops_a_read_blocked_on_a_silent_server(payload, servers):
+    contents, table = payload
+    big = max(table, key=lambda f: f.size)
+    server = servers(contents)
+    server.cut_after, server.cut_times, server.stall = {big.name: 70_000}, 1, True
+    transfers = download.Transfers()
+
+    def progress(done, total, name):
+        if done >= 70_000:  # everything before the silence has arrived: the next read blocks
+            threading.Timer(0.2, transfers.interrupt).start()
+
+    with pytest.raises(DownloadCancelled):  # not a per-read timeout (30 s) and a mirror failure
+        download_mnist(mirrors=[server.url], files=[big], timeout=30, transfers=transfers, progress=progress)
+    assert (staging_folder("mnist") / (big.name + ".part")).stat().st_size == 70_000
+
+
+def test_a_link_at_the_part_path_is_never_followed(payload, servers, tmp_path):
+    contents, table = payload
+    big = max(table, key=lambda f: f.size)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    part = staging_folder("mnist") / (big.name + ".part")
+    part.parent.mkdir(parents=True)
+    part.symlink_to(victim)
+    with pytest.raises(DownloadError) as excinfo:
+        fetch([big], servers(contents))
+    one_line(excinfo, str(part), "not a regular file")
+    assert victim.read_text() == "precious\n"
+
+
+@pytest.mark.parametrize("case", ["cache is a file", "dataset file is a folder"])
+def test_a_storage_problem_is_a_download_error(payload, servers, tmp_path, monkeypatch, case):
+    contents, table = payload
+    if case == "cache is a file":
+        blocker = tmp_path / "cache-file"
+        blocker.write_text("")
+        monkeypatch.setenv("MNISTBENCH_CACHE", str(blocker))
+    else:
+        (datasets.cache_dir() / "datasets" / "mnist" / table[0].name).mkdir(parents=True)
+    with pytest.raises(DownloadError) as excinfo:
+        fetch(table, servers(contents))
+    one_line(excinfo, "cannot store the download")

@@ -180,3 +180,35 @@ def test_missing_file_and_folder(tmp_path):
     with pytest.raises(DatasetError) as excinfo:
         read_idx_header(tmp_path)
     assert_one_line(excinfo, tmp_path, "folder")
+
+
+@pytest.mark.parametrize("dims", [(0, 2**32 - 1, 2**32 - 1), (2**32 - 1, 0, 2**32 - 1), (2**32 - 1, 2**32 - 1, 0),
+                                  (5, 0)])
+def test_a_zero_dimension_beside_huge_ones_is_one_line(tmp_path, dims):
+    path = tmp_path / "zero-idx3-ubyte"
+    path.write_bytes(header(0x08, *dims))  # a 16-byte file: no data, as its header "promises"
+    with pytest.raises(DatasetError) as excinfo:
+        read_idx(path)
+    assert_one_line(excinfo, path, f"shape {dims}")
+
+
+def test_a_gzip_file_declaring_more_than_a_dataset_can_hold_is_refused_from_its_header(tmp_path):
+    dims = (1_100_000, 28, 28)  # 862 MB: above the documented limit, under the old 2 GiB cap
+    path = tmp_path / "bomb-idx3-ubyte.gz"
+    path.write_bytes(gzip.compress(header(0x08, *dims) + bytes(1 << 20)))
+    tracemalloc.start()
+    try:
+        with pytest.raises(DatasetError) as excinfo:
+            read_idx(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert_one_line(excinfo, path, "more than the", "docs/limits.md")
+    assert peak < 1_000_000
+
+
+def test_the_idx_limit_is_the_one_docs_limits_md_gives():
+    from pathlib import Path
+
+    limits = (Path(__file__).resolve().parents[1] / "docs" / "limits.md").read_text()
+    assert f"{MAX_PAYLOAD_BYTES // 2**20} MiB" in limits

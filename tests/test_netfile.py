@@ -105,9 +105,9 @@ IDX = b"\x00\x00\x08\x03" + struct.pack(">3I", 10, 28, 28) + bytes(10 * 28 * 28)
 MALFORMED = {
     "empty": (b"", "file is empty"),
     "one layer": (b"\x01\x03\x00" + bytes(12), "header gives N = 1; a network has 2 to 255 layers"),
-    "png": (PNG, "not a network file (it looks like a PNG image)"),
-    "idx": (IDX, "not a network file (it looks like an IDX dataset file)"),
-    "gzip": (gzip.compress(GOLDEN), "not a network file (it looks like a gzip file)"),
+    "png": (PNG, "not a mnistbench network file (it looks like a PNG image)"),
+    "idx": (IDX, "not a mnistbench network file (it looks like an IDX dataset file)"),
+    "gzip": (gzip.compress(GOLDEN), "not a mnistbench network file (it looks like a gzip file)"),
     "short header": (b"\x03\x03\x00", "file is 3 bytes but a header of 3 layers needs 7 bytes"),
     "no neurons": (b"\x02\x00\x00\x02\x00" + bytes(8), "header gives layer 0 no neurons"),
     "truncated": (GOLDEN[:-1], "file is 62 bytes but its header (3 layers 3-2-2) needs 63"),
@@ -306,3 +306,57 @@ def test_a_readable_file_the_engine_refuses_names_the_file(tmp_path):
     with pytest.raises(NetworkFileError) as caught:
         load_network(path)
     assert str(caught.value).startswith(f"{path}: output with cross_entropy loss must be one of")
+
+
+# --- limits and checks before work (issue 9, issue 10 class 10) ------------------------------
+def test_a_text_file_is_named_not_a_network_before_any_header_arithmetic(tmp_path):
+    path = tmp_path / "notes.nn"
+    path.write_text("hello, these are my notes\n")
+    with pytest.raises(NetworkFileError) as caught:
+        read_network_file(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: not a mnistbench network file")
+    assert message.index("not a mnistbench network file") < message.index("bytes")
+
+
+def test_a_network_above_the_documented_limit_is_refused_in_one_line(tmp_path, monkeypatch):
+    from mnistbench import netfile
+
+    path = tmp_path / "big.nn"
+    save_network(Network((784, 30, 10), seed=0), path)
+    monkeypatch.setattr(netfile, "MAX_NETWORK_BYTES", 50_000)
+    with pytest.raises(NetworkFileError, match=r"big\.nn: 3 layers 784-30-10 has 23,860 parameters .*"
+                                               r"more than the largest network mnistbench works with"):
+        read_network_file(path)
+    with pytest.raises(NetworkFileError, match="more than the largest network"):
+        save_network(Network((784, 30, 10), seed=0), tmp_path / "other.nn")
+    assert not (tmp_path / "other.nn").exists()
+
+
+def test_the_network_limit_is_the_one_docs_limits_md_gives():
+    from pathlib import Path
+    from mnistbench import netfile
+
+    limits = (Path(__file__).resolve().parents[1] / "docs" / "limits.md").read_text()
+    assert f"{netfile.MAX_NETWORK_BYTES // 2**20} MiB" in limits
+
+
+@pytest.mark.parametrize("case", ["folder as the path", "missing parent", "read-only folder"])
+def test_check_writable_refuses_what_a_save_could_not_do(tmp_path, case):
+    from mnistbench.netfile import check_writable
+
+    path, fragment = {
+        "folder as the path": (tmp_path, "is a folder; give a file name"),
+        "missing parent": (tmp_path / "nowhere" / "net.nn", "does not exist"),
+        "read-only folder": ("/sys/net.nn", "cannot save in the folder /sys"),  # read-only even for root
+    }[case]
+    with pytest.raises(NetworkFileError, match=fragment):
+        check_writable(path)
+    assert not any(name.endswith(".check") for name in os.listdir(tmp_path))
+
+
+def test_check_writable_leaves_nothing_behind_where_it_may_write(tmp_path):
+    from mnistbench.netfile import check_writable
+
+    check_writable(tmp_path / "net.nn")
+    assert os.listdir(tmp_path) == []

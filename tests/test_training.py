@@ -128,15 +128,65 @@ def test_pause_blocks_between_batches_until_resumed():
     assert not worker.is_alive() and seen == list(range(1, 11))
 
 
-def test_divergence_stops_with_a_message_and_keeps_finite_weights():
-    X, y = blobs(400)
+def exploding_linear_model():
+    """A linear model for which a large step makes the error grow geometrically until it overflows."""
     rng = np.random.default_rng(0)
-    # A linear model with a far too large step: the error grows geometrically until it overflows.
-    net = Network.from_parameters([rng.normal(0, 0.1, (10, 64))], [np.zeros(10)], ["identity"], "quadratic")
+    return Network.from_parameters([rng.normal(0, 0.1, (10, 64))], [np.zeros(10)], ["identity"], "quadratic")
+
+
+def test_divergence_puts_back_the_epochs_starting_weights_and_says_so():
+    X, y = blobs(400)
+    net = exploding_linear_model()
+    start = [p.copy() for p in net.weights + net.biases]
     result = net.fit(X, y, optimizer="sgd", learning_rate=5.0, epochs=50, batch_size=20)
+    assert result.stop_reason == "diverged" and result.epochs_completed == 0
+    assert "smaller learning rate" in result.message and "put back" in result.message
+    # Before: the "last finite weights" had |w| ~ 1e18 and a loss of inf on every example.
+    assert all(np.array_equal(p, q) for p, q in zip(net.weights + net.biases, start))
+    assert np.isfinite(net.loss_value(X, y))
+
+
+def test_an_exploding_loss_counts_as_divergence_before_it_overflows():
+    X, y = blobs(400)
+    losses = []
+    result = exploding_linear_model().fit(X, y, optimizer="sgd", learning_rate=5.0, epochs=5, batch_size=20,
+                                          callbacks=TrainingCallbacks(on_batch=lambda r: losses.append(r.loss)))
     assert result.stop_reason == "diverged"
-    assert "smaller learning rate" in result.message
-    assert all(np.isfinite(p).all() for p in net.weights + net.biases)
+    assert "inf" not in result.message and "nan" not in result.message
+    assert all(loss < 1e3 * max(losses[0], 1.0) for loss in losses)
+
+
+def test_an_epoch_that_ends_exploded_is_rolled_back_to_the_last_good_epoch():
+    """One batch per epoch: the step that explodes the weights is the epoch's last, so only the
+    end-of-epoch check on the outputs can see it."""
+    X, y = blobs(400)
+    net = exploding_linear_model()
+    epochs = []
+    result = net.fit(X, y, optimizer="sgd", learning_rate=0.2, epochs=40, batch_size=400,
+                     callbacks=TrainingCallbacks(on_epoch=epochs.append))
+    assert result.stop_reason == "diverged" and result.epochs_completed == len(epochs)
+    good = epochs[-1].network if epochs else exploding_linear_model()
+    assert np.array_equal(net.weights[0], good.weights[0])
+    assert net.loss_value(X, y) < 1e3 * max(result.history["train_loss"][:1] + [1.0])
+
+
+def test_continuing_a_good_network_with_a_diverging_run_keeps_it_good():
+    X, y = blobs(400)
+    net = exploding_linear_model()
+    net.fit(X, y, optimizer="sgd", learning_rate=0.05, epochs=2, batch_size=20)
+    trained, score = [W.copy() for W in net.weights], net.score(X, y)
+    result = net.fit(X, y, optimizer="sgd", learning_rate=5.0, epochs=3, batch_size=20)
+    assert result.stop_reason == "diverged"
+    assert np.array_equal(net.weights[0], trained[0]) and net.score(X, y) == score
+    assert net.metadata["training"]["runs"][-1]["stop_reason"] == "diverged"
+
+
+def test_a_network_whose_outputs_are_not_finite_is_refused_before_training():
+    X, y = blobs(50)
+    net = exploding_linear_model()
+    net.weights[0][...] = 3e38  # finite, but every output overflows
+    with pytest.raises(ConfigError, match="not finite"):
+        net.fit(X, y, epochs=1)
 
 
 def test_early_stopping_restores_the_best_weights():

@@ -1,47 +1,96 @@
 """`mnistbench train`: build or load a network, train it with a progress bar, save it.
 
-Ctrl-C asks the engine to stop after the current batch, and the network
-trained so far is still saved; a second Ctrl-C aborts at once.
+Nothing trained is lost: the output is checked before training starts; Ctrl-C
+asks the engine to stop after the current batch and the network trained so far
+is still saved (exit 130); a second Ctrl-C during training aborts at once, but
+once training has ended the save is protected work that Ctrl-C does not cut.
+A save that still fails (a full disk) writes a rescue copy into the user's
+data folder and says where.
 """
 
 import signal
 import sys
+import time
 from pathlib import Path
 
 from tqdm import tqdm
 
 from mnistbench.bundled import is_bundled, resolve_network
-from mnistbench.data import load_dataset
+from mnistbench.data import cache_dir, load_dataset
 from mnistbench.engine.training import TrainingCallbacks, TrainingControl
-from mnistbench.netfile import DEFAULT_EXTENSION, load_network, save_network
+from mnistbench.errors import MnistbenchError
+from mnistbench.netfile import DEFAULT_EXTENSION, check_network_size, check_writable, load_network, save_network
 from mnistbench.workflows.recipes import build_network
 from mnistbench.workflows.settings import architecture_from_args, config_from_args
 from mnistbench.workflows.training_run import train_and_record
 from mnistbench.workflows.validation_split import training_data
 
 DEFAULT_OUT = "network" + DEFAULT_EXTENSION
+EXIT_INTERRUPTED = 130
+RESCUE_FOLDER = "rescued"  # in the user's data folder: networks whose save failed
 
 
 def train_command(args):
     config = config_from_args(args)
+    out = output_path(args)
+    check_writable(out)  # before any work: a run is never thrown away for want of a place to save it
     dataset = load_dataset(args.data)
-    net = load_network(resolve_network(args.start_from)) if args.start_from else build_network(architecture_from_args(args),
-                                                                               seed=config.seed)
+    net = load_network(resolve_network(args.start_from)) if args.start_from else _new_network(args, config, out)
     if args.float64:
         net = net.astype("float64")
     data = training_data(dataset, config, args.holdout)
     print(f"{dataset.describe()}\n{net!r}, {net.parameter_count:,} parameters; {data.description}")
     control = TrainingControl()
-    with _stop_on_ctrl_c(control), _Progress(config.epochs, args.quiet) as progress:
-        callbacks = TrainingCallbacks(on_batch=progress.batch, on_epoch=progress.epoch)
-        outcome = train_and_record(net, dataset, config, data=data, control=control, callbacks=callbacks)
-    print(outcome.result.message)
-    out = output_path(args)
-    save_network(net, out)
+    with _stop_on_ctrl_c(control) as interrupts:
+        with _Progress(config.epochs, args.quiet) as progress:
+            callbacks = TrainingCallbacks(on_batch=progress.batch, on_epoch=progress.epoch)
+            outcome = train_and_record(net, dataset, config, data=data, control=control, callbacks=callbacks,
+                                       on_trained=interrupts.protect_save)
+        print(outcome.result.message)
+        saved = _save(net, out, outcome)
+    if interrupts.interrupted:
+        print(f"interrupted: {'the network trained so far is in ' + str(saved) if saved else 'nothing saved'}",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return 0 if outcome.result.stop_reason != "diverged" and saved == out else 1
+
+
+def _new_network(args, config, out):
+    """The network the flags describe, refused before it is built when it could not be saved."""
+    architecture = architecture_from_args(args)
+    check_network_size(str(out), architecture["layer_sizes"])
+    return build_network(architecture, seed=config.seed)
+
+
+def _save(net, out, outcome):
+    """Save ``net`` to ``out``, else a rescue copy; the path written, or None when nothing needed saving."""
+    result = outcome.result
+    if result.stop_reason == "diverged" and result.epochs_completed == 0:
+        print(f"nothing saved: the network is as it was before this run; {out} is untouched")
+        return None
     held_out = (f"held-out accuracy {outcome.evaluation.accuracy:.2%} on the {outcome.held_out_set}; "
                 if outcome.evaluation is not None else "no images held out to judge it; ")
+    try:
+        save_network(net, out)
+    except MnistbenchError as error:
+        rescue = _rescue(net, out, error)
+        print(f"{held_out}saved a rescue copy in {rescue}")
+        return rescue
     print(f"{held_out}saved {out}")
-    return 0 if outcome.result.stop_reason != "diverged" else 1
+    return out
+
+
+def _rescue(net, out, error):
+    """Write the trained network into the user's data folder when ``out`` cannot take it."""
+    folder = cache_dir() / RESCUE_FOLDER
+    rescue = folder / f"{Path(out).stem}-{time.strftime('%Y%m%d-%H%M%S')}{DEFAULT_EXTENSION}"
+    print(f"mnistbench: {error}", file=sys.stderr)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        save_network(net, rescue)
+    except (MnistbenchError, OSError) as second:
+        raise MnistbenchError(f"{error}; a rescue copy could not be written either ({second})") from second
+    return rescue
 
 
 def output_path(args):
@@ -98,16 +147,25 @@ class _Progress:
 
 
 class _stop_on_ctrl_c:
-    """First Ctrl-C: stop after this batch and save. Second: abort."""
+    """During training, first Ctrl-C: stop after this batch and save; second: abort.
+    After ``protect_save()``, Ctrl-C is only noted: the save finishes first."""
 
     def __init__(self, control):
-        self.control = control
+        self.control, self.interrupted, self.saving = control, False, False
 
     def __enter__(self):
         self.previous = signal.getsignal(signal.SIGINT)
         signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def protect_save(self):
+        self.saving = True
 
     def _handle(self, signum, frame):
+        self.interrupted = True
+        if self.saving:
+            print("\nsaving the trained network first…", file=sys.stderr)
+            return
         if self.control.stop_requested:
             raise KeyboardInterrupt
         self.control.request_stop()

@@ -10,6 +10,7 @@ that says how to get them.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import shutil
@@ -127,7 +128,7 @@ def cache_dir() -> Path:
     return Path(os.environ.get("MNISTBENCH_CACHE") or platformdirs.user_data_dir("mnistbench"))
 
 
-def _search_roots() -> list[Path]:
+def dataset_roots() -> list[Path]:
     """Folders of dataset folders: ``$MNISTBENCH_DATASETS`` first, then the user's cache."""
     shared = os.environ.get("MNISTBENCH_DATASETS")
     return ([Path(shared)] if shared else []) + [cache_dir() / "datasets"]
@@ -135,7 +136,7 @@ def _search_roots() -> list[Path]:
 
 def search_folders(name: str) -> list[Path]:
     """Where a named dataset may live, in the order they are tried."""
-    folders = [root / name for root in _search_roots()]
+    folders = [root / name for root in dataset_roots()]
     if name == "fashion-mnist":
         folders.append(DEBIAN_FASHION_MNIST)
     return folders
@@ -165,9 +166,9 @@ def _check_headers(files: dict[str, Path], half: str) -> int:
     if image_header.dtype != np.uint8 or image_header.shape[1:] != IMAGE_SHAPE:
         raise DatasetError(f"{images}: expected uint8 images of 28x28, found "
                            f"{image_header.dtype} of shape {image_header.shape}")
-    if label_header.dtype.kind not in "iu" or len(label_header.shape) != 1:
-        raise DatasetError(f"{labels}: expected a list of integer labels, found "
-                           f"{label_header.dtype} of shape {label_header.shape}")
+    if label_header.dtype != np.uint8 or len(label_header.shape) != 1:
+        raise DatasetError(f"{labels}: expected a list of unsigned-byte labels (IDX type 0x08), found "
+                           f"{label_header.dtype.name} of shape {label_header.shape}")
     if image_header.shape[0] != label_header.shape[0]:
         raise DatasetError(f"{labels}: {label_header.shape[0]:,} labels for "
                            f"{image_header.shape[0]:,} images in {images.name}")
@@ -193,7 +194,7 @@ def inspect_folder(folder, name: str | None = None) -> DatasetLocation:
 
 def available_datasets() -> list[DatasetLocation]:
     """Every dataset folder found in the search places, in lookup order (headers only)."""
-    folders = [sub for root in _search_roots() if root.is_dir() for sub in sorted(root.iterdir())
+    folders = [sub for root in dataset_roots() if root.is_dir() for sub in sorted(root.iterdir())
                if sub.is_dir() and not sub.name.startswith(".") and find_files(sub)]
     found = [inspect_folder(folder) for folder in folders]
     if find_files(DEBIAN_FASHION_MNIST):
@@ -218,12 +219,22 @@ def load_dataset(name_or_folder) -> Dataset:
         if location is None:
             looked = ", ".join(str(f) for f in search_folders(text))
             hint = HOW_TO_GET.get(text, "give a folder holding the four IDX files")
-            raise DatasetError(f"dataset '{text}' not found (looked in {looked}); {hint}")
+            raise DatasetError(f"dataset '{text}' not found{_nearest_name(text)} (looked in {looked}); {hint}")
         return load_folder(location.folder, text)
     folder = Path(name_or_folder)
     if not folder.is_dir():
         raise DatasetError(f"{folder}: no such dataset folder (or names: {', '.join(KNOWN_DATASETS)})")
     return load_folder(folder, folder.resolve().name)
+
+
+def _nearest_name(text: str) -> str:
+    """", did you mean 'mnist'?" for a near miss among the known and installed names, else ""."""
+    try:
+        names = {*KNOWN_DATASETS, *(loc.name for loc in available_datasets())}
+    except (DatasetError, OSError):  # listing is only for the hint; the caller's error says the rest
+        names = set(KNOWN_DATASETS)
+    close = difflib.get_close_matches(text.lower(), sorted(names - {text}), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def load_folder(folder, name: str) -> Dataset:

@@ -11,12 +11,15 @@ the one-line error names the files, the mirrors and the `data import` command.
 
 from __future__ import annotations
 
+import math
 import os
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from mnistbench.data import datasets
+from mnistbench.data.connections import Transfers
 from mnistbench.data.http_fetch import CHUNK_BYTES, fetch_from_mirror, matches
 from mnistbench.data.sources import (
     DEFAULT_MIRRORS,
@@ -29,8 +32,9 @@ from mnistbench.data.sources import (
 from mnistbench.errors import DownloadError
 
 __all__ = ["CHUNK_BYTES", "DEFAULT_MIRRORS", "FASHION_MNIST_FILES", "MNIST_FILES", "SOURCES", "DatasetSource",
-           "DownloadCancelled", "ExpectedFile", "download_dataset", "download_mnist", "staging_folder"]
-TIMEOUT_SECONDS = 20.0
+           "DownloadCancelled", "ExpectedFile", "Transfers", "download_dataset", "download_mnist", "staging_folder"]
+TIMEOUT_SECONDS = 20.0  # to connect, and for each read: a silent server is left after this
+FILE_TIMEOUT_SECONDS = 600.0  # a whole file from one mirror: a trickling one is left for the next
 
 
 class DownloadCancelled(DownloadError):
@@ -45,13 +49,15 @@ class _Job:
     cancel: object
     total: int
     done: int = 0  # bytes of the files already finished
+    transfers: Transfers = field(default_factory=Transfers)  # open connections, for Cancel to shut
+    deadline: float = math.inf  # time.monotonic() after which the current mirror is too slow
 
     def report(self, file_bytes: int, filename: str) -> None:
         if self.progress is not None:
             self.progress(self.done + file_bytes, self.total, filename)
 
     def check_cancel(self) -> None:
-        if self.cancel is not None and self.cancel():
+        if self.transfers.interrupted or (self.cancel is not None and self.cancel()):
             raise DownloadCancelled("download cancelled; the partial file is kept and resumes next time")
 
 
@@ -61,25 +67,37 @@ def staging_folder(name: str, cache_dir=None) -> Path:
 
 
 def download_dataset(name: str, progress=None, cancel=None, cache_dir=None, timeout=TIMEOUT_SECONDS,
-                     source: DatasetSource | None = None) -> Path:
+                     source: DatasetSource | None = None, transfers: Transfers | None = None,
+                     file_timeout=FILE_TIMEOUT_SECONDS) -> Path:
     """Fetch dataset ``name`` ("mnist", "fashion-mnist") into ``<cache>/datasets/<name>/``; that folder.
 
     ``progress(done_bytes, total_bytes, filename)`` counts over all files;
-    ``cancel()`` returning True stops between chunks (``threading.Event.is_set`` fits).
+    ``cancel()`` returning True stops between chunks (``threading.Event.is_set`` fits), and
+    ``transfers.interrupt()`` from another thread stops a read that is blocked. ``timeout``
+    bounds connecting and each read, ``file_timeout`` each file from one mirror.
     Files already there with the right checksum are not fetched again.
     """
+    try:
+        return _download(name, progress, cancel, cache_dir, timeout, source, transfers or Transfers(),
+                         file_timeout)
+    except OSError as exc:  # a folder where a file should be, a full disk, a read-only cache
+        where = exc.filename or cache_dir or datasets.cache_dir()
+        raise DownloadError(f"{where}: cannot store the download ({exc.strerror or exc})") from None
+
+
+def _download(name, progress, cancel, cache_dir, timeout, source, transfers, file_timeout) -> Path:
     if source is None:
         if name not in SOURCES:
             raise DownloadError(f"no download known for '{name}' (known: {', '.join(SOURCES)})")
         source = SOURCES[name]
     folder = Path(cache_dir or datasets.cache_dir()) / "datasets" / name
     staging = staging_folder(name, cache_dir)
-    job = _Job(progress, cancel, total=sum(f.size for f in source.files))
+    job = _Job(progress, cancel, total=sum(f.size for f in source.files), transfers=transfers)
     try:
         for expected in source.files:
             job.check_cancel()
             if not ((folder / expected.name).is_file() and matches(folder / expected.name, expected)):
-                _fetch(expected, staging / expected.name, source, name, job, timeout)
+                _fetch(expected, staging / expected.name, source, name, job, (timeout, file_timeout))
             job.report(expected.size, expected.name)
             job.done += expected.size
     finally:
@@ -89,15 +107,18 @@ def download_dataset(name: str, progress=None, cancel=None, cache_dir=None, time
 
 
 def download_mnist(progress=None, cancel=None, mirrors=DEFAULT_MIRRORS, cache_dir=None,
-                   files=MNIST_FILES, timeout=TIMEOUT_SECONDS, name="mnist") -> Path:
+                   files=MNIST_FILES, timeout=TIMEOUT_SECONDS, name="mnist", transfers=None,
+                   file_timeout=FILE_TIMEOUT_SECONDS) -> Path:
     """MNIST (or ``files`` from ``mirrors``, for tests) into ``<cache>/datasets/<name>/``."""
     return download_dataset(name, progress, cancel, cache_dir, timeout,
-                            source=DatasetSource("MNIST", tuple(files), tuple(mirrors)))
+                            source=DatasetSource("MNIST", tuple(files), tuple(mirrors)), transfers=transfers,
+                            file_timeout=file_timeout)
 
 
 def _fetch(expected: ExpectedFile, target: Path, source: DatasetSource, name: str, job: _Job,
-           timeout: float) -> None:
+           timeouts: tuple) -> None:
     """Bring ``target`` (in the staging folder) to the expected file from the first mirror that can."""
+    timeout, file_timeout = timeouts
     if target.is_file() and matches(target, expected):
         return
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -105,6 +126,7 @@ def _fetch(expected: ExpectedFile, target: Path, source: DatasetSource, name: st
     failures, delivered = [], False
     for mirror in source.mirrors:
         host = urlsplit(mirror).netloc or mirror
+        job.deadline = time.monotonic() + file_timeout
         problem = fetch_from_mirror(mirror.rstrip("/") + "/" + expected.name, part, expected, job, timeout)
         if problem is None:
             os.replace(part, target)

@@ -4,7 +4,10 @@
 it returns None on success, else the reason this mirror failed (one phrase),
 so the caller can try the next mirror and name them all in its message.
 ``job`` is the caller's progress keeper: ``job.report(bytes_of_this_file, name)``
-after each chunk and ``job.check_cancel()`` (raises to stop) before each.
+after each chunk, ``job.check_cancel()`` (raises to stop) before each,
+``job.deadline`` (monotonic seconds) after which a slow mirror is given up, and
+``job.transfers``, the open connections, which Cancel shuts down from another
+thread so that a read blocked on a silent server returns at once.
 """
 
 from __future__ import annotations
@@ -12,11 +15,15 @@ from __future__ import annotations
 import hashlib
 import http.client
 import os
+import stat
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+from mnistbench.data.connections import Transfers, opener
 from mnistbench.data.sources import ExpectedFile
+from mnistbench.errors import DownloadError
 
 CHUNK_BYTES = 64 * 1024
 ATTEMPTS_PER_MIRROR = 3  # a mirror that drops the connection gets retried while it makes progress
@@ -78,16 +85,40 @@ def _fetch_from(url: str, part: Path, expected: ExpectedFile, job, timeout: floa
 
 
 def _size(path: Path) -> int:
-    return path.stat().st_size if path.exists() else 0
+    """Bytes in a partial file; a link or anything but a regular file there is refused, never followed."""
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return 0
+    if not stat.S_ISREG(info.st_mode):
+        raise DownloadError(f"{path}: is not a regular file (a link?); remove it and download again")
+    return info.st_size
 
 
-def _open_url(url: str, have: int, timeout: float):
+def _open_part(part: Path, append: bool):
+    """Open the partial file without following a link placed at its path (O_NOFOLLOW)."""
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    flags |= os.O_APPEND if append else os.O_TRUNC
+    try:
+        descriptor = os.open(part, flags, 0o666)
+    except OSError:
+        if part.is_symlink():
+            raise DownloadError(f"{part}: is a link, not a partial download; remove it and download "
+                                "again") from None
+        raise
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise DownloadError(f"{part}: is not a regular file; remove it and download again")
+    return open(descriptor, "ab" if append else "wb")
+
+
+def _open_url(url: str, have: int, timeout: float, transfers: Transfers):
     """Send the request, with a Range header when resuming; map failures to ``MirrorFailed``."""
     headers = {"User-Agent": "mnistbench", "Accept-Encoding": "identity"}
     if have:
         headers["Range"] = f"bytes={have}-"
     try:
-        return urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout)
+        return opener(transfers).open(urllib.request.Request(url, headers=headers), timeout=timeout)
     except urllib.error.HTTPError as exc:
         exc.close()
         raise MirrorFailed(f"HTTP {exc.code}") from None
@@ -105,14 +136,14 @@ def _transfer(url: str, part: Path, expected: ExpectedFile, job, timeout: float)
         have = 0
     if have == expected.size:
         return
-    with _open_url(url, have, timeout) as response:
+    with _open_url(url, have, timeout, job.transfers) as response:
         content_range = response.headers.get("Content-Range", "")
         if not (have and response.status == 206 and content_range.startswith(f"bytes {have}-")):
             have = 0  # a fresh request, or a server that ignored Range: start over
         length = response.headers.get("Content-Length")
         if length is not None and length.isdigit() and have + int(length) != expected.size:
             raise MirrorFailed(f"serves {have + int(length):,} bytes, expected {expected.size:,}")
-        with open(part, "ab" if have else "wb") as out:
+        with _open_part(part, append=bool(have)) as out:
             have = _copy(response, out, have, expected, job)
             out.flush()
             os.fsync(out.fileno())
@@ -121,15 +152,20 @@ def _transfer(url: str, part: Path, expected: ExpectedFile, job, timeout: float)
 
 
 def _copy(response, out, have: int, expected: ExpectedFile, job) -> int:
-    """Stream the body to ``out`` in chunks, checking ``cancel`` and the size limit."""
+    """Stream the body to ``out`` in chunks, checking cancel, the deadline and the size limit."""
     while True:
         job.check_cancel()
+        if time.monotonic() > job.deadline:
+            raise MirrorFailed(f"too slow: {have:,} of {expected.size:,} bytes in the time allowed; "
+                               "partial file kept")
         try:
-            chunk = response.read(CHUNK_BYTES)
+            chunk = response.read1(CHUNK_BYTES)  # what has arrived: a trickle still reaches the deadline check
         except (OSError, http.client.HTTPException) as exc:
+            job.check_cancel()  # Cancel shut the connection down: that is not the mirror's fault
             raise _Interrupted(f"transfer broke off after {have:,} of {expected.size:,} bytes "
                                f"({type(exc).__name__})") from None
         if not chunk:
+            job.check_cancel()
             return have
         if have + len(chunk) > expected.size:
             out.truncate(0)

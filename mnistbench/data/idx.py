@@ -22,7 +22,7 @@ from mnistbench.atomic_file import write_atomically
 from mnistbench.errors import DatasetError
 
 GZIP_MAGIC = b"\x1f\x8b"
-MAX_PAYLOAD_BYTES = 2 * 1024**3  # 2 GiB: ~45x the whole MNIST training set
+MAX_PAYLOAD_BYTES = 512 * 1024**2  # 512 MiB: ~11x MNIST's training images (docs/limits.md)
 MAX_DIMENSIONS = 8
 CHUNK_BYTES = 1 << 20
 
@@ -92,10 +92,15 @@ def _parse_header(stream, path: Path, compressed: bool) -> IdxHeader:
     if not 1 <= ndim <= MAX_DIMENSIONS:
         raise DatasetError(f"{path}: IDX header has {ndim} dimensions (1..{MAX_DIMENSIONS} allowed)")
     shape = struct.unpack(f">{ndim}I", _read_exactly(stream, 4 * ndim, path, "header"))
+    if 0 in shape[1:]:
+        raise DatasetError(f"{path}: IDX header gives dimension {shape.index(0, 1)} a size of 0 "
+                           f"(shape {shape}): its items hold no data")
     header = IdxHeader(IDX_DTYPES[type_code], tuple(shape), compressed)
-    if header.payload_bytes > MAX_PAYLOAD_BYTES:
-        raise DatasetError(f"{path}: header promises {header.payload_bytes:,} bytes of data "
-                           f"(shape {shape}), more than the {MAX_PAYLOAD_BYTES:,} allowed")
+    # With no items the payload is 0 bytes, but an empty (0, 2**32-1, 2**32-1) array still cannot exist.
+    item_bytes = int(np.prod(shape[1:], dtype=object)) * header.dtype.itemsize
+    if max(header.payload_bytes, item_bytes) > MAX_PAYLOAD_BYTES:
+        raise DatasetError(f"{path}: header promises {max(header.payload_bytes, item_bytes):,} bytes of data "
+                           f"(shape {shape}), more than the {MAX_PAYLOAD_BYTES:,} allowed (docs/limits.md)")
     return header
 
 

@@ -17,6 +17,7 @@ from typing import Optional
 import numpy as np
 
 from mnistbench.engine.augment import shift_and_rotate
+from mnistbench.engine.divergence import DivergenceGuard
 from mnistbench.engine.reports import (  # noqa: F401  (re-exported: callers import them from here)
     BatchReport, EpochReport, EvaluationReport, TrainingCallbacks, TrainingResult, record_run)
 from mnistbench.engine.losses import one_hot
@@ -88,7 +89,11 @@ def train(net, X, y, config, validation=None, callbacks=None, control=None):
     X, y = _check_data(net, X, y, "training")
     if validation is not None:
         validation = _check_data(net, *validation, "validation")
-    trainer = Trainer(net, config, validation, callbacks or TrainingCallbacks(), control or TrainingControl())
+    trainer = Trainer(net, config, validation, callbacks or TrainingCallbacks(), control or TrainingControl(),
+                      DivergenceGuard(net, X, y))
+    if not trainer.guard.healthy():
+        raise ConfigError("this network's outputs are not finite numbers before training (its weights "
+                          "are far too large); start from a new network")
     started = time.perf_counter()
     epochs_completed, stop = 0, None
     for epoch in range(1, config.epochs + 1):
@@ -124,9 +129,9 @@ def _check_data(net, X, y, what):
 class Trainer:
     """What the loop keeps between batches and epochs: optimiser state, random streams, history."""
 
-    def __init__(self, net, config, validation, callbacks, control):
+    def __init__(self, net, config, validation, callbacks, control, guard):
         self.net, self.config, self.validation = net, config, validation
-        self.callbacks, self.control = callbacks, control
+        self.callbacks, self.control, self.guard = callbacks, control, guard
         self.params = net.weights + net.biases  # the live arrays the optimiser updates in place
         self.optimizer = make_optimizer(config)
         self.random = RandomStreams(config.seed)
@@ -135,15 +140,23 @@ class Trainer:
         self.best_loss, self.best_parameters, self.epochs_without_improvement = math.inf, None, 0
 
     def train_epoch(self, X, y, epoch):
-        """One pass over shuffled mini-batches; a divergence puts back the epoch's starting weights."""
+        """One pass over shuffled mini-batches; a divergence puts back the epoch's starting weights.
+
+        Weights can be finite yet exploded (|w| ~ 1e18) with every output NaN, so the epoch is
+        also judged by its outputs: an epoch that ends unhealthy counts as diverged too.
+        """
         snapshot = [p.copy() for p in self.params]
         started = time.perf_counter()
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked explicitly
             loss, accuracy, stop = self._run_batches(X, y, epoch)
-        if stop is not None and stop.reason == "diverged" and not self._finite():
+            if (stop is None or stop.reason == "stopped") and not self.guard.healthy(loss):
+                stop = Stop("diverged", f"training diverged in epoch {epoch}: its outputs are no longer "
+                                        f"finite or their loss exploded")
+        if stop is not None and stop.reason == "diverged":
             for p, saved in zip(self.params, snapshot):
                 p[...] = saved
-            stop = Stop(stop.reason, stop.message + " (restored from the start of the epoch)")
+            stop = Stop(stop.reason, f"{stop.message}; the network is put back as it was at the start "
+                                     f"of epoch {epoch} — try a smaller learning rate")
         return EpochOutcome(loss, accuracy, time.perf_counter() - started, stop)
 
     def _run_batches(self, X, y, epoch):
@@ -162,7 +175,7 @@ class Trainer:
             index = order[(batch - 1) * batch_size: batch * batch_size]
             learning_rate = learning_rate_at(config, epoch - 1 + (batch - 1) / batches)
             loss, output = self._step(X[index], y[index], learning_rate)
-            if output is None:
+            if self.guard.diverging(loss, output):
                 stop = _diverged(epoch, batch, loss)
                 break
             seen += len(index)
@@ -236,10 +249,6 @@ class Trainer:
             for p, best in zip(self.params, self.best_parameters):
                 p[...] = best
 
-    def _finite(self):
-        return all(np.isfinite(p).all() for p in self.params)
-
 
 def _diverged(epoch, batch, loss):
-    return Stop("diverged", f"training diverged in epoch {epoch}, batch {batch} (loss {loss}); "
-                            "the network keeps its last finite weights — try a smaller learning rate")
+    return Stop("diverged", f"training diverged in epoch {epoch}, batch {batch} (loss {loss:.4g})")

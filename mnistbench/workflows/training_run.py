@@ -22,14 +22,18 @@ class TrainingOutcome:
 
 
 def train_and_record(net, dataset, config, *, holdout=0, callbacks=None, control=None,
-                     data=None) -> TrainingOutcome:
+                     data=None, on_trained=None) -> TrainingOutcome:
     """Train ``net`` in place on ``dataset`` and record the run in ``net.metadata["training"]``.
 
-    ``data`` is ``training_data(dataset, config, holdout)`` when the caller already made it.
+    ``data`` is ``training_data(dataset, config, holdout)`` when the caller already made it;
+    ``on_trained()`` is called as soon as training ends, before the evaluation (from then on
+    the CLI protects the run from Ctrl-C until it is saved).
     """
     data = data or training_data(dataset, config, holdout)
     result = train(net, data.X, data.y, config, validation=data.validation, callbacks=callbacks,
                    control=control)
+    if on_trained is not None:
+        on_trained()
     evaluation, held_out_set, tested_on = held_out_evaluation(net, dataset, data)
     record_training(net, dataset, result, data.description,
                     (evaluation, held_out_set) if evaluation is not None else None, tested_on)

@@ -3,13 +3,17 @@
 Same pattern as training: a worker in a QThread calls ``download_mnist`` and
 emits signals; a controller on the GUI thread re-emits them (signal to
 signal) and holds the cancel flag that ``download_mnist`` polls between chunks.
+Cancel also shuts the open connection down (``Transfers.interrupt``), so a read
+blocked on a silent mirror returns at once; closing the window does the same
+and waits for the thread to end, so it is never destroyed while running.
 """
 
+import functools
 import threading
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from mnistbench.data.download import DownloadCancelled, download_mnist
+from mnistbench.data.download import DownloadCancelled, Transfers, download_mnist
 from mnistbench.errors import MnistbenchError
 from mnistbench.gui.jobs.job_thread import end_thread, thread_for
 
@@ -20,7 +24,7 @@ class DownloadWorker(QObject):
     sig_failed = Signal(str, bool)  # (one line, cancelled?)
     sig_done = Signal()
 
-    def __init__(self, cancel_event, download=download_mnist):
+    def __init__(self, cancel_event, download):
         super().__init__()
         self._cancel, self._download = cancel_event, download
 
@@ -46,11 +50,11 @@ class DownloadController(QObject):
     sig_finished = Signal(str)  # folder of the downloaded dataset
     sig_failed = Signal(str, bool)  # (one line, cancelled?)
 
-    def __init__(self, parent=None, download=download_mnist):
+    def __init__(self, parent=None, download=None):
         super().__init__(parent)
-        self._download = download
+        self._download = download  # None: download_mnist, whose blocked reads Cancel interrupts
         self._thread = self._worker = None
-        self._cancel = threading.Event()
+        self._cancel, self._transfers = threading.Event(), Transfers()
 
     @property
     def running(self) -> bool:
@@ -59,8 +63,9 @@ class DownloadController(QObject):
     def start(self):
         if self.running:
             return
-        self._cancel = threading.Event()
-        self._worker = DownloadWorker(self._cancel, self._download)
+        self._cancel, self._transfers = threading.Event(), Transfers()
+        download = self._download or functools.partial(download_mnist, transfers=self._transfers)
+        self._worker = DownloadWorker(self._cancel, download)
         self._thread = thread_for(self._worker, "mnistbench-download")
         self._worker.sig_progress.connect(self.sig_progress)  # signal to signal: queued, no Python in between
         self._worker.sig_finished.connect(self.sig_finished)
@@ -69,12 +74,16 @@ class DownloadController(QObject):
         self._thread.start()
 
     def cancel(self):
+        """Stop now: the flag for between chunks, and the connection shut for a blocked read."""
         self._cancel.set()
+        self._transfers.interrupt()
 
-    def shutdown(self, timeout_ms=5000) -> bool:
+    def shutdown(self, timeout_ms=None) -> bool:
+        """Cancel and wait for the thread to end (by default as long as it takes: a connection being
+        opened cannot be interrupted, but its timeout bounds it); True when it has ended."""
         if not self.running:
             return True
-        self._cancel.set()
+        self.cancel()
         ended = end_thread(self._thread, timeout_ms)
         if ended:
             self._thread = self._worker = None

@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from mnistbench.data.datasets import available_datasets, inspect_folder, load_dataset
+from mnistbench.data.datasets import available_datasets, dataset_roots, inspect_folder, load_dataset
 from mnistbench.errors import MnistbenchError
 from mnistbench.gui.window import recovery
 from mnistbench.netfile import load_network
@@ -19,6 +19,7 @@ from mnistbench.workflows.workbench_state import describe_network, held_out_accu
 
 logger = logging.getLogger(__name__)
 MNIST_BYTES = 11_594_722
+STARTUP_MAX_IMAGES = 100_000  # a part larger than this is loaded only when the user asks (docs/limits.md)
 
 
 def best_bundled_network(folder):
@@ -61,11 +62,25 @@ class Session(QObject):
             self.window.files.initialise_from_panel()
 
     def _startup_dataset_folder(self):
-        """The folder used last time, else the most complete digit dataset found."""
+        """The folder the user chose last time; on a first start, the most complete digit dataset in the
+        places the user set up for datasets (``MNISTBENCH_DATASETS``, downloads, imports).
+
+        Nothing else is loaded unasked: not a folder that merely appeared elsewhere (the system's
+        Fashion-MNIST), not one whose headers promise more than STARTUP_MAX_IMAGES a part (a 2 MB gzip
+        that expands to 2 GB froze the start for seconds, and was then remembered), not a remembered
+        folder whose headers are now refused.
+        """
         remembered = str(self.window.settings.value("data/folder", "") or "")
         if remembered and Path(remembered).is_dir():
-            return remembered
-        usable = [loc for loc in self.locations if not loc.problem and (loc.has_train or loc.has_test)]
+            problem = inspect_folder(remembered).problem
+            if not problem:
+                return remembered
+            logger.warning("the dataset used last time is not loaded: %s", problem)
+            return ""
+        places = {root.resolve() for root in dataset_roots() if root.is_dir()}
+        usable = [loc for loc in self.locations if not loc.problem and (loc.has_train or loc.has_test)
+                  and loc.folder.resolve().parent in places
+                  and max(loc.n_train, loc.n_test) <= STARTUP_MAX_IMAGES]
         usable.sort(key=lambda loc: (not loc.has_train, not loc.has_test, "fashion" in loc.name.lower(),
                                      -loc.n_train))
         return str(usable[0].folder) if usable else ""
