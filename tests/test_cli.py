@@ -268,3 +268,25 @@ def test_a_network_above_the_size_limit_is_refused_before_it_is_built(digits, tm
                                 "--out", tmp_path / "huge.nn")
     assert code == 1 and "more than the largest network mnistbench works with" in err and "Traceback" not in err
     assert stdout == "" and not (tmp_path / "huge.nn").exists()
+
+
+def test_a_run_that_wrecks_a_good_network_saves_beside_it(digits, tmp_path, capsys):
+    """A finite but ruinous run (momentum at learning rate 10) must not replace the file it continued from."""
+    good = tmp_path / "good.nn"
+    assert main(["train", "--data", str(digits), "--layers", "784,32,10", "--epochs", "3", "--lr", "0.005",
+                 "--out", str(good), "--quiet"]) == 0
+    before = load_network(good)
+    assert before.metadata["training"]["held_out_accuracy"] > 0.8
+    capsys.readouterr()
+    code = main(["train", "--data", str(digits), "--from", str(good), "--out", str(good), "--optimizer",
+                 "momentum", "--lr", "10", "--epochs", "2", "--quiet"])
+    printed = capsys.readouterr().out
+    kept = load_network(good)
+    assert np.array_equal(kept.weights[0], before.weights[0]), "the good network was replaced"
+    beside = tmp_path / "good-1.nn"
+    if code == 1 and "diverged" in printed:  # caught as divergence: nothing saved at all is fine too
+        assert not beside.exists() or load_network(beside).metadata["training"]["held_out_accuracy"] < 0.8
+        return
+    assert code == 0 and f"kept {good}" in printed and beside.exists()
+    assert load_network(beside).metadata["training"]["held_out_accuracy"] < before.metadata["training"][
+        "held_out_accuracy"] - 0.05

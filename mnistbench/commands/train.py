@@ -28,6 +28,7 @@ from mnistbench.workflows.validation_split import training_data
 DEFAULT_OUT = "network" + DEFAULT_EXTENSION
 EXIT_INTERRUPTED = 130
 RESCUE_FOLDER = "rescued"  # in the user's data folder: networks whose save failed
+REPLACE_MARGIN = 0.05  # a network more than 5 points worse on the same held-out set never replaces the file
 
 
 def train_command(args):
@@ -47,12 +48,12 @@ def train_command(args):
             outcome = train_and_record(net, dataset, config, data=data, control=control, callbacks=callbacks,
                                        on_trained=interrupts.protect_save)
         print(outcome.result.message)
-        saved = _save(net, out, outcome)
+        saved, rescued = _save(net, out, outcome)
     if interrupts.interrupted:
         print(f"interrupted: {'the network trained so far is in ' + str(saved) if saved else 'nothing saved'}",
               file=sys.stderr)
         return EXIT_INTERRUPTED
-    return 0 if outcome.result.stop_reason != "diverged" and saved == out else 1
+    return 0 if outcome.result.stop_reason != "diverged" and saved is not None and not rescued else 1
 
 
 def _new_network(args, config, out):
@@ -63,21 +64,59 @@ def _new_network(args, config, out):
 
 
 def _save(net, out, outcome):
-    """Save ``net`` to ``out``, else a rescue copy; the path written, or None when nothing needed saving."""
+    """Save ``net`` to ``out`` (beside it when ``out`` holds a clearly better network), else a rescue copy.
+
+    Returns (the path written or None when nothing needed saving, whether it is a rescue copy).
+    """
     result = outcome.result
     if result.stop_reason == "diverged" and result.epochs_completed == 0:
         print(f"nothing saved: the network is as it was before this run; {out} is untouched")
-        return None
+        return None, False
     held_out = (f"held-out accuracy {outcome.evaluation.accuracy:.2%} on the {outcome.held_out_set}; "
                 if outcome.evaluation is not None else "no images held out to judge it; ")
+    kept = _better_existing(out, outcome)
+    if kept is not None:
+        out = _free_name(out)
+        print(f"kept {kept}; saving the new network beside it instead")
     try:
         save_network(net, out)
     except MnistbenchError as error:
         rescue = _rescue(net, out, error)
         print(f"{held_out}saved a rescue copy in {rescue}")
-        return rescue
+        return rescue, True
     print(f"{held_out}saved {out}")
-    return out
+    return out, False
+
+
+def _better_existing(out, outcome, margin=REPLACE_MARGIN):
+    """Describe ``out`` when it holds a network that scored clearly better on the same held-out set, else None.
+
+    A run can stay finite and still wreck a network (too high a learning rate):
+    replacing the file it continued from would lose the good one.
+    """
+    if outcome.evaluation is None or not Path(out).is_file():
+        return None
+    try:
+        record = load_network(out).metadata.get("training", {})
+    except MnistbenchError:
+        return None  # not a network we can read: check_writable already allowed replacing it
+    before = record.get("held_out_accuracy")
+    if record.get("held_out_set") != outcome.held_out_set or not isinstance(before, (int, float)):
+        return None
+    after = outcome.evaluation.accuracy
+    if after >= before - margin:
+        return None
+    return f"{out} ({before:.2%} on the {outcome.held_out_set}; the new network scores {after:.2%})"
+
+
+def _free_name(out):
+    """``out`` with -1, -2 … added until no file has that name."""
+    out, counter = Path(out), 1
+    candidate = out
+    while candidate.exists():
+        candidate = out.with_name(f"{out.stem}-{counter}{out.suffix or DEFAULT_EXTENSION}")
+        counter += 1
+    return candidate
 
 
 def _rescue(net, out, error):
@@ -104,11 +143,7 @@ def output_path(args):
         out = Path(start.name)  # a bundled network is never overwritten: a copy in this folder
     else:
         out = Path(DEFAULT_OUT)
-    counter, stem = 1, out.stem
-    while out.exists():
-        out = Path(f"{stem}-{counter}{DEFAULT_EXTENSION}")
-        counter += 1
-    return out
+    return _free_name(out)
 
 
 class _Progress:
