@@ -1,6 +1,7 @@
 """The original tools' calls, pasted unchanged: Net, train, test, validate, imagine, save, load, SGD."""
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -158,3 +159,18 @@ def test_a_compat_network_trains_with_the_engines_fit_too():
     net.fit(to_inputs(images[:2000]), labels[:2000], optimizer="sgd", learning_rate=3.0, batch_size=10, epochs=1,
             validation_size=0, evaluations_per_epoch=0)
     assert net.score(to_inputs(images[2000:2500]), labels[2000:2500]) > 0.6
+
+
+def test_the_readmes_original_tools_block_runs(tmp_path, monkeypatch, capsys):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    (code,) = [block for block in re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+               if "from mnistbench import Net" in block]
+    images, labels = training_digits()
+    inputs = (images[:600].reshape(600, -1) / np.float32(256)).astype(np.float32)
+    parts = ((inputs[:400], labels[:400]), (inputs[400:500], labels[400:500]), (inputs[500:], labels[500:600]))
+    write_mnist_pkl_gz(tmp_path / "mnist.pkl.gz", parts)
+    monkeypatch.chdir(tmp_path)
+    exec(code, {})
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 + 30 and lines[-1].startswith("Epoch 29: ")
+    assert (tmp_path / "classic.nn").is_file()
