@@ -6,6 +6,14 @@ original tools' network with their methods: ``train``, ``test``, ``imagine``,
 """
 
 from mnistbench.version import __version__
-from mnistbench.compat import Net, Network
 
 __all__ = ["Net", "Network", "__version__"]
+
+
+def __getattr__(name):
+    """``Net`` and ``Network`` load on first use, so importing any mnistbench module stays light."""
+    if name in ("Net", "Network"):
+        from mnistbench.compat import Network
+
+        return Network
+    raise AttributeError(f"module 'mnistbench' has no attribute {name!r}")
