@@ -92,17 +92,18 @@ class Python2Pickler:
         self.save_tuple(tuple(array.shape))
         self.save_dtype(array.dtype)
         self.save(False)
-        self.save(np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<")).tobytes())
+        self.save(np.ascontiguousarray(array).tobytes())  # in the array's own byte order
         self.out += b"tb"  # TUPLE, BUILD
 
     def save_dtype(self, dtype):
         self.save_global(b"numpy", b"dtype")
-        self.save(TYPE_CODES[dtype])
+        self.save(TYPE_CODES[dtype.newbyteorder("=")])
         self.save_int(0)
         self.save_int(1)
         self.out += b"\x87R"
         self.put(("dtype", str(dtype)))
-        self.save_tuple((3, b"<" if dtype.itemsize > 1 else b"|", None, None, None, -1, -1, 0))
+        order = b"|" if dtype.itemsize == 1 else b">" if dtype.byteorder == ">" else b"<"
+        self.save_tuple((3, order, None, None, None, -1, -1, 0))
         self.out += b"b"
 
 

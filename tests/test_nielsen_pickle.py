@@ -37,7 +37,7 @@ def test_the_test_file_is_what_python_reads_as_nielsens_file(parts):
 
 def test_load_data_returns_the_three_parts_unchanged(pkl, parts):
     for (images, labels), (read_images, read_labels) in zip(parts, load_data(pkl)):
-        assert read_images.dtype == np.float32 and read_images.flags.writeable
+        assert read_images.dtype == np.float32 and read_images.flags.writeable and read_labels.flags.writeable
         np.testing.assert_array_equal(read_images, images)
         np.testing.assert_array_equal(read_labels, labels)
 
@@ -46,6 +46,15 @@ def test_an_uncompressed_pickle_reads_too(tmp_path, parts):
     path = tmp_path / "mnist.pkl"
     path.write_bytes(python2_pickle(parts))
     np.testing.assert_array_equal(load_data(path)[2][0], parts[2][0])
+
+
+def test_big_endian_and_byte_arrays_read_as_native_values(tmp_path):
+    arrays = (np.arange(6, dtype=">f4").reshape(2, 3) / 7, np.arange(300, dtype=np.uint8).reshape(3, 100) % 251)
+    path = tmp_path / "arrays.pkl"
+    path.write_bytes(python2_pickle(arrays))
+    for read, written in zip(read_pickled_arrays(path), arrays):
+        assert read.dtype.isnative and read.shape == written.shape
+        np.testing.assert_array_equal(read, written)
 
 
 def test_load_data_wrapper_gives_the_books_shapes(pkl, parts):

@@ -34,7 +34,7 @@ GLOBALS = {  # (module, name) -> what it stands for; nothing else may be named
 }
 DTYPES = {b"f4": np.float32, b"f8": np.float64, b"i8": np.int64, b"i4": np.int32, b"i2": np.int16,
           b"u1": np.uint8, b"i1": np.int8}
-BYTE_ORDERS = {b"<": "<", b">": ">", b"|": "|"}
+BYTE_ORDERS = (b"<", b">", b"|")  # little-endian, big-endian, not applicable
 OPCODE_NAMES = {b"R": "REDUCE", b"c": "GLOBAL", b"\x93": "STACK_GLOBAL", b"i": "INST", b"o": "OBJ",
                 b"\x81": "NEWOBJ", b"\x92": "NEWOBJ_EX", b"b": "BUILD", b"]": "EMPTY_LIST",
                 b"}": "EMPTY_DICT", b"X": "BINUNICODE", b"B": "BINBYTES", b"C": "SHORT_BINBYTES"}
@@ -197,7 +197,7 @@ def _dtype_from_state(code, state):
             and any(_same(state[1], order) for order in BYTE_ORDERS) and _same(state[2:5], (None, None, None))):
         raise PickleRefused("a dtype state other than a plain number type's")
     dtype = np.dtype(DTYPES[code])
-    return dtype.newbyteorder(">") if BYTE_ORDERS[state[1]] == ">" else dtype
+    return dtype.newbyteorder(">") if state[1] == b">" else dtype
 
 
 def _array_from_state(state):
@@ -210,7 +210,8 @@ def _array_from_state(state):
     _, shape, dtype, fortran, data = state
     if len(data) != math.prod(shape) * dtype.itemsize:
         raise PickleRefused(f"an array of shape {shape} ({dtype}) with {len(data):,} bytes of data")
-    array = np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran else "C")
+    writable = data if isinstance(data, bytearray) else bytearray(data)  # short strings come as bytes
+    array = np.frombuffer(writable, dtype=dtype).reshape(shape, order="F" if fortran else "C")
     return np.ascontiguousarray(array, dtype=dtype.newbyteorder("="))
 
 
