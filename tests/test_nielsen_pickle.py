@@ -130,7 +130,7 @@ def test_code_named_anywhere_is_refused_before_anything_runs(tmp_path, parts, mo
     (b"\x80\x02cnumpy\nndarray\nK\x00\x85R.", "REDUCE of something other"),
     (b"\x80\x02]q\x00.", "opcode EMPTY_LIST"),
     (b"\x80\x02X\x02\x00\x00\x00hi.", "opcode BINUNICODE"),
-    (b"\x80\x02T\xff\xff\xff\x7fshort", "truncated"),  # a 2 GB string promised in a few bytes
+    (b"\x80\x02T\x00\x00\x10\x00short", "truncated"),  # a 1 MiB string promised in a few bytes
     (b"\x80\x02h\x05.", "memo entry 5"),
     (b"\x80\x02t.", "TUPLE without a MARK"),
     (b"\x80\x02K\x01K\x02.", "STOP with 2 values"),
@@ -141,6 +141,19 @@ def test_anything_but_pickled_arrays_is_refused_in_one_line(tmp_path, payload, r
     with pytest.raises(DatasetError, match=reason) as refused:
         read_pickled_arrays(path)
     assert "\n" not in str(refused.value) and str(path) in str(refused.value)
+
+
+def test_a_gzip_bomb_is_refused_without_reading_it_all(tmp_path, monkeypatch):
+    from mnistbench.data import numpy_pickle
+
+    path = tmp_path / "bomb.pkl.gz"
+    path.write_bytes(gzip.compress(b"\x80\x02T" + struct.pack("<i", 2**31 - 1) + bytes(1 << 20)))
+    with pytest.raises(DatasetError, match="a string of 2,147,483,647 bytes"):
+        read_pickled_arrays(path)
+    monkeypatch.setattr(numpy_pickle, "MAX_TOTAL_BYTES", 1 << 20)
+    path.write_bytes(gzip.compress(b"\x80\x02T" + struct.pack("<i", 2 << 20) + bytes(2 << 20) + b"."))
+    with pytest.raises(DatasetError, match="more than 1 MiB of pickle"):
+        read_pickled_arrays(path)
 
 
 def test_an_array_whose_data_does_not_fit_its_shape_is_refused(tmp_path, parts):

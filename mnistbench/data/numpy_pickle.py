@@ -25,6 +25,8 @@ from mnistbench.errors import DatasetError
 
 GZIP_MAGIC = b"\x1f\x8b"
 CHUNK_BYTES = 1 << 24  # large strings grow as they arrive: a false length cannot allocate memory
+MAX_STRING_BYTES = 1 << 29  # 512 MiB: mnist.pkl.gz's largest string (the training images) is 157 MB
+MAX_TOTAL_BYTES = 1 << 30  # 1 GiB decompressed, against gzip bombs; the whole of mnist.pkl is 220 MB
 MAX_NESTING = 32
 GLOBALS = {  # (module, name) -> what it stands for; nothing else may be named
     (b"numpy.core.multiarray", b"_reconstruct"): "reconstruct",
@@ -103,6 +105,8 @@ class OpcodeReader:
 
     # --- reading bytes ----------------------------------------------------------
     def _take(self, count):
+        if self.position + count > MAX_TOTAL_BYTES:
+            raise PickleRefused(f"more than {MAX_TOTAL_BYTES >> 20} MiB of pickle, far more than mnist.pkl.gz")
         data = self.stream.read(count)
         if len(data) != count:
             raise PickleRefused(f"ends at byte {self.position + len(data)} in the middle of the pickle "
@@ -115,8 +119,8 @@ class OpcodeReader:
 
     def _bytes(self, count):
         """A Python 2 string of ``count`` bytes, read in chunks so a false length allocates nothing."""
-        if count < 0:
-            raise PickleRefused(f"a string of negative length {count}")
+        if not 0 <= count <= MAX_STRING_BYTES:
+            raise PickleRefused(f"a string of {count:,} bytes (mnist.pkl.gz's largest is 156,800,000)")
         data = bytearray()
         while len(data) < count:
             data += self._take(min(CHUNK_BYTES, count - len(data)))
