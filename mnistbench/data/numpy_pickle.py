@@ -196,9 +196,10 @@ class OpcodeReader:
 
 
 def _dtype_from_state(code, state):
-    """dtype state (3, byte order, None, None, None, size, alignment, flags) -> a NumPy dtype."""
+    """dtype state (3, byte order, None, None, None, size, alignment, flags[, None]) -> a NumPy dtype."""
     if not (isinstance(state, tuple) and len(state) in (8, 9) and (_is_int(state[0], 3) or _is_int(state[0], 4))
-            and any(_same(state[1], order) for order in BYTE_ORDERS) and _same(state[2:5], (None, None, None))):
+            and any(_same(state[1], order) for order in BYTE_ORDERS)
+            and _same(state[2:5] + state[8:], (None,) * (len(state) - 5))):  # no fields, no metadata
         raise PickleRefused("a dtype state other than a plain number type's")
     dtype = np.dtype(DTYPES[code])
     return dtype.newbyteorder(">") if state[1] == b">" else dtype
