@@ -127,6 +127,8 @@ def test_code_named_anywhere_is_refused_before_anything_runs(tmp_path, parts, mo
     (b"cos\nsystem\n.", "not a protocol-2 pickle"),  # protocol 0: no PROTO opcode
     (b"\x80\x02cnumpy\ndtype\nU\x01O K\x00K\x01\x87R.".replace(b" ", b""), "REDUCE of something other"),
     (b"\x80\x02cnumpy\nndarray\n(K\x01t\x62.", "BUILD of something other"),
+    (b"\x80\x02cnumpy\ndtype\nU\x02f4K\x00K\x01\x87R(K\x03U\x01<NU\x01a\x85NJ\xff\xff\xff\xff"
+     b"J\xff\xff\xff\xffK\x00tb.", "a dtype state other than a plain number"),  # a record dtype's names
     (b"\x80\x02cnumpy\nndarray\nK\x00\x85R.", "REDUCE of something other"),
     (b"\x80\x02]q\x00.", "opcode EMPTY_LIST"),
     (b"\x80\x02X\x02\x00\x00\x00hi.", "opcode BINUNICODE"),
