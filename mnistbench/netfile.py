@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mnistbench import __version__
+from mnistbench.version import __version__
 from mnistbench.atomic_file import write_atomically
 from mnistbench.engine.activations import ACTIVATIONS
 from mnistbench.engine.losses import LOSSES

@@ -79,7 +79,7 @@ def test_test_only_folder_loads_and_says_so(isolated):
 def readme_snippet():
     """The README's Python block and the dataset names its load_dataset line offers."""
     text = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    (code,) = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    (code,) = [block for block in re.findall(r"```python\n(.*?)```", text, flags=re.S) if "load_dataset(" in block]
     (line,) = [line for line in code.splitlines() if "load_dataset(" in line and "import" not in line]
     names = [name for name in re.findall(r'"([^"]+)"', line) if name in KNOWN_DATASETS]
     return code, line, names

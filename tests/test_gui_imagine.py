@@ -5,6 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from mnistbench.data import to_inputs
+from mnistbench.engine.introspect import back_project, back_query
 from mnistbench.gui.panels.imagine.imagine_panel import ImaginePanel
 from tiny_network import mean_image, trained_network, training_digits
 
@@ -45,6 +46,18 @@ def test_clicking_a_digit_imagines_an_image_the_network_reads_as_that_digit(qtbo
     np.testing.assert_array_equal(panel.views["ascent"].image(), np.round(image.reshape(28, 28) * 255))
     back = panel.imagined("back_projection")
     assert back.shape == (784,) and back.min() == pytest.approx(0) and back.max() == pytest.approx(1)
+
+
+def test_back_projection_is_the_original_formula_and_back_query_has_its_own_column(qtbot, panel, net):
+    panel.choose_digit(8)
+    panel.recompute()
+    np.testing.assert_array_equal(panel.imagined("back_projection"), back_project(net, 8))
+    np.testing.assert_array_equal(panel.imagined("back_query"), back_query(net, 8))
+    assert np.abs(panel.imagined("back_projection") - panel.imagined("back_query")).max() > 0.05
+    for method in ("back_projection", "back_query"):
+        np.testing.assert_array_equal(panel.views[method].image(),
+                                      np.round(panel.imagined(method).reshape(28, 28) * 255))
+        assert "network reads <b>" in panel.captions[method].text()
 
 
 def test_mean_start_uses_the_mean_digit(qtbot, panel, net):

@@ -3,9 +3,11 @@
 import numpy as np
 import pytest
 
-from mnistbench.engine.introspect import (back_project, gaussian_blur, imagine, input_gradient,
+from mnistbench.bundled import resolve_network
+from mnistbench.engine.introspect import (back_project, back_query, gaussian_blur, imagine, input_gradient,
                                           saliency)
 from mnistbench.engine.network import Network
+from mnistbench.netfile import load_network
 from tiny_network import mean_image, trained_network
 
 # Centred differences in float64 with step H have truncation error ~H^2 * f''' and
@@ -120,9 +122,9 @@ def test_imagine_needs_a_mean_image_for_a_mean_start():
 
 
 @pytest.mark.parametrize("activation", ["sigmoid", "relu"])
-def test_back_project_gives_an_image_in_unit_range_that_differs_per_digit(activation):
+def test_back_query_gives_an_image_in_unit_range_that_differs_per_digit(activation):
     net = trained_network(activation=activation)
-    images = [back_project(net, digit) for digit in range(10)]
+    images = [back_query(net, digit) for digit in range(10)]
     for image in images:
         assert image.shape == (784,) and image.dtype == np.float32
         assert image.min() == pytest.approx(0.0) and image.max() == pytest.approx(1.0)
@@ -130,3 +132,31 @@ def test_back_project_gives_an_image_in_unit_range_that_differs_per_digit(activa
     # The back-query of a trained network is mostly recognisable to the network itself.
     recognised = sum(int(net.predict(image[None])[0]) == d for d, image in enumerate(images))
     assert recognised >= 5
+
+
+def test_back_project_is_the_one_hot_answer_times_the_transposed_weights_min_max_scaled():
+    net = Network([784, 12, 8, 10], seed=4).astype("float64")
+    W1, W2, W3 = net.weights
+    votes = np.array([sum(W1[j, i] * sum(W2[k, j] * W3[6, k] for k in range(8)) for j in range(12))
+                      for i in range(784)])  # pixel i's vote for 6 along every path, as loops
+    expected = (votes - votes.min()) / (votes.max() - votes.min())
+    np.testing.assert_allclose(back_project(net, 6), expected, atol=1e-6)
+
+
+def test_back_project_ignores_biases_and_activations_as_the_original_did():
+    net = trained_network(activation="relu")
+    before = back_project(net, 3)
+    other = Network.from_parameters(net.weights, [b + 5 for b in net.biases], ["tanh", "sigmoid"])
+    np.testing.assert_array_equal(back_project(other, 3), before)
+    assert np.abs(back_query(other, 3) - before).max() > 0.05  # the inverse-activation method differs
+
+
+def test_the_classic_network_reads_the_original_formula_as_the_asked_digit_more_often():
+    """Issue 13: the original formula's pictures are read right 8 times of 10 by the classic network."""
+    net = load_network(resolve_network("classic-784-30-10"))
+
+    def recognised(method):
+        return sum(int(net.predict(method(net, d)[None])[0]) == d for d in range(10))
+
+    assert recognised(back_project) >= 8
+    assert recognised(back_project) > recognised(back_query)

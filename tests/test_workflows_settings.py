@@ -15,7 +15,7 @@ from mnistbench.workflows.settings import (ARCHITECTURE_SETTINGS, KINDS, TRAININ
 CHANGED = dict(optimizer="momentum", learning_rate=0.02, momentum=0.7, beta1=0.8, beta2=0.99, epsilon=1e-6,
                weight_decay=1e-4, dropout=0.1, augment=True, augment_shift=1.5, augment_rotation=5.0,
                schedule="step", step_epochs=3, step_gamma=0.5, batch_size=32, epochs=7, validation_size=200,
-               evaluations_per_epoch=2, early_stopping_patience=3, seed=11)
+               evaluations_per_epoch=2, early_stopping_patience=3, binarize=True, seed=11)
 
 
 def test_every_config_field_has_exactly_one_row():

@@ -61,3 +61,26 @@ def test_a_holdout_that_leaves_nothing_is_refused_in_one_line():
     with pytest.raises(ConfigError, match="holding out 200 images leaves no training data") as error:
         training_data(dataset(), TrainingConfig(), holdout=200)
     assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("holdout", [0, 30])
+def test_binarize_makes_every_training_and_validation_image_black_and_white(holdout):
+    data = dataset()
+    grey = training_data(data, TrainingConfig(seed=2), holdout=holdout)
+    split = training_data(data, TrainingConfig(seed=2, binarize=True), holdout=holdout)
+    for black_and_white, original in ((split.X, grey.X), (split.validation[0], grey.validation[0])):
+        assert black_and_white.dtype == np.float32 and set(np.unique(black_and_white)) == {0.0, 1.0}
+        np.testing.assert_array_equal(black_and_white, (original >= 0.5).astype(np.float32))
+    np.testing.assert_array_equal(split.y, grey.y)
+
+
+def test_binarize_is_a_checked_setting_of_the_cli_and_the_record():
+    from mnistbench.workflows.settings import add_setting_arguments, config_from_args
+    import argparse
+
+    parser = add_setting_arguments(argparse.ArgumentParser())
+    assert config_from_args(parser.parse_args(["--binarize"])).binarize is True
+    assert config_from_args(parser.parse_args([])).binarize is False
+    assert TrainingConfig(binarize=True).describe()["binarize"] is True
+    with pytest.raises(ConfigError, match="binarize must be true or false"):
+        TrainingConfig(binarize="yes")

@@ -1,7 +1,8 @@
-"""`mnistbench data`: what datasets are present and where; download; import a folder."""
+"""`mnistbench data`: what datasets are present and where; download; import a folder or mnist.pkl.gz."""
 
 import json
 import sys
+from pathlib import Path
 
 from tqdm import tqdm
 
@@ -11,6 +12,7 @@ from mnistbench.data import (
     available_datasets,
     download_dataset,
     import_folder,
+    import_nielsen_pickle,
     locate_dataset,
 )
 
@@ -25,9 +27,12 @@ def add_data_parser(commands):
                                                    "into the per-user cache")
     download.add_argument("dataset", nargs="?", choices=tuple(SOURCES), default="mnist",
                           help="which dataset (default: mnist)")
-    imp = actions.add_parser("import", help="validate a folder of IDX files and copy it into the cache")
-    imp.add_argument("folder")
-    imp.add_argument("--name", default=None, help="dataset name (default: the folder's name)")
+    imp = actions.add_parser("import", help="validate a folder of IDX files, or Nielsen's mnist.pkl.gz, "
+                                            "and copy it into the cache")
+    imp.add_argument("folder", help="a folder of IDX files, or mnist.pkl.gz (read without unpickling: "
+                                    "its training and validation parts become the training set)")
+    imp.add_argument("--name", default=None, help="dataset name (default: the folder's name, or the "
+                                                  "file's up to its first dot)")
     imp.add_argument("--replace", action="store_true", help="replace a dataset of that name")
     return p
 
@@ -46,7 +51,8 @@ def data_command(args):
         print(f"{label} is ready in {folder}")
         return 0
     if action == "import":
-        location = import_folder(args.folder, args.name, replace=args.replace)
+        source = import_nielsen_pickle if Path(args.folder).is_file() else import_folder
+        location = source(args.folder, args.name, replace=args.replace)
         print(f"imported '{location.name}': {location.n_train:,} training + {location.n_test:,} "
               f"test images, now in {location.folder}")
         return 0

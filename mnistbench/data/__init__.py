@@ -25,12 +25,13 @@ from mnistbench.data.sources import (
     ExpectedFile,
 )
 from mnistbench.data.idx import IdxHeader, read_idx, read_idx_header, write_idx
+from mnistbench.data.nielsen_pickle import import_nielsen_pickle, load_data_wrapper
 
 __all__ = [
     "DEFAULT_MIRRORS", "DIGIT_CLASSES", "FASHION_CLASSES", "FASHION_MNIST_FILES", "KNOWN_DATASETS",
     "MNIST_FILES", "SOURCES", "Dataset", "DatasetLocation", "DatasetSource", "DownloadCancelled",
     "ExpectedFile", "IdxHeader", "available_datasets", "cache_dir", "download_dataset", "download_mnist",
-    "import_folder", "inspect_folder",
+    "import_folder", "import_nielsen_pickle", "inspect_folder", "load_data_wrapper",
     "load_dataset", "load_folder", "locate_dataset", "read_idx", "read_idx_header",
     "to_inputs", "write_idx",
 ]

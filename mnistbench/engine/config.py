@@ -29,6 +29,7 @@ class TrainingConfig:
     augment: bool = False  # randomly shift and rotate 28x28 inputs each batch
     augment_shift: float = 2.0  # largest shift, in pixels
     augment_rotation: float = 10.0  # largest rotation, in degrees
+    binarize: bool = False  # train on black-and-white digits: pixels >= 0.5 become 1, the rest 0
     # learning-rate schedule
     schedule: str = "constant"  # constant | step | cosine
     step_epochs: int = 10  # step: multiply the rate by step_gamma every this many epochs
@@ -52,6 +53,9 @@ class TrainingConfig:
         _check_range("dropout", self.dropout, 0.0, 0.95)
         _check_range("augment_shift", self.augment_shift, 0.0, 10.0)
         _check_range("augment_rotation", self.augment_rotation, 0.0, 90.0)
+        for name in ("augment", "binarize"):
+            if not isinstance(getattr(self, name), bool):
+                raise ConfigError(f"{name} must be true or false, not {getattr(self, name)!r}")
         for name, low, high in (("batch_size", 1, 65536), ("epochs", 1, 100000),
                                 ("step_epochs", 1, 100000), ("validation_size", 0, 10**8),
                                 ("evaluations_per_epoch", 0, 1000),

@@ -1,11 +1,12 @@
 """Looking inside a trained network through its input: saliency, "imagine", back-projection.
 
-All three ask the same question — which input pixels matter for a digit? —
+All of them ask the same question — which input pixels matter for a digit? —
 in different ways. ``input_gradient`` backpropagates one output score all the
 way to the 784 input pixels (the layer ``a @ W.T + b`` hands back
 ``delta @ W``); ``imagine`` climbs that gradient to paint the input a digit
 likes most (activation maximisation); ``back_project`` is the cheap trick of
-the original tools: run the network backwards through its transposed weights.
+the original tools: send the one-hot answer back through the transposed
+weights; ``back_query`` does the same through the inverse activations too.
 Inputs are single examples ``x`` of shape ``(n_in,)``, usually ``(784,)``.
 """
 
@@ -178,21 +179,35 @@ def _squeeze(values, value_range):
 
 
 def back_project(net, digit):
-    """Run the network backwards from the answer ``digit``: (n_in,) in [0, 1].
+    """The original tools' picture of ``digit``: (n_in,) float32 min-max scaled to [0, 1].
 
-    Tariq Rashid's "back-query" (Make Your Own Neural Network), the simple
-    method of the original tools: the output is set to 0.99 for ``digit`` and
-    0.01 elsewhere; at each layer, from the last to the first, the activation
-    is turned back into a weighted input through the inverse activation (logit
-    for sigmoid; log minus its mean for softmax, whose inverse is defined only
-    up to a constant; arctanh for tanh; unchanged for ReLU), then sent through
-    the transposed weights, ``a_prev = W.T @ z`` (biases are ignored, as in
-    the original), and squeezed linearly into the previous layer's activation
-    range (0.01..0.99 for sigmoid, -0.99..0.99 for tanh; for ReLU, whose
-    inverse is undefined below 0, divided by its largest magnitude so zero
-    stays zero and signs are kept). The input image is finally squeezed into
-    [0, 1]. The pictures are clearest for sigmoid networks, the kind the
-    method was made for; ReLU networks give noisier ones.
+    The one-hot answer (1 for ``digit``, 0 elsewhere) is multiplied back
+    through each layer's transposed weights, from the last layer to the first,
+    ``signal = W.T @ signal`` (no biases, no activations), and the input-sized
+    result is min-max scaled into an image. For a one-hidden-layer network it
+    is ``W1.T @ W2[digit]``: each input pixel's weighted vote for the digit.
+    """
+    signal = np.zeros(net.layer_sizes[-1])
+    signal[int(digit)] = 1.0
+    for W in reversed(net.weights):
+        signal = W.astype(np.float64).T @ signal
+    return _squeeze(signal, (0.0, 1.0)).astype(np.float32)
+
+
+def back_query(net, digit):
+    """Run the network backwards from the answer ``digit`` through inverse activations: (n_in,) in [0, 1].
+
+    Tariq Rashid's "back-query" (Make Your Own Neural Network), a relative of
+    ``back_project``: the output is set to 0.99 for ``digit`` and 0.01 elsewhere;
+    at each layer, from the last to the first, the activation is turned back
+    into a weighted input through the inverse activation (logit for sigmoid;
+    log minus its mean for softmax, whose inverse is defined only up to a
+    constant; arctanh for tanh; unchanged for ReLU), then sent through the
+    transposed weights, ``a_prev = W.T @ z`` (biases are ignored), and squeezed
+    linearly into the previous layer's activation range (0.01..0.99 for
+    sigmoid, -0.99..0.99 for tanh; for ReLU, whose inverse is undefined below
+    0, divided by its largest magnitude so zero stays zero and signs are
+    kept). The input image is finally squeezed into [0, 1].
     """
     n_out = net.layer_sizes[-1]
     signal = np.full(n_out, 0.01)

@@ -80,6 +80,8 @@ TRAINING_SETTINGS = (
        "float", 0.0, 10.0, step=0.5, applies_when=AUGMENT),
     _s("augment_rotation", ["--augment-rotation"], "Largest rotation (°)",
        "Augmentation: largest rotation in degrees", "float", 0.0, 90.0, step=1.0, applies_when=AUGMENT),
+    _s("binarize", ["--binarize"], "Black and white", "Train on black-and-white digits: every pixel of "
+       "0.5 or more becomes 1, the rest 0, as one of the original tools did", "bool"),
     _s("seed", ["--seed"], "Seed", "Seed of shuffling, dropout, augmentation and validation subsets "
        "(the CLI also seeds the initial weights with it)", "int", 0, 2**63 - 1),
 )

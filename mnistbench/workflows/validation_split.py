@@ -7,6 +7,9 @@
 - otherwise the test half validates — for the curves only, as the original
   tool did; nothing is chosen by it;
 - a dataset without a test half: 10 % of the training images, the same way.
+
+With ``config.binarize`` every image that trains or validates is made black
+and white here, once, before the engine sees it.
 """
 
 from dataclasses import dataclass
@@ -18,6 +21,7 @@ from mnistbench.data import to_inputs
 from mnistbench.errors import ConfigError
 
 AUTO_HOLDOUT_FRACTION = 0.1
+BINARY_THRESHOLD = 0.5  # binarize: inputs at or above it become 1, the rest 0
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,7 +36,8 @@ class TrainingData:
 def training_data(dataset, config, holdout=0) -> TrainingData:
     """Split ``dataset`` by the rule above; ``holdout`` is a count of training images."""
     dataset.require_train()
-    X, y = to_inputs(dataset.train_images), dataset.train_labels
+    inputs = binarized if config.binarize else to_inputs
+    X, y = inputs(dataset.train_images), dataset.train_labels
     if holdout < 0:
         raise ConfigError(f"holdout must be 0 or more images, not {holdout}")
     if not holdout and (config.early_stopping_patience or not dataset.n_test):
@@ -46,6 +51,12 @@ def training_data(dataset, config, holdout=0) -> TrainingData:
         return TrainingData(X[keep], y[keep], (X[held], y[held]),
                             f"{holdout:,} training images held out for validation", held)
     if dataset.n_test:
-        return TrainingData(X, y, (to_inputs(dataset.test_images), dataset.test_labels),
+        return TrainingData(X, y, (inputs(dataset.test_images), dataset.test_labels),
                             "validation curves sample the test set (it is never trained on)")
     return TrainingData(X, y, None, "no validation: too few images to hold any out")
+
+
+def binarized(images):
+    """uint8 (n, 28, 28) images -> float32 (n, 784) inputs of 0 and 1: black-and-white digits."""
+    X = to_inputs(images)
+    return (X >= BINARY_THRESHOLD).astype(np.float32)

@@ -1,8 +1,9 @@
 """What the network imagines: the input that most excites a digit, and a saliency map.
 
-Two methods side by side for the chosen digit — gradient ascent on the input
-(engine.introspect.imagine) and the original tools' back-projection through
-the transposed weights — each fed back through the network to show how it is
+Three methods side by side for the chosen digit — gradient ascent on the
+input (engine.introspect.imagine), the original tools' back-projection (the
+one-hot answer times the transposed weights) and the back-query through the
+inverse activations — each fed back through the network to show how it is
 read. Below, for the current input, which pixels pushed the decision.
 Imagining takes 20-60 ms for 100 steps at 784-256-128-10 or 784-512-128-10
 here, so it runs on the GUI thread, coalesced by a zero-delay timer, and
@@ -17,10 +18,21 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton,
                                QSpinBox, QVBoxLayout, QWidget)
 
-from mnistbench.engine.introspect import back_project, imagine, saliency
+from mnistbench.engine.introspect import back_project, back_query, imagine, saliency
 from mnistbench.gui.widgets.digit_views import DigitView, centred, heat_overlay, preview_network
 
 RIGHT, WRONG = "#2e9e44", "#d64541"  # caption colours: read as the asked digit, or not
+VIEW_SIZE = 144  # px of each of the three pictures
+METHODS = {  # method -> (column title, tooltip), in column order
+    "ascent": ("Gradient ascent", "The input that maximises log p(digit), kept smooth by L2 decay and blur"),
+    "back_projection": ("Back-projection (original tools)", "The original tools' formula: the one-hot "
+                        "answer multiplied back through the transposed weights, layer by layer, then "
+                        "min-max scaled to an image"),
+    "back_query": ("Back-query (inverse activations)", "The answer (0.99 / 0.01) run backwards through "
+                   "each inverse activation and the transposed weights (Rashid's back-query); clearest "
+                   "for sigmoid networks, noisy for ReLU ones"),
+}
+BACKWARDS = {"back_projection": back_project, "back_query": back_query}
 
 
 class ImaginePanel(QWidget):
@@ -81,25 +93,20 @@ class ImaginePanel(QWidget):
     def _build_results(self):
         grid = QGridLayout()
         self.views, self.captions = {}, {}
-        titles = {"ascent": ("Gradient ascent", "The input that maximises log p(digit), kept smooth "
-                             "by L2 decay and blur"),
-                  "back_projection": ("Back-projection (original tools)", "The one-hot answer run "
-                                      "backwards through the transposed weights; clearest for "
-                                      "sigmoid networks, noisy for ReLU ones")}
-        for column, (method, (title, tip)) in enumerate(titles.items()):
-            self.views[method] = DigitView(168, tip)
+        for column, (method, (title, tip)) in enumerate(METHODS.items()):
+            self.views[method] = DigitView(VIEW_SIZE, tip)
             self.captions[method] = QLabel(alignment=Qt.AlignHCenter)
             self.captions[method].setToolTip("How the network reads this image")
             send = QPushButton("Send to inspector")
             send.setToolTip("Show this image in the network inspector")
             send.clicked.connect(lambda checked=False, m=method: self.send_to_inspector(m))
-            grid.addWidget(QLabel(f"<b>{title}</b>", alignment=Qt.AlignHCenter), 0, column)
+            grid.addWidget(QLabel(f"<b>{title}</b>", alignment=Qt.AlignHCenter, wordWrap=True), 0, column)
             grid.addLayout(centred(self.views[method]), 1, column)
             grid.addWidget(self.captions[method], 2, column)
             grid.addLayout(centred(send), 3, column)
         self.timing = QLabel()
         self.timing.setToolTip("Time the gradient ascent took on this computer")
-        grid.addWidget(self.timing, 4, 0, 1, 2)
+        grid.addWidget(self.timing, 4, 0, 1, len(METHODS))
         return grid
 
     def _build_saliency(self):
@@ -153,7 +160,7 @@ class ImaginePanel(QWidget):
         return self.digit_buttons.checkedId()
 
     def imagined(self, method="ascent"):
-        """float32 (784,) last image of `method` ("ascent" or "back_projection"), or None."""
+        """float32 (784,) last image of `method` (a key of METHODS), or None."""
         image = self._images.get(method)
         return None if image is None else image.copy()
 
@@ -199,7 +206,8 @@ class ImaginePanel(QWidget):
         self._images["ascent"] = imagine(self._net, self.digit(), start=start, steps=self.steps.value(),
                                          mean_image=self._mean)
         self.seconds = time.perf_counter() - began
-        self._images["back_projection"] = back_project(self._net, self.digit())
+        for method, backwards in BACKWARDS.items():
+            self._images[method] = backwards(self._net, self.digit())
         if start == self.start.currentData():
             self.timing.setText(f"Gradient ascent: {self.steps.value()} steps in {1000 * self.seconds:.0f} ms.")
         for method, image in self._images.items():
