@@ -82,8 +82,8 @@ class Session(QObject):
         try:
             net = recovery.read_recovery()
         except MnistbenchError as error:
-            logger.warning("the recovery file was damaged and is removed: %s", error)
-            recovery.clear_recovery()
+            logger.warning("the last session's recovery file could not be read (%s): %s",
+                           error, recovery.set_aside_unreadable())
             return False
         if net is None:
             return False
