@@ -112,3 +112,25 @@ def test_own_digits_that_can_be_neither_read_nor_moved_stay_untouched(qtbot, mon
     panel.add_digit(to_inputs(images[:1])[0], 7)
     assert "not saved" in panel.status.text() and panel.gallery.count() == 1
     assert (own_digits_dir() / IMAGES).read_bytes() == b"damaged"
+
+
+# --- class 2 in the window: a save that fails ---------------------------------------------
+@pytest.mark.parametrize("where", ["under a file", "a folder"])
+def test_a_failed_save_keeps_the_network_open_unsaved_and_in_the_recovery_file(make_window, tmp_path,
+                                                                                 logged_errors, where):
+    window = make_window()
+    window.state.mark_trained(small_net(hidden=9))
+    (tmp_path / "plain.txt").write_text("not a folder")
+    (tmp_path / "taken.nn").mkdir()
+    target = tmp_path / "plain.txt" / "net.nn" if where == "under a file" else tmp_path / "taken.nn"
+    logged_errors.expect("Save As")
+    assert not window.files._save_to(target)
+    assert window.state.modified and window.state.network.layer_sizes == (784, 9, 10)
+    assert load_network(recovery.recovery_path()).layer_sizes == (784, 9, 10)
+    message = logged_errors.records[-1].getMessage()
+    assert str(target) in message and str(recovery.recovery_path()) in message
+    asked = answer(window, QMessageBox.Save)  # a failed save inside "save before…" keeps the work
+    window.files.save_as = lambda: window.files._save_to(target)
+    logged_errors.expect("Save As")
+    assert not window.files.open_network(tmp_path / "other.nn") and asked
+    assert window.state.network.layer_sizes == (784, 9, 10) and window.state.modified

@@ -97,12 +97,23 @@ class NetworkFiles(QObject):
         try:
             save_network(self.state.network, path)
         except MnistbenchError as error:
-            logger.error("%s", error)
+            self._save_failed(error)
             return False
         self.state.mark_saved(path)
         recovery.clear_recovery()
         logger.info("saved %s", path, extra={"success": True})
         return True
+
+    def _save_failed(self, error) -> None:
+        """The network stays open and unsaved; trained work also goes to the recovery file. One line says so."""
+        kept = ""
+        if self.state.modified:
+            try:
+                kept = f"; a copy is in {recovery.write_recovery(self.state.network)}"
+            except MnistbenchError as rescue_error:
+                kept = f"; no recovery copy either ({rescue_error})"
+        logger.error("%s. The network is still open, unsaved%s: use File → Save As… to save it "
+                     "in a folder you can write to", error, kept)
 
     def confirm_discard(self, doing: str) -> bool:
         """Before ``doing`` replaces a trained, unsaved network: Save, Discard or Cancel."""
