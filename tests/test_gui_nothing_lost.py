@@ -134,3 +134,40 @@ def test_a_failed_save_keeps_the_network_open_unsaved_and_in_the_recovery_file(m
     logged_errors.expect("Save As")
     assert not window.files.open_network(tmp_path / "other.nn") and asked
     assert window.state.network.layer_sizes == (784, 9, 10) and window.state.modified
+
+
+# --- class 8: a FIFO, a device or a folder named *.nn --------------------------------------
+def odd_file(tmp_path, kind):
+    path = tmp_path / f"{kind}.nn"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "device":
+        path.symlink_to("/dev/zero")
+    else:
+        path.mkdir()
+    return path
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder"])
+@pytest.mark.parametrize("way", ["dialog", "drop", "recent"])
+def test_a_fifo_device_or_folder_named_nn_is_refused_in_one_line(make_window, qtbot, tmp_path, monkeypatch,
+                                                                 logged_errors, kind, way):
+    window = make_window()
+    before = window.state.network
+    path = odd_file(tmp_path, kind)
+    refusal = {"fifo": "is a FIFO", "device": "is a device", "folder": "is a folder"}[kind]
+    logged_errors.expect(refusal)
+    if way == "dialog":
+        monkeypatch.setattr("mnistbench.gui.window.files.QFileDialog.getOpenFileName",
+                            lambda *args: (str(path), ""))
+        window.files.open_dialog()
+    elif way == "drop":
+        drop(window.inspector_panel, [path])
+        qtbot.waitUntil(lambda: bool(logged_errors.records))
+    else:
+        window.state.set_recent([str(path)])
+        window.files.fill_recent_menu()
+        window.actions.recent_menu.actions()[0].trigger()
+    messages = [r.getMessage() for r in logged_errors.records]
+    assert len(messages) == 1 and str(path) in messages[0] and "\n" not in messages[0]
+    assert window.state.network is before

@@ -19,6 +19,7 @@ from mnistbench.workflows.workbench_state import describe_network
 
 logger = logging.getLogger(__name__)
 NETWORK_FILTER = "Network files (*.nn *.net *.bin);;All files (*)"
+NETWORK_SUFFIXES = (".nn", ".net", ".bin")
 
 
 class NetworkFiles(QObject):
@@ -61,7 +62,7 @@ class NetworkFiles(QObject):
     def open_dropped(self, paths) -> None:
         """Dropped files open as networks, folders become the dataset (called after the drop returned)."""
         for path in paths:
-            if Path(path).is_dir():
+            if Path(path).is_dir() and Path(path).suffix.lower() not in NETWORK_SUFFIXES:  # x.nn/: refused
                 self.window.session.use_dataset_folder(path)
             else:
                 self.open_network(path)
