@@ -10,6 +10,7 @@ import logging
 from PySide6.QtCore import QObject, Slot
 
 from mnistbench.errors import ConfigError
+from mnistbench.gui.panels.network_fit import fit_problem
 from mnistbench.workflows.fine_tuning import fine_tuning_config, own_digits_dataset
 from mnistbench.workflows.workbench_state import describe_network
 
@@ -106,6 +107,9 @@ class TrainingActions(QObject):
             logger.warning("wait for training to finish before evaluating")
         elif net is None or dataset is None or not dataset.n_test:
             logger.warning("evaluating needs a network and a dataset with a test set")
+        elif fit_problem(net, len(dataset.class_names)):
+            self.window.confusion_panel.show_unavailable(fit_problem(net, len(dataset.class_names)))
+            logger.warning("cannot evaluate on %s: %s", dataset.name, fit_problem(net, len(dataset.class_names)))
         else:
             self.controller.evaluate(net.copy(), dataset)
             self.window.training_panel.set_training_state("evaluating")

@@ -11,6 +11,8 @@ from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
+from mnistbench.gui.panels.network_fit import DIGITS, fit_problem
+
 THUMBNAIL = 112  # pixels: the 28x28 image at 4x
 RIGHT, WRONG = "#1f9d45", "#d43c3c"
 
@@ -38,7 +40,7 @@ class ImageBrowserPanel(QWidget):
         self.thumbnail.setToolTip("The test image as the network sees it (28x28, shown 4x).")
         self.true_label = QLabel("True: —")
         self.true_label.setToolTip("The label the test set gives this image.")
-        self.predicted_label = QLabel("Predicted: —")
+        self.predicted_label = QLabel("Predicted: —", wordWrap=True)
         self.predicted_label.setToolTip("What the current network reads (green right, red wrong).")
         self.mistakes = QLabel("")
         self.mistakes.setToolTip("How many test images this network gets wrong (computed when first needed).")
@@ -156,7 +158,7 @@ class ImageBrowserPanel(QWidget):
 
     def predictions(self):
         """The network's labels for the whole test set, computed once per network."""
-        if self.net is None or self.images is None:
+        if self.net is None or self.images is None or self.problem():
             return None
         if self._predictions is None:
             self._predictions = self.net.predict(self.images.reshape(len(self.images), -1))
@@ -164,6 +166,10 @@ class ImageBrowserPanel(QWidget):
             self.mistakes.setText(f"{wrong:,} mistakes in {len(self.labels):,} "
                                   f"({1 - wrong / max(len(self.labels), 1):.2%} right)")
         return self._predictions
+
+    def problem(self):
+        """Why the network cannot label these images (one line), or None."""
+        return fit_problem(self.net, len(self.class_names) if self.class_names else DIGITS)
 
     # --- showing ------------------------------------------------------------
     def _index_changed(self, index):
@@ -181,8 +187,8 @@ class ImageBrowserPanel(QWidget):
             return
         truth = int(self.labels[index])
         self.true_label.setText(f"True: <b>{self._name(truth)}</b>")
-        if self.net is None:
-            self.predicted_label.setText("Predicted: — (no network)")
+        if self.net is None or self.problem():
+            self.predicted_label.setText(self.problem() or "Predicted: — (no network)")
             return
         if self._predictions is not None:
             predicted = int(self._predictions[index])
@@ -196,7 +202,7 @@ class ImageBrowserPanel(QWidget):
     def _update_enabled(self):
         has_data = self.labels is not None and len(self.labels) > 0
         for key, button in self.buttons.items():
-            button.setEnabled(has_data and (self.net is not None or "mistake" not in key))
+            button.setEnabled(has_data and ((self.net is not None and not self.problem()) or "mistake" not in key))
         self.index_box.setEnabled(has_data)
 
 

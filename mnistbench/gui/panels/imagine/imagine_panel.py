@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QGridLayout, QHBoxLayout
                                QSpinBox, QVBoxLayout, QWidget)
 
 from mnistbench.engine.introspect import back_project, imagine, saliency
+from mnistbench.gui.panels.network_fit import IMAGE_PIXELS, fit_problem
 from mnistbench.gui.widgets.digit_views import DigitView, centred, heat_overlay, preview_network
 
 RIGHT, WRONG = "#2e9e44", "#d64541"  # caption colours: read as the asked digit, or not
@@ -88,7 +89,7 @@ class ImaginePanel(QWidget):
                                       "sigmoid networks, noisy for ReLU ones")}
         for column, (method, (title, tip)) in enumerate(titles.items()):
             self.views[method] = DigitView(168, tip)
-            self.captions[method] = QLabel(alignment=Qt.AlignHCenter)
+            self.captions[method] = QLabel(alignment=Qt.AlignHCenter, wordWrap=True)
             self.captions[method].setToolTip("How the network reads this image")
             send = QPushButton("Send to inspector")
             send.setToolTip("Show this image in the network inspector")
@@ -106,7 +107,7 @@ class ImaginePanel(QWidget):
         self.input_view = DigitView(112, "The current input (from the pad, a test image or a file)")
         self.saliency_view = DigitView(112, "Saliency: |d score / d pixel| of the predicted digit; "
                                        "bright pixels moved the decision most")
-        self.saliency_caption = QLabel("Choose an input (digit pad, test image) to see its saliency.")
+        self.saliency_caption = QLabel("Choose an input (digit pad, test image) to see its saliency.", wordWrap=True)
         self.saliency_caption.setToolTip("Brighter pixels: a small change there moves the score of "
                                          "the predicted digit more")
         self.saliency_method = QComboBox()
@@ -141,7 +142,8 @@ class ImaginePanel(QWidget):
 
     @Slot(object, object)
     def set_input(self, x, true_label=None):
-        self._input = (np.asarray(x, dtype=np.float32).reshape(784), true_label)
+        x = np.asarray(x, dtype=np.float32).reshape(-1)
+        self._input = (x, true_label) if len(x) == IMAGE_PIXELS else None  # only images have a saliency
         self._update_saliency()
 
     @Slot(int)
@@ -181,11 +183,12 @@ class ImaginePanel(QWidget):
     def recompute(self):
         """Imagine the chosen digit both ways and show how the network reads each."""
         self._timer.stop()
-        if self._net is None:
+        problem = fit_problem(self._net)
+        if self._net is None or problem:
             self._images.clear()
             for method in self.views:
                 self.views[method].set_image(None)
-                self.captions[method].setText("No network")
+                self.captions[method].setText(problem or "No network")
             return
         start = self.start.currentData()
         if start == "mean" and self._mean is None:
@@ -214,6 +217,12 @@ class ImaginePanel(QWidget):
                       f"({100 * probabilities[top]:.1f}%)</span>")
 
     def _update_saliency(self):
+        problem = fit_problem(self._net)
+        if problem:
+            self.saliency_map = None
+            self.saliency_view.set_image(None)
+            self.saliency_caption.setText(problem)
+            return
         if self._input is None or self._net is None:
             return
         x, true_label = self._input

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListView
                                QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
 from mnistbench.errors import MnistbenchError
+from mnistbench.gui.panels.network_fit import fit_problem
 from mnistbench.gui.widgets.digit_views import gray_qimage, preview_network
 from mnistbench.own_digits import (empty_set, load_own_digits, own_digits_dir, save_own_digits,
                                    set_aside_unreadable)
@@ -64,7 +65,7 @@ class OwnDigitsPanel(QWidget):
         self.gallery.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.gallery.setToolTip("Digits you kept from the digit pad: your label, and the network's "
                                 "reading in red where it differs")
-        self.accuracy_label = QLabel()
+        self.accuracy_label = QLabel(wordWrap=True)
         self.accuracy_label.setToolTip("How many of your digits the current network reads as you labelled them")
         self.delete_button = QPushButton("Delete")
         self.delete_button.setToolTip("Remove the selected digits from the set (Delete)")
@@ -146,12 +147,16 @@ class OwnDigitsPanel(QWidget):
 
     def _refresh(self):
         n = len(self._labels)
-        self._predicted = self._net.predict(self._images.reshape(n, 784)) if self._net is not None and n else None
+        problem = fit_problem(self._net)
+        fits = self._net is not None and not problem
+        self._predicted = self._net.predict(self._images.reshape(n, 784)) if fits and n else None
         self.gallery.clear()
         for i, (image, label) in enumerate(zip(self._images, self._labels)):
             self.gallery.addItem(self._item(i, image, int(label)))
         accuracy = self.accuracy()
-        if accuracy is None:
+        if problem:
+            self.accuracy_label.setText(f"{n} digits. {problem}")
+        elif accuracy is None:
             self.accuracy_label.setText("No digits kept yet: draw one on the pad and use “Keep as…”."
                                         if not n else f"{n} digits (no network to read them)")
         else:
