@@ -66,3 +66,13 @@ def test_every_panel_works_or_says_why_for_an_odd_shaped_network(make_window, qt
             assert says(shape) in text, f"{name} does not say why: {text!r}"
     else:
         assert "Accuracy" in texts["confusion"]
+
+
+def test_training_an_odd_shaped_network_is_refused_in_one_line(make_window, tmp_path, logged_errors):
+    window = make_window()
+    path = tmp_path / "odd.nn"
+    save_network(Network([100, 10], seed=1), path)
+    assert window.files.open_network(path)
+    logged_errors.expect("reads 100 inputs, not 28×28 images")
+    assert not window.training.start(window.training_panel.training_form.config())
+    assert not window.controller.running

@@ -50,6 +50,10 @@ class TrainingActions(QObject):
             return False
         if self.state.network is None:
             self.window.files.initialise_from_panel()
+        problem = fit_problem(self.state.network, len(dataset.class_names))
+        if problem:
+            logger.error("cannot train %s on %s: %s", describe_network(self.state.network), dataset.name, problem)
+            return False
         net = self.state.network.copy()
         continued = bool(net.metadata.get("training", {}).get("epochs"))
         self.window.curves_panel.start_run(continued, config.epochs)
