@@ -104,3 +104,31 @@ def test_a_new_network_drops_the_previous_ones_predictions(qtbot, monkeypatch):
     gate.opened.set()
     qtbot.waitUntil(lambda: not panel.task.busy)
     assert panel.predictions() is None  # the old network's answer never arrived as the new one's
+
+
+def test_imagine_on_a_large_network_runs_off_the_gui_thread(qtbot, monkeypatch):
+    from mnistbench.gui.panels.imagine import imagine_panel
+
+    panel = imagine_panel.ImaginePanel()
+    qtbot.addWidget(panel)
+    panel.set_network(trained_network("relu", hidden=(16,), epochs=1))
+    panel.set_mean_image(np.full(784, 0.1, np.float32))
+    panel.show()
+    qtbot.waitExposed(panel)
+    qtbot.waitUntil(lambda: panel.imagined() is not None)  # small: at once, on the GUI thread
+    monkeypatch.setattr(background_task, "QUICK_WORK", 0)  # now it stands for 784-65535-10
+    gate, original = Gate(None), imagine_panel.imagine
+
+    def slow_imagine(*args, **kwargs):
+        gate()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(imagine_panel, "imagine", slow_imagine)
+    before = panel.imagined()
+    panel.choose_digit(3)
+    panel.recompute()
+    assert "Imagining a 3" in panel.timing.text() and np.array_equal(panel.imagined(), before)
+    gate.opened.set()
+    qtbot.waitUntil(lambda: not panel.task.busy)
+    assert gate.thread != threading.get_ident() and "steps in" in panel.timing.text()
+    assert not np.array_equal(panel.imagined(), before) and "network reads" in panel.captions["ascent"].text()

@@ -6,10 +6,13 @@ the transposed weights — each fed back through the network to show how it is
 read. Below, for the current input, which pixels pushed the decision.
 Imagining takes 20-60 ms for 100 steps at 784-256-128-10 or 784-512-128-10
 here, so it runs on the GUI thread, coalesced by a zero-delay timer, and
-not at all while the panel is hidden (it catches up when shown).
+not at all while the panel is hidden (it catches up when shown); on a large
+network (seconds at 784-65535-10) it runs off the GUI thread (BackgroundTask).
 """
 
+import logging
 import time
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -18,10 +21,36 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QGridLayout, QHBoxLayout
                                QSpinBox, QVBoxLayout, QWidget)
 
 from mnistbench.engine.introspect import back_project, imagine, saliency
+from mnistbench.gui.jobs.background_task import BackgroundTask, network_work
 from mnistbench.gui.panels.network_fit import IMAGE_PIXELS, fit_problem
 from mnistbench.gui.widgets.digit_views import DigitView, centred, heat_overlay, preview_network
 
+logger = logging.getLogger(__name__)
+
 RIGHT, WRONG = "#2e9e44", "#d64541"  # caption colours: read as the asked digit, or not
+
+
+NO_MEAN = "No dataset loaded: started from blank instead of the mean digit."
+IMAGINE_PASSES_PER_STEP = 3  # a forward and a backward pass: about three forward passes' work
+
+
+@dataclass(frozen=True)
+class Imagined:
+    """One recompute's pictures (float32 (784,) each) and how long the ascent took."""
+
+    ascent: np.ndarray
+    back_projection: np.ndarray
+    seconds: float
+    steps: int
+    fell_back: bool  # started from blank because there was no mean digit
+
+
+def _imagine_both(net, digit, start, steps, mean, fell_back):
+    """Qt-free, in a pool thread for a large network: gradient ascent and back-projection of ``digit``."""
+    began = time.perf_counter()
+    ascent = imagine(net, digit, start=start, steps=steps, mean_image=mean)
+    seconds = time.perf_counter() - began
+    return Imagined(ascent, back_project(net, digit), seconds, steps, fell_back)
 
 
 class ImaginePanel(QWidget):
@@ -40,6 +69,10 @@ class ImaginePanel(QWidget):
         self._in_view = True  # the window says when the panel is a tab behind another (set_in_view)
         self._stale = False  # a recompute was skipped while the panel was out of view
         self._timer = QTimer(self, singleShot=True, interval=0, timeout=self.recompute)
+        self.task = BackgroundTask("imagining", self)  # seconds on a 784-65535-10 network
+        self.task.sig_done.connect(self._imagined)
+        self.task.sig_failed.connect(self._imagine_failed)
+        self.task.sig_busy_changed.connect(self._show_busy)
         layout = QVBoxLayout(self)
         layout.addLayout(self._build_controls())
         layout.addLayout(self._build_results())
@@ -131,6 +164,7 @@ class ImaginePanel(QWidget):
     @Slot(object)
     def set_network(self, net):
         self._net = net
+        self.task.cancel()  # pictures of the previous network are no use
         self._schedule()
         self._update_saliency()
 
@@ -193,21 +227,39 @@ class ImaginePanel(QWidget):
         start = self.start.currentData()
         if start == "mean" and self._mean is None:
             start = "blank"
-            self.timing.setText("No dataset loaded: started from blank instead of the mean digit.")
+            self.timing.setText(NO_MEAN)
         if not (self.isVisible() and self._in_view):
             self._stale = True  # gradient ascent takes ~50 ms: none for a panel nobody sees
             return
         self._stale = False
-        began = time.perf_counter()
-        self._images["ascent"] = imagine(self._net, self.digit(), start=start, steps=self.steps.value(),
-                                         mean_image=self._mean)
-        self.seconds = time.perf_counter() - began
-        self._images["back_projection"] = back_project(self._net, self.digit())
-        if start == self.start.currentData():
-            self.timing.setText(f"Gradient ascent: {self.steps.value()} steps in {1000 * self.seconds:.0f} ms.")
+        net, digit, steps, mean = self._net, self.digit(), self.steps.value(), self._mean
+        fell_back = start != self.start.currentData()
+        self.task.submit(lambda: _imagine_both(net, digit, start, steps, mean, fell_back),
+                         network_work(net, IMAGINE_PASSES_PER_STEP * steps))
+
+    @Slot(object)
+    def _imagined(self, result):
+        """The pictures of one recompute, on the GUI thread."""
+        self._images = {"ascent": result.ascent, "back_projection": result.back_projection}
+        self.seconds = result.seconds
+        self.timing.setText(NO_MEAN if result.fell_back else
+                            f"Gradient ascent: {result.steps} steps in {1000 * result.seconds:.0f} ms.")
         for method, image in self._images.items():
             self.views[method].set_image(image)
             self._caption(self.captions[method], image)
+
+    @Slot(bool)
+    def _show_busy(self, busy):
+        if busy:
+            self.timing.setText(f"Imagining a {self.digit()} on this large network…")
+            self.setCursor(Qt.BusyCursor)
+        else:
+            self.unsetCursor()
+
+    @Slot(str)
+    def _imagine_failed(self, line):
+        self.timing.setText(line)
+        logger.warning("%s", line)
 
     def _caption(self, label, image):
         probabilities = self._net.predict_proba(image[None])[0]
