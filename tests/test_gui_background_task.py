@@ -132,3 +132,25 @@ def test_imagine_on_a_large_network_runs_off_the_gui_thread(qtbot, monkeypatch):
     qtbot.waitUntil(lambda: not panel.task.busy)
     assert gate.thread != threading.get_ident() and "steps in" in panel.timing.text()
     assert not np.array_equal(panel.imagined(), before) and "network reads" in panel.captions["ascent"].text()
+
+
+def test_initialising_a_huge_network_leaves_the_window_responsive(make_window, qtbot, monkeypatch, caplog):
+    from mnistbench.gui.window import files
+
+    window = make_window()
+    before = window.state.network
+    monkeypatch.setattr(background_task, "QUICK_WORK", 0)  # stands for 784-65535-128-10 (1.7 s)
+    gate, original = Gate(None), files.Network
+
+    def slow_network(*args, **kwargs):
+        gate()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(files, "Network", slow_network)
+    assert window.files.initialise_network({"layer_sizes": [784, 12, 10], "activation": "relu"})
+    assert window.state.network is before and window.cursor().shape() == Qt.BusyCursor
+    assert not window.training.start(window.training_panel.training_form.config())  # not yet
+    assert "still being initialised" in caplog.text
+    gate.opened.set()
+    qtbot.waitUntil(lambda: not window.files.initialising.busy)
+    assert window.state.network.layer_sizes == (784, 12, 10) and window.cursor().shape() != Qt.BusyCursor

@@ -8,11 +8,12 @@ raises ``MnistbenchError`` with the file's name in it).
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from mnistbench.engine.network import Network
 from mnistbench.errors import MnistbenchError
+from mnistbench.gui.jobs.background_task import BackgroundTask
 from mnistbench.gui.window import recovery
 from mnistbench.netfile import DEFAULT_EXTENSION, load_network, save_network
 from mnistbench.workflows.workbench_state import describe_network
@@ -20,6 +21,7 @@ from mnistbench.workflows.workbench_state import describe_network
 logger = logging.getLogger(__name__)
 NETWORK_FILTER = "Network files (*.nn *.net *.bin);;All files (*)"
 NETWORK_SUFFIXES = (".nn", ".net", ".bin")
+INIT_WORK_PER_WEIGHT = 300  # drawing one random weight costs about 300 multiply-adds' time
 
 
 class NetworkFiles(QObject):
@@ -28,6 +30,10 @@ class NetworkFiles(QObject):
     def __init__(self, window):
         super().__init__(window)
         self.window, self.state = window, window.state
+        self.initialising = BackgroundTask("initialising a network", self)  # a huge one takes seconds
+        self.initialising.sig_done.connect(self._initialised)
+        self.initialising.sig_failed.connect(self._initialise_failed)
+        self.initialising.sig_busy_changed.connect(self._show_initialising)
 
     # --- opening -------------------------------------------------------------------
     def open_dialog(self) -> None:
@@ -140,12 +146,25 @@ class NetworkFiles(QObject):
         if self.window.controller.running or not self.confirm_discard("initialising a new one"):
             return False
         architecture = dict(architecture)
-        try:
-            net = Network(architecture.pop("layer_sizes"), **architecture)
-        except MnistbenchError as error:
-            logger.error("cannot initialise: %s", error)
-            return False
+        sizes = [int(n) for n in architecture.pop("layer_sizes")]
+        weights = sum(n_in * n_out for n_in, n_out in zip(sizes, sizes[1:]))
+        self.initialising.submit(lambda: Network(sizes, **architecture), weights * INIT_WORK_PER_WEIGHT)
+        return True  # done now for a small network; a huge one (1.7 s at 784-65535-128-10) follows
+
+    @Slot(object)
+    def _initialised(self, net) -> None:
         self.state.set_network(net)
         self.window.curves_panel.clear()
         logger.info("initialised a new network: %s", describe_network(net))
-        return True
+
+    @Slot(bool)
+    def _show_initialising(self, busy) -> None:
+        if busy:
+            logger.info("initialising a large network…")
+            self.window.setCursor(Qt.BusyCursor)
+        else:
+            self.window.unsetCursor()
+
+    @Slot(str)
+    def _initialise_failed(self, line) -> None:
+        logger.error("cannot initialise: %s", line)

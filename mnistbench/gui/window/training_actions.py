@@ -50,6 +50,9 @@ class TrainingActions(QObject):
             return False
         if self.state.network is None:
             self.window.files.initialise_from_panel()
+        if self.state.network is None or self.window.files.initialising.busy:
+            logger.warning("the new network is still being initialised: train once it is ready")
+            return False
         problem = fit_problem(self.state.network, len(dataset.class_names))
         if problem:
             logger.error("cannot train %s on %s: %s", describe_network(self.state.network), dataset.name, problem)
