@@ -38,7 +38,8 @@ def test_a_job_runs_off_the_gui_thread_and_only_the_latest_result_arrives(qtbot)
     task.submit(first)
     task.submit(second)  # waits behind the first, then is replaced by the third
     task.submit(third)
-    assert task.busy and busy[0] is True and not done  # submit returned while the job waits
+    assert task.busy and not done  # submit returned while the job waits
+    qtbot.waitUntil(lambda: busy == [True])
     first.opened.set()
     third.opened.set()
     qtbot.waitUntil(lambda: not task.busy)
@@ -79,7 +80,8 @@ def test_next_mistake_on_a_large_network_predicts_off_the_gui_thread(qtbot, monk
 
     net.predict = slow_predict
     qtbot.mouseClick(panel.buttons["next_mistake"], Qt.LeftButton)
-    assert panel.index_box.value() == 0 and "Finding" in panel.mistakes.text()  # the GUI is free meanwhile
+    assert panel.index_box.value() == 0 and panel.task.busy  # the GUI is free meanwhile
+    qtbot.waitUntil(lambda: "Finding" in panel.mistakes.text())  # after BUSY_DELAY_MS
     assert panel.cursor().shape() == Qt.BusyCursor
     gate.opened.set()
     qtbot.waitUntil(lambda: panel.index_box.value() == 7)
@@ -127,7 +129,8 @@ def test_imagine_on_a_large_network_runs_off_the_gui_thread(qtbot, monkeypatch):
     before = panel.imagined()
     panel.choose_digit(3)
     panel.recompute()
-    assert "Imagining a 3" in panel.timing.text() and np.array_equal(panel.imagined(), before)
+    qtbot.waitUntil(lambda: "Imagining a 3" in panel.timing.text())
+    assert np.array_equal(panel.imagined(), before)
     gate.opened.set()
     qtbot.waitUntil(lambda: not panel.task.busy)
     assert gate.thread != threading.get_ident() and "steps in" in panel.timing.text()
@@ -148,7 +151,8 @@ def test_initialising_a_huge_network_leaves_the_window_responsive(make_window, q
 
     monkeypatch.setattr(files, "Network", slow_network)
     assert window.files.initialise_network({"layer_sizes": [784, 12, 10], "activation": "relu"})
-    assert window.state.network is before and window.cursor().shape() == Qt.BusyCursor
+    assert window.state.network is before
+    qtbot.waitUntil(lambda: window.cursor().shape() == Qt.BusyCursor)
     assert not window.training.start(window.training_panel.training_form.config())  # not yet
     assert "still being initialised" in caplog.text
     gate.opened.set()

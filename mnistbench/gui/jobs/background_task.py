@@ -14,12 +14,13 @@ GUI thread, so the relay runs there and so does everything connected to
 
 import logging
 
-from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
 from mnistbench.errors import MnistbenchError
 
 logger = logging.getLogger(__name__)
-QUICK_WORK = 1e9  # multiply-adds: about 10-30 ms on these machines; more goes off the GUI thread
+QUICK_WORK = 2e7  # multiply-adds: a few ms in a batch, ~20 ms one input at a time; more goes to the pool
+BUSY_DELAY_MS = 100  # the busy indicator shows only for work still running after this long (no flicker)
 
 
 def network_work(net, n_inputs=1) -> float:
@@ -32,7 +33,7 @@ class BackgroundTask(QObject):
 
     sig_done = Signal(object)  # the job's return value (GUI thread)
     sig_failed = Signal(str)  # one line: the job raised (GUI thread)
-    sig_busy_changed = Signal(bool)  # True when a job starts, False when none is left
+    sig_busy_changed = Signal(bool)  # True once a job has run BUSY_DELAY_MS, False when none is left
     _sig_result = Signal(int, object, str)  # (token, result, error line or "") from the pool thread
 
     def __init__(self, name, parent=None):
@@ -41,6 +42,8 @@ class BackgroundTask(QObject):
         self._token = 0  # the latest request's number
         self._running = False
         self._waiting = None  # (token, job) submitted while another ran
+        self._busy_shown = False
+        self._busy_timer = QTimer(self, singleShot=True, interval=BUSY_DELAY_MS, timeout=self._show_busy)
         self._sig_result.connect(self._relay)
 
     @property
@@ -60,14 +63,15 @@ class BackgroundTask(QObject):
         self._waiting = (self._token, job)
         if not self._running:
             self._start_waiting()
-        self.sig_busy_changed.emit(True)
+        if not self._busy_shown:
+            self._busy_timer.start()
 
     def cancel(self) -> None:
         """Forget the waiting job and ignore the running one's result (it still runs to its end)."""
         self._token += 1
         self._waiting = None
         if not self._running:
-            self.sig_busy_changed.emit(False)
+            self._end_busy()
 
     def _run_here(self, job):
         try:
@@ -106,4 +110,16 @@ class BackgroundTask(QObject):
         elif token == self._token:
             self.sig_done.emit(result)
         if not self.busy:
+            self._end_busy()
+
+    @Slot()
+    def _show_busy(self):
+        if self.busy and not self._busy_shown:
+            self._busy_shown = True
+            self.sig_busy_changed.emit(True)
+
+    def _end_busy(self):
+        self._busy_timer.stop()
+        if self._busy_shown:
+            self._busy_shown = False
             self.sig_busy_changed.emit(False)

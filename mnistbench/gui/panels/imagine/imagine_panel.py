@@ -32,6 +32,7 @@ RIGHT, WRONG = "#2e9e44", "#d64541"  # caption colours: read as the asked digit,
 
 NO_MEAN = "No dataset loaded: started from blank instead of the mean digit."
 IMAGINE_PASSES_PER_STEP = 3  # a forward and a backward pass: about three forward passes' work
+SALIENCY_PASSES = 4  # a prediction, then a forward and a backward pass
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,10 @@ class ImaginePanel(QWidget):
         self.task.sig_done.connect(self._imagined)
         self.task.sig_failed.connect(self._imagine_failed)
         self.task.sig_busy_changed.connect(self._show_busy)
+        self.saliency_task = BackgroundTask("working out a saliency map", self)
+        self.saliency_task.sig_done.connect(self._show_saliency)
+        self.saliency_task.sig_failed.connect(self._imagine_failed)
+        self.saliency_task.sig_busy_changed.connect(self._saliency_busy)
         layout = QVBoxLayout(self)
         layout.addLayout(self._build_controls())
         layout.addLayout(self._build_results())
@@ -165,6 +170,7 @@ class ImaginePanel(QWidget):
     def set_network(self, net):
         self._net = net
         self.task.cancel()  # pictures of the previous network are no use
+        self.saliency_task.cancel()
         self._schedule()
         self._update_saliency()
 
@@ -251,7 +257,7 @@ class ImaginePanel(QWidget):
     @Slot(bool)
     def _show_busy(self, busy):
         if busy:
-            self.timing.setText(f"Imagining a {self.digit()} on this large network…")
+            self.timing.setText(f"Imagining a {self.digit()}…")
             self.setCursor(Qt.BusyCursor)
         else:
             self.unsetCursor()
@@ -278,12 +284,28 @@ class ImaginePanel(QWidget):
         if self._input is None or self._net is None:
             return
         x, true_label = self._input
-        predicted = int(self._net.predict(x[None])[0])
-        self.saliency_map = saliency(self._net, x, predicted, method=self.saliency_method.currentData())
+        net, method = self._net, self.saliency_method.currentData()
+        self.saliency_task.submit(lambda: _saliency_of(net, x, true_label, method),
+                                  network_work(net, SALIENCY_PASSES))
+
+    @Slot(object)
+    def _show_saliency(self, result):
+        x, true_label, predicted, self.saliency_map = result
         self.input_view.set_image(x)
         self.saliency_view.set_qimage(heat_overlay(x, self.saliency_map))
         truth = "" if true_label is None else f" (true label {int(true_label)})"
         self.saliency_caption.setText(f"Pixels that pushed the network towards {predicted}{truth}")
+
+    @Slot(bool)
+    def _saliency_busy(self, busy):
+        if busy:
+            self.saliency_caption.setText("Working out the saliency on this large network…")
+
+
+def _saliency_of(net, x, true_label, method):
+    """Qt-free (a pool thread for a large network): the prediction for ``x`` and its saliency map."""
+    predicted = int(net.predict(x[None])[0])
+    return x, true_label, predicted, saliency(net, x, predicted, method=method)
 
 
 def _preview():
