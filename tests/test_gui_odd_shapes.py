@@ -76,3 +76,13 @@ def test_training_an_odd_shaped_network_is_refused_in_one_line(make_window, tmp_
     logged_errors.expect("reads 100 inputs, not 28×28 images")
     assert not window.training.start(window.training_panel.training_form.config())
     assert not window.controller.running
+
+
+def test_the_inspector_does_not_judge_a_blank_input_against_the_last_images_label(make_window, tmp_path):
+    window = make_window()
+    window.image_browser_panel.show_index(1)
+    assert window.inspector_panel.scene.true_label is not None
+    path = tmp_path / "odd.nn"
+    save_network(Network([100, 10], seed=1), path)
+    assert window.files.open_network(path)
+    assert window.inspector_panel.scene.true_label is None
