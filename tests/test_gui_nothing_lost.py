@@ -171,3 +171,22 @@ def test_a_fifo_device_or_folder_named_nn_is_refused_in_one_line(make_window, qt
     messages = [r.getMessage() for r in logged_errors.records]
     assert len(messages) == 1 and str(path) in messages[0] and "\n" not in messages[0]
     assert window.state.network is before
+
+
+def test_the_file_written_beside_an_unmovable_one_is_offered_at_the_next_start(make_window, monkeypatch):
+    newer_version_file(recovery.recovery_path())
+    before = recovery.recovery_path().read_bytes()
+
+    def refuse(source, target):
+        raise PermissionError(13, "Permission denied")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(recovery.os, "rename", refuse)
+        window = make_window()
+        recovery.write_recovery(small_net(hidden=6))  # the epoch of a session that then crashed
+        again = make_window(start=False)
+        asked = answer(again, QMessageBox.Yes)
+        again.session.start()
+    assert asked and "not saved" in asked[0][1] and again.state.network.layer_sizes == (784, 6, 10)
+    assert (recovery.config_dir() / recovery.RECOVERY_FILE).read_bytes() == before
+    assert window.state.network is not None

@@ -26,6 +26,7 @@ SETTINGS_FILE = "workbench.ini"
 RECOVERY_FILE = "recovery.nn"
 BESIDE_FILE = "recovery-beside.nn"  # this session's file while an unreadable recovery.nn stays in place
 _active_name = RECOVERY_FILE  # the file this session writes and clears
+_left_in_place = set()  # paths of unreadable recovery files that could not be moved aside
 
 
 def config_dir() -> Path:
@@ -60,16 +61,25 @@ def read_recovery():
     """
     global _active_name
     path = recovery_candidate()
-    _active_name = RECOVERY_FILE if path is None else path.name
     if path is None:
+        _active_name = _name_to_write()
         return None
+    _active_name = path.name
     return load_network(path)  # a FIFO or a folder there is refused in one line, never blocks
 
 
+def _name_to_write() -> str:
+    """recovery.nn, else the first name beside the unreadable files left in place."""
+    for name in (RECOVERY_FILE, BESIDE_FILE, f"recovery-{os.getpid()}.nn"):
+        if str(config_dir() / name) not in _left_in_place:
+            return name
+    return f"recovery-{os.getpid()}-{time.time_ns()}.nn"
+
+
 def recovery_candidate() -> Path | None:
-    """The file ``read_recovery`` reads, or None."""
+    """The file ``read_recovery`` reads, or None (an unreadable file left in place is passed over)."""
     for name in (RECOVERY_FILE, BESIDE_FILE):
-        if os.path.lexists(config_dir() / name):
+        if str(config_dir() / name) not in _left_in_place and os.path.lexists(config_dir() / name):
             return config_dir() / name
     return None
 
@@ -88,7 +98,8 @@ def set_aside_unreadable() -> str:
     try:
         os.rename(path, kept)
     except OSError as error:
-        _active_name = BESIDE_FILE if path.name == RECOVERY_FILE else RECOVERY_FILE
+        _left_in_place.add(str(path))
+        _active_name = _name_to_write()
         return (f"it stays as {path} (cannot rename it: {error.strerror or error}); "
                 f"this session writes {recovery_path()} instead")
     return f"it is kept as {kept}; open it with File → Open once it can be read"

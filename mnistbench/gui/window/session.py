@@ -84,7 +84,7 @@ class Session(QObject):
         except MnistbenchError as error:
             logger.warning("the last session's recovery file could not be read (%s): %s",
                            error, recovery.set_aside_unreadable())
-            return False
+            return self.offer_recovery()  # a file written beside it by an earlier session
         if net is None:
             return False
         answer = self.window.ask("Restore unsaved network?",
