@@ -158,3 +158,15 @@ def test_initialising_a_huge_network_leaves_the_window_responsive(make_window, q
     gate.opened.set()
     qtbot.waitUntil(lambda: not window.files.initialising.busy)
     assert window.state.network.layer_sizes == (784, 12, 10) and window.cursor().shape() != Qt.BusyCursor
+
+
+def test_the_weight_map_gallery_draws_a_bounded_number_of_maps(qtbot):
+    from mnistbench.gui.panels.inspector.weight_maps import MAX_MAPS, WeightMapGallery
+
+    gallery = WeightMapGallery()
+    qtbot.addWidget(gallery)
+    weights = np.random.default_rng(0).standard_normal((MAX_MAPS + 500, 784)).astype(np.float32)
+    gallery.set_weights(weights)
+    assert gallery.map_count == MAX_MAPS  # 65,535 maps took seconds and 177 MB on the GUI thread
+    image = gallery.image()
+    assert image.width() < 40 * 33 and image.height() < 40 * 33
