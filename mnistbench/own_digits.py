@@ -64,7 +64,8 @@ def load_own_digits(folder=None):
 
 
 def set_aside_unreadable(folder=None):
-    """Rename a saved set that could not be read to ``own-digits.unreadable-<date>``; returns that path.
+    """Rename a saved set that could not be read (and its ``.old`` backup) to
+    ``own-digits.unreadable-<date>``; returns that path.
 
     Never deletes it: the next save then starts a new set beside it. Raises DatasetError (one line)
     when it cannot be renamed, so the caller must not save over it.
@@ -72,12 +73,13 @@ def set_aside_unreadable(folder=None):
     folder = Path(folder or own_digits_dir())
     kept = folder.with_name(f"{folder.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
     backup = folder.with_name(folder.name + ".old")
-    source = folder if os.path.lexists(folder) else backup
-    try:
-        os.rename(source, kept)
-    except OSError as error:
-        raise DatasetError(f"{source}: cannot move the unreadable digits aside "
-                           f"({error.strerror or error}); they are not saved over") from None
+    for source, target in ((folder, kept), (backup, kept.with_name(kept.name + ".old"))):
+        try:
+            if os.path.lexists(source):
+                os.rename(source, target)
+        except OSError as error:
+            raise DatasetError(f"{source}: cannot move the unreadable digits aside "
+                               f"({error.strerror or error}); they are not saved over") from None
     return kept
 
 

@@ -190,3 +190,17 @@ def test_the_file_written_beside_an_unmovable_one_is_offered_at_the_next_start(m
     assert asked and "not saved" in asked[0][1] and again.state.network.layer_sizes == (784, 6, 10)
     assert (recovery.config_dir() / recovery.RECOVERY_FILE).read_bytes() == before
     assert window.state.network is not None
+
+
+def test_an_unreadable_backup_set_is_kept_too(qtbot):
+    images, labels = five_digits()
+    save_own_digits(images, labels)
+    backup = own_digits_dir().with_name("own-digits.old")
+    os.rename(own_digits_dir(), backup)  # a save interrupted between its two renames
+    own_digits_dir().mkdir()
+    (backup / IMAGES).write_bytes(b"damaged")
+    panel = OwnDigitsPanel()
+    qtbot.addWidget(panel)
+    panel.add_digit(to_inputs(images[:1])[0], 7)
+    kept = [p for p in own_digits_dir().parent.iterdir() if ".unreadable-" in p.name and p.name.endswith(".old")]
+    assert len(kept) == 1 and (kept[0] / IMAGES).read_bytes() == b"damaged"
