@@ -109,7 +109,7 @@ def test_a_new_network_drops_the_previous_ones_predictions(qtbot, monkeypatch):
 
 
 def test_imagine_on_a_large_network_runs_off_the_gui_thread(qtbot, monkeypatch):
-    from mnistbench.gui.panels.imagine import imagine_panel
+    from mnistbench.gui.panels.imagine import imagine_panel, imagine_work
 
     panel = imagine_panel.ImaginePanel()
     qtbot.addWidget(panel)
@@ -119,13 +119,13 @@ def test_imagine_on_a_large_network_runs_off_the_gui_thread(qtbot, monkeypatch):
     qtbot.waitExposed(panel)
     qtbot.waitUntil(lambda: panel.imagined() is not None)  # small: at once, on the GUI thread
     monkeypatch.setattr(background_task, "QUICK_WORK", 0)  # now it stands for 784-65535-10
-    gate, original = Gate(None), imagine_panel.imagine
+    gate, original = Gate(None), imagine_work.imagine
 
     def slow_imagine(*args, **kwargs):
         gate()
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(imagine_panel, "imagine", slow_imagine)
+    monkeypatch.setattr(imagine_work, "imagine", slow_imagine)
     before = panel.imagined()
     panel.choose_digit(3)
     panel.recompute()

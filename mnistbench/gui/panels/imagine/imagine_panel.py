@@ -11,8 +11,6 @@ network (seconds at 784-65535-10) it runs off the GUI thread (BackgroundTask).
 """
 
 import logging
-import time
-from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -20,8 +18,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton,
                                QSpinBox, QVBoxLayout, QWidget)
 
-from mnistbench.engine.introspect import back_project, imagine, saliency
 from mnistbench.gui.jobs.background_task import BackgroundTask, network_work
+from mnistbench.gui.panels.imagine.imagine_work import imagine_both, saliency_of
 from mnistbench.gui.panels.network_fit import IMAGE_PIXELS, fit_problem
 from mnistbench.gui.widgets.digit_views import DigitView, centred, heat_overlay, preview_network
 
@@ -33,25 +31,6 @@ RIGHT, WRONG = "#2e9e44", "#d64541"  # caption colours: read as the asked digit,
 NO_MEAN = "No dataset loaded: started from blank instead of the mean digit."
 IMAGINE_PASSES_PER_STEP = 3  # a forward and a backward pass: about three forward passes' work
 SALIENCY_PASSES = 4  # a prediction, then a forward and a backward pass
-
-
-@dataclass(frozen=True)
-class Imagined:
-    """One recompute's pictures (float32 (784,) each) and how long the ascent took."""
-
-    ascent: np.ndarray
-    back_projection: np.ndarray
-    seconds: float
-    steps: int
-    fell_back: bool  # started from blank because there was no mean digit
-
-
-def _imagine_both(net, digit, start, steps, mean, fell_back):
-    """Qt-free, in a pool thread for a large network: gradient ascent and back-projection of ``digit``."""
-    began = time.perf_counter()
-    ascent = imagine(net, digit, start=start, steps=steps, mean_image=mean)
-    seconds = time.perf_counter() - began
-    return Imagined(ascent, back_project(net, digit), seconds, steps, fell_back)
 
 
 class ImaginePanel(QWidget):
@@ -240,7 +219,7 @@ class ImaginePanel(QWidget):
         self._stale = False
         net, digit, steps, mean = self._net, self.digit(), self.steps.value(), self._mean
         fell_back = start != self.start.currentData()
-        self.task.submit(lambda: _imagine_both(net, digit, start, steps, mean, fell_back),
+        self.task.submit(lambda: imagine_both(net, digit, start, steps, mean, fell_back),
                          network_work(net, IMAGINE_PASSES_PER_STEP * steps))
 
     @Slot(object)
@@ -285,7 +264,7 @@ class ImaginePanel(QWidget):
             return
         x, true_label = self._input
         net, method = self._net, self.saliency_method.currentData()
-        self.saliency_task.submit(lambda: _saliency_of(net, x, true_label, method),
+        self.saliency_task.submit(lambda: saliency_of(net, x, true_label, method),
                                   network_work(net, SALIENCY_PASSES))
 
     @Slot(object)
@@ -300,12 +279,6 @@ class ImaginePanel(QWidget):
     def _saliency_busy(self, busy):
         if busy:
             self.saliency_caption.setText("Working out the saliency on this large network…")
-
-
-def _saliency_of(net, x, true_label, method):
-    """Qt-free (a pool thread for a large network): the prediction for ``x`` and its saliency map."""
-    predicted = int(net.predict(x[None])[0])
-    return x, true_label, predicted, saliency(net, x, predicted, method=method)
 
 
 def _preview():
