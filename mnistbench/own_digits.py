@@ -11,6 +11,7 @@ images and labels that disagree: at worst the previous set survives as
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +61,26 @@ def load_own_digits(folder=None):
     images = read_idx(folder / IMAGES)
     labels = read_idx(folder / LABELS)
     return check_set(images, labels, where=str(folder))
+
+
+def set_aside_unreadable(folder=None):
+    """Rename a saved set that could not be read (and its ``.old`` backup) to
+    ``own-digits.unreadable-<date>``; returns that path.
+
+    Never deletes it: the next save then starts a new set beside it. Raises DatasetError (one line)
+    when it cannot be renamed, so the caller must not save over it.
+    """
+    folder = Path(folder or own_digits_dir())
+    kept = folder.with_name(f"{folder.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
+    backup = folder.with_name(folder.name + ".old")
+    for source, target in ((folder, kept), (backup, kept.with_name(kept.name + ".old"))):
+        try:
+            if os.path.lexists(source):
+                os.rename(source, target)
+        except OSError as error:
+            raise DatasetError(f"{source}: cannot move the unreadable digits aside "
+                               f"({error.strerror or error}); they are not saved over") from None
+    return kept
 
 
 def save_own_digits(images, labels, folder=None):

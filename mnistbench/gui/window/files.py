@@ -8,17 +8,20 @@ raises ``MnistbenchError`` with the file's name in it).
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from mnistbench.engine.network import Network
 from mnistbench.errors import MnistbenchError
+from mnistbench.gui.jobs.background_task import BackgroundTask
 from mnistbench.gui.window import recovery
 from mnistbench.netfile import DEFAULT_EXTENSION, load_network, save_network
 from mnistbench.workflows.workbench_state import describe_network
 
 logger = logging.getLogger(__name__)
 NETWORK_FILTER = "Network files (*.nn *.net *.bin);;All files (*)"
+NETWORK_SUFFIXES = (".nn", ".net", ".bin")
+INIT_WORK_PER_WEIGHT = 30  # drawing a random weight (~28 ns) costs about 30 batched multiply-adds' time
 
 
 class NetworkFiles(QObject):
@@ -27,6 +30,10 @@ class NetworkFiles(QObject):
     def __init__(self, window):
         super().__init__(window)
         self.window, self.state = window, window.state
+        self.initialising = BackgroundTask("initialising a network", self)  # a huge one takes seconds
+        self.initialising.sig_done.connect(self._initialised)
+        self.initialising.sig_failed.connect(self._initialise_failed)
+        self.initialising.sig_busy_changed.connect(self._show_initialising)
 
     # --- opening -------------------------------------------------------------------
     def open_dialog(self) -> None:
@@ -61,7 +68,7 @@ class NetworkFiles(QObject):
     def open_dropped(self, paths) -> None:
         """Dropped files open as networks, folders become the dataset (called after the drop returned)."""
         for path in paths:
-            if Path(path).is_dir():
+            if Path(path).is_dir() and Path(path).suffix.lower() not in NETWORK_SUFFIXES:  # x.nn/: refused
                 self.window.session.use_dataset_folder(path)
             else:
                 self.open_network(path)
@@ -97,12 +104,23 @@ class NetworkFiles(QObject):
         try:
             save_network(self.state.network, path)
         except MnistbenchError as error:
-            logger.error("%s", error)
+            self._save_failed(error)
             return False
         self.state.mark_saved(path)
         recovery.clear_recovery()
         logger.info("saved %s", path, extra={"success": True})
         return True
+
+    def _save_failed(self, error) -> None:
+        """The network stays open and unsaved; trained work also goes to the recovery file. One line says so."""
+        kept = ""
+        if self.state.modified:
+            try:
+                kept = f"; a copy is in {recovery.write_recovery(self.state.network)}"
+            except MnistbenchError as rescue_error:
+                kept = f"; no recovery copy either ({rescue_error})"
+        logger.error("%s. The network is still open, unsaved%s: use File → Save As… to save it "
+                     "in a folder you can write to", error, kept)
 
     def confirm_discard(self, doing: str) -> bool:
         """Before ``doing`` replaces a trained, unsaved network: Save, Discard or Cancel."""
@@ -128,12 +146,25 @@ class NetworkFiles(QObject):
         if self.window.controller.running or not self.confirm_discard("initialising a new one"):
             return False
         architecture = dict(architecture)
-        try:
-            net = Network(architecture.pop("layer_sizes"), **architecture)
-        except MnistbenchError as error:
-            logger.error("cannot initialise: %s", error)
-            return False
+        sizes = [int(n) for n in architecture.pop("layer_sizes")]
+        weights = sum(n_in * n_out for n_in, n_out in zip(sizes, sizes[1:]))
+        self.initialising.submit(lambda: Network(sizes, **architecture), weights * INIT_WORK_PER_WEIGHT)
+        return True  # done now for a small network; a huge one (1.7 s at 784-65535-128-10) follows
+
+    @Slot(object)
+    def _initialised(self, net) -> None:
         self.state.set_network(net)
         self.window.curves_panel.clear()
         logger.info("initialised a new network: %s", describe_network(net))
-        return True
+
+    @Slot(bool)
+    def _show_initialising(self, busy) -> None:
+        if busy:
+            logger.info("initialising a large network…")
+            self.window.setCursor(Qt.BusyCursor)
+        else:
+            self.window.unsetCursor()
+
+    @Slot(str)
+    def _initialise_failed(self, line) -> None:
+        logger.error("cannot initialise: %s", line)

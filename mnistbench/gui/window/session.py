@@ -97,9 +97,9 @@ class Session(QObject):
         try:
             net = recovery.read_recovery()
         except MnistbenchError as error:
-            logger.warning("the recovery file was damaged and is removed: %s", error)
-            recovery.clear_recovery()
-            return False
+            logger.warning("the last session's recovery file could not be read (%s): %s",
+                           error, recovery.set_aside_unreadable())
+            return self.offer_recovery()  # a file written beside it by an earlier session
         if net is None:
             return False
         answer = self.window.ask("Restore unsaved network?",

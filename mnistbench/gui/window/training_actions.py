@@ -10,6 +10,7 @@ import logging
 from PySide6.QtCore import QObject, Slot
 
 from mnistbench.errors import ConfigError
+from mnistbench.gui.panels.network_fit import fit_problem
 from mnistbench.workflows.fine_tuning import fine_tuning_config, own_digits_dataset
 from mnistbench.workflows.workbench_state import describe_network
 
@@ -49,6 +50,13 @@ class TrainingActions(QObject):
             return False
         if self.state.network is None:
             self.window.files.initialise_from_panel()
+        if self.state.network is None or self.window.files.initialising.busy:
+            logger.warning("the new network is still being initialised: train once it is ready")
+            return False
+        problem = fit_problem(self.state.network, len(dataset.class_names))
+        if problem:
+            logger.error("cannot train %s on %s: %s", describe_network(self.state.network), dataset.name, problem)
+            return False
         net = self.state.network.copy()
         continued = bool(net.metadata.get("training", {}).get("epochs"))
         self.window.curves_panel.start_run(continued, config.epochs)
@@ -106,6 +114,9 @@ class TrainingActions(QObject):
             logger.warning("wait for training to finish before evaluating")
         elif net is None or dataset is None or not dataset.n_test:
             logger.warning("evaluating needs a network and a dataset with a test set")
+        elif fit_problem(net, len(dataset.class_names)):
+            self.window.confusion_panel.show_unavailable(fit_problem(net, len(dataset.class_names)))
+            logger.warning("cannot evaluate on %s: %s", dataset.name, fit_problem(net, len(dataset.class_names)))
         else:
             self.controller.evaluate(net.copy(), dataset)
             self.window.training_panel.set_training_state("evaluating")

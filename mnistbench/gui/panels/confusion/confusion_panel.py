@@ -72,6 +72,13 @@ class ConfusionPanel(QWidget):
         if self.gallery is not None:
             self.gallery.close()  # it showed the previous network's images
 
+    def show_unavailable(self, reason):
+        """Say in the panel why the current network cannot be evaluated here (the last matrix is cleared)."""
+        self.model.set_evaluation(Evaluation.from_predictions([], [], [], []))
+        self.accuracy_label.setText(reason)
+        if self.gallery is not None:
+            self.gallery.close()
+
     def set_results(self, images, true_labels, predicted_labels, confidences, class_names):
         """Show verdicts given as arrays: ``images`` uint8 (n, 28, 28), the others of n."""
         self.show_evaluation(Evaluation.from_predictions(true_labels, predicted_labels, confidences,

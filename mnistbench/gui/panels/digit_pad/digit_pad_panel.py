@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLabel, QM
 from mnistbench.errors import ImageError
 from mnistbench.gui.widgets.digit_views import DigitView, ProbabilityBars, preview_network
 from mnistbench.gui.panels.digit_pad.drawing_canvas import DrawingCanvas
+from mnistbench.gui.panels.network_fit import fit_problem
 from mnistbench.gui.widgets.preview import preview_app, run_preview
 from mnistbench.images import load_image
 from mnistbench.preprocess import preprocess_digit, to_network_input
@@ -94,7 +95,7 @@ class DigitPadPanel(QWidget):
         return side
 
     def _build_result_side(self):
-        self.answer = QLabel()
+        self.answer = QLabel(wordWrap=True)
         self.answer.setStyleSheet("font-size: 15pt; font-weight: bold;")
         self.answer.setToolTip("The digit the network reads, and how sure it is")
         self.bars = ProbabilityBars()
@@ -197,6 +198,11 @@ class DigitPadPanel(QWidget):
                                    "from plain box centring.")
 
     def _show_prediction(self):
+        problem = fit_problem(self._net)
+        if problem:
+            self.bars.set_probabilities(None)
+            self.answer.setText(problem)
+            return
         if self._x is None or self._net is None:
             self.bars.set_probabilities(None)
             self.answer.setText("No network" if self._net is None else "Draw a digit")

@@ -6,11 +6,17 @@ network (one vectorised ``predict``), and only when something needs them —
 training costs nothing here until the user asks.
 """
 
+import logging
+
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
+from mnistbench.gui.jobs.background_task import BackgroundTask, network_work
+from mnistbench.gui.panels.network_fit import DIGITS, fit_problem
+
+logger = logging.getLogger(__name__)
 THUMBNAIL = 112  # pixels: the 28x28 image at 4x
 RIGHT, WRONG = "#1f9d45", "#d43c3c"
 
@@ -25,6 +31,11 @@ class ImageBrowserPanel(QWidget):
         super().__init__(parent)
         self.images, self.labels, self.class_names, self.net = None, None, None, None
         self._predictions = None  # int64 (n,), for self.net; None until needed
+        self._direction = 1  # of the "next mistake" waiting for predictions
+        self.task = BackgroundTask("predicting the test set", self)
+        self.task.sig_done.connect(self._predicted)
+        self.task.sig_failed.connect(self._prediction_failed)
+        self.task.sig_busy_changed.connect(self._show_busy)
         self.index_box = QSpinBox()
         self.index_box.setRange(0, 0)
         self.index_box.setToolTip("Index of the test image (Up/Down or Left/Right step through them).")
@@ -38,7 +49,7 @@ class ImageBrowserPanel(QWidget):
         self.thumbnail.setToolTip("The test image as the network sees it (28x28, shown 4x).")
         self.true_label = QLabel("True: —")
         self.true_label.setToolTip("The label the test set gives this image.")
-        self.predicted_label = QLabel("Predicted: —")
+        self.predicted_label = QLabel("Predicted: —", wordWrap=True)
         self.predicted_label.setToolTip("What the current network reads (green right, red wrong).")
         self.mistakes = QLabel("")
         self.mistakes.setToolTip("How many test images this network gets wrong (computed when first needed).")
@@ -110,6 +121,7 @@ class ImageBrowserPanel(QWidget):
         self.labels = np.asarray(labels, dtype=np.int64).reshape(-1)
         self.class_names = list(class_names) if class_names else None
         self._predictions = None
+        self.task.cancel()
         self.total.setText(f"of {len(self.labels):,}")
         self.index_box.blockSignals(True)
         self.index_box.setRange(0, max(len(self.labels) - 1, 0))
@@ -123,6 +135,7 @@ class ImageBrowserPanel(QWidget):
     def set_network(self, net):
         """A new network: predictions are recomputed when next needed."""
         self.net, self._predictions = net, None
+        self.task.cancel()  # predictions of the previous network are no use
         self.mistakes.setText("")
         self._update_enabled()
         self._show_labels(self.index_box.value())
@@ -142,11 +155,20 @@ class ImageBrowserPanel(QWidget):
             self.show_index(int(np.clip(self.index_box.value() + delta, 0, len(self.labels) - 1)))
 
     def next_mistake(self, direction=1):
-        """Jump to the next (or previous) image the network gets wrong, wrapping around."""
-        predictions = self.predictions()
-        if predictions is None:
-            return
-        wrong = np.flatnonzero(predictions != self.labels)
+        """Jump to the next (or previous) image the network gets wrong, wrapping around.
+
+        The test set's predictions are computed once per network; for a large network that runs
+        off the GUI thread (seconds at 784-65535-10) and the jump follows when they are ready.
+        """
+        if self._predictions is not None:
+            self._jump_to_mistake(direction)
+        elif self.net is not None and self.images is not None and not self.problem():
+            self._direction = direction
+            net, X = self.net, self.images.reshape(len(self.images), -1)
+            self.task.submit(lambda: net.predict(X), network_work(net, len(X)))
+
+    def _jump_to_mistake(self, direction):
+        wrong = np.flatnonzero(self._predictions != self.labels)
         if not len(wrong):
             self.mistakes.setText("No mistakes on this test set.")
             return
@@ -154,16 +176,35 @@ class ImageBrowserPanel(QWidget):
         ahead = wrong[wrong > current] if direction > 0 else wrong[wrong < current][::-1]
         self.show_index(int(ahead[0] if len(ahead) else (wrong[0] if direction > 0 else wrong[-1])))
 
+    @Slot(object)
+    def _predicted(self, predictions):
+        """The whole test set's predictions for the current network: count the mistakes, then jump."""
+        self._predictions = predictions
+        wrong = int(np.sum(predictions != self.labels))
+        self.mistakes.setText(f"{wrong:,} mistakes in {len(self.labels):,} "
+                              f"({1 - wrong / max(len(self.labels), 1):.2%} right)")
+        self._jump_to_mistake(self._direction)
+
+    @Slot(bool)
+    def _show_busy(self, busy):
+        if busy:
+            self.mistakes.setText(f"Finding this network's mistakes in {len(self.labels):,} test images…")
+            self.setCursor(Qt.BusyCursor)
+        else:
+            self.unsetCursor()
+
+    @Slot(str)
+    def _prediction_failed(self, line):
+        self.mistakes.setText(line)
+        logger.warning("%s", line)
+
     def predictions(self):
-        """The network's labels for the whole test set, computed once per network."""
-        if self.net is None or self.images is None:
-            return None
-        if self._predictions is None:
-            self._predictions = self.net.predict(self.images.reshape(len(self.images), -1))
-            wrong = int(np.sum(self._predictions != self.labels))
-            self.mistakes.setText(f"{wrong:,} mistakes in {len(self.labels):,} "
-                                  f"({1 - wrong / max(len(self.labels), 1):.2%} right)")
+        """The network's labels for the whole test set once "next mistake" has computed them, else None."""
         return self._predictions
+
+    def problem(self):
+        """Why the network cannot label these images (one line), or None."""
+        return fit_problem(self.net, len(self.class_names) if self.class_names else DIGITS)
 
     # --- showing ------------------------------------------------------------
     def _index_changed(self, index):
@@ -181,8 +222,8 @@ class ImageBrowserPanel(QWidget):
             return
         truth = int(self.labels[index])
         self.true_label.setText(f"True: <b>{self._name(truth)}</b>")
-        if self.net is None:
-            self.predicted_label.setText("Predicted: — (no network)")
+        if self.net is None or self.problem():
+            self.predicted_label.setText(self.problem() or "Predicted: — (no network)")
             return
         if self._predictions is not None:
             predicted = int(self._predictions[index])
@@ -196,7 +237,7 @@ class ImageBrowserPanel(QWidget):
     def _update_enabled(self):
         has_data = self.labels is not None and len(self.labels) > 0
         for key, button in self.buttons.items():
-            button.setEnabled(has_data and (self.net is not None or "mistake" not in key))
+            button.setEnabled(has_data and ((self.net is not None and not self.problem()) or "mistake" not in key))
         self.index_box.setEnabled(has_data)
 
 

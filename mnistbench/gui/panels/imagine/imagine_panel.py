@@ -7,10 +7,11 @@ inverse activations — each fed back through the network to show how it is
 read. Below, for the current input, which pixels pushed the decision.
 Imagining takes 20-60 ms for 100 steps at 784-256-128-10 or 784-512-128-10
 here, so it runs on the GUI thread, coalesced by a zero-delay timer, and
-not at all while the panel is hidden (it catches up when shown).
+not at all while the panel is hidden (it catches up when shown); on a large
+network (seconds at 784-65535-10) it runs off the GUI thread (BackgroundTask).
 """
 
-import time
+import logging
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -18,8 +19,12 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton,
                                QSpinBox, QVBoxLayout, QWidget)
 
-from mnistbench.engine.introspect import back_project, back_query, imagine, saliency
+from mnistbench.gui.jobs.background_task import BackgroundTask, network_work
+from mnistbench.gui.panels.imagine.imagine_work import imagine_both, saliency_of
+from mnistbench.gui.panels.network_fit import IMAGE_PIXELS, fit_problem
 from mnistbench.gui.widgets.digit_views import DigitView, centred, heat_overlay, preview_network
+
+logger = logging.getLogger(__name__)
 
 RIGHT, WRONG = "#2e9e44", "#d64541"  # caption colours: read as the asked digit, or not
 VIEW_SIZE = 144  # px of each of the three pictures
@@ -32,7 +37,11 @@ METHODS = {  # method -> (column title, tooltip), in column order
                    "each inverse activation and the transposed weights (Rashid's back-query); clearest "
                    "for sigmoid networks, noisy for ReLU ones"),
 }
-BACKWARDS = {"back_projection": back_project, "back_query": back_query}
+
+
+NO_MEAN = "No dataset loaded: started from blank instead of the mean digit."
+IMAGINE_PASSES_PER_STEP = 3  # a forward and a backward pass: about three forward passes' work
+SALIENCY_PASSES = 4  # a prediction, then a forward and a backward pass
 
 
 class ImaginePanel(QWidget):
@@ -51,6 +60,14 @@ class ImaginePanel(QWidget):
         self._in_view = True  # the window says when the panel is a tab behind another (set_in_view)
         self._stale = False  # a recompute was skipped while the panel was out of view
         self._timer = QTimer(self, singleShot=True, interval=0, timeout=self.recompute)
+        self.task = BackgroundTask("imagining", self)  # seconds on a 784-65535-10 network
+        self.task.sig_done.connect(self._imagined)
+        self.task.sig_failed.connect(self._imagine_failed)
+        self.task.sig_busy_changed.connect(self._show_busy)
+        self.saliency_task = BackgroundTask("working out a saliency map", self)
+        self.saliency_task.sig_done.connect(self._show_saliency)
+        self.saliency_task.sig_failed.connect(self._imagine_failed)
+        self.saliency_task.sig_busy_changed.connect(self._saliency_busy)
         layout = QVBoxLayout(self)
         layout.addLayout(self._build_controls())
         layout.addLayout(self._build_results())
@@ -95,7 +112,7 @@ class ImaginePanel(QWidget):
         self.views, self.captions = {}, {}
         for column, (method, (title, tip)) in enumerate(METHODS.items()):
             self.views[method] = DigitView(VIEW_SIZE, tip)
-            self.captions[method] = QLabel(alignment=Qt.AlignHCenter)
+            self.captions[method] = QLabel(alignment=Qt.AlignHCenter, wordWrap=True)
             self.captions[method].setToolTip("How the network reads this image")
             send = QPushButton("Send to inspector")
             send.setToolTip("Show this image in the network inspector")
@@ -113,7 +130,7 @@ class ImaginePanel(QWidget):
         self.input_view = DigitView(112, "The current input (from the pad, a test image or a file)")
         self.saliency_view = DigitView(112, "Saliency: |d score / d pixel| of the predicted digit; "
                                        "bright pixels moved the decision most")
-        self.saliency_caption = QLabel("Choose an input (digit pad, test image) to see its saliency.")
+        self.saliency_caption = QLabel("Choose an input (digit pad, test image) to see its saliency.", wordWrap=True)
         self.saliency_caption.setToolTip("Brighter pixels: a small change there moves the score of "
                                          "the predicted digit more")
         self.saliency_method = QComboBox()
@@ -137,6 +154,8 @@ class ImaginePanel(QWidget):
     @Slot(object)
     def set_network(self, net):
         self._net = net
+        self.task.cancel()  # pictures of the previous network are no use
+        self.saliency_task.cancel()
         self._schedule()
         self._update_saliency()
 
@@ -148,7 +167,8 @@ class ImaginePanel(QWidget):
 
     @Slot(object, object)
     def set_input(self, x, true_label=None):
-        self._input = (np.asarray(x, dtype=np.float32).reshape(784), true_label)
+        x = np.asarray(x, dtype=np.float32).reshape(-1)
+        self._input = (x, true_label) if len(x) == IMAGE_PIXELS else None  # only images have a saliency
         self._update_saliency()
 
     @Slot(int)
@@ -188,31 +208,50 @@ class ImaginePanel(QWidget):
     def recompute(self):
         """Imagine the chosen digit both ways and show how the network reads each."""
         self._timer.stop()
-        if self._net is None:
+        problem = fit_problem(self._net)
+        if self._net is None or problem:
             self._images.clear()
             for method in self.views:
                 self.views[method].set_image(None)
-                self.captions[method].setText("No network")
+                self.captions[method].setText(problem or "No network")
             return
         start = self.start.currentData()
         if start == "mean" and self._mean is None:
             start = "blank"
-            self.timing.setText("No dataset loaded: started from blank instead of the mean digit.")
+            self.timing.setText(NO_MEAN)
         if not (self.isVisible() and self._in_view):
             self._stale = True  # gradient ascent takes ~50 ms: none for a panel nobody sees
             return
         self._stale = False
-        began = time.perf_counter()
-        self._images["ascent"] = imagine(self._net, self.digit(), start=start, steps=self.steps.value(),
-                                         mean_image=self._mean)
-        self.seconds = time.perf_counter() - began
-        for method, backwards in BACKWARDS.items():
-            self._images[method] = backwards(self._net, self.digit())
-        if start == self.start.currentData():
-            self.timing.setText(f"Gradient ascent: {self.steps.value()} steps in {1000 * self.seconds:.0f} ms.")
+        net, digit, steps, mean = self._net, self.digit(), self.steps.value(), self._mean
+        fell_back = start != self.start.currentData()
+        self.task.submit(lambda: imagine_both(net, digit, start, steps, mean, fell_back),
+                         network_work(net, IMAGINE_PASSES_PER_STEP * steps))
+
+    @Slot(object)
+    def _imagined(self, result):
+        """The pictures of one recompute, on the GUI thread."""
+        self._images = {"ascent": result.ascent, "back_projection": result.back_projection,
+                        "back_query": result.back_query}
+        self.seconds = result.seconds
+        self.timing.setText(NO_MEAN if result.fell_back else
+                            f"Gradient ascent: {result.steps} steps in {1000 * result.seconds:.0f} ms.")
         for method, image in self._images.items():
             self.views[method].set_image(image)
             self._caption(self.captions[method], image)
+
+    @Slot(bool)
+    def _show_busy(self, busy):
+        if busy:
+            self.timing.setText(f"Imagining a {self.digit()}…")
+            self.setCursor(Qt.BusyCursor)
+        else:
+            self.unsetCursor()
+
+    @Slot(str)
+    def _imagine_failed(self, line):
+        self.timing.setText(line)
+        logger.warning("%s", line)
 
     def _caption(self, label, image):
         probabilities = self._net.predict_proba(image[None])[0]
@@ -222,15 +261,31 @@ class ImaginePanel(QWidget):
                       f"({100 * probabilities[top]:.1f}%)</span>")
 
     def _update_saliency(self):
+        problem = fit_problem(self._net)
+        if problem:
+            self.saliency_map = None
+            self.saliency_view.set_image(None)
+            self.saliency_caption.setText(problem)
+            return
         if self._input is None or self._net is None:
             return
         x, true_label = self._input
-        predicted = int(self._net.predict(x[None])[0])
-        self.saliency_map = saliency(self._net, x, predicted, method=self.saliency_method.currentData())
+        net, method = self._net, self.saliency_method.currentData()
+        self.saliency_task.submit(lambda: saliency_of(net, x, true_label, method),
+                                  network_work(net, SALIENCY_PASSES))
+
+    @Slot(object)
+    def _show_saliency(self, result):
+        x, true_label, predicted, self.saliency_map = result
         self.input_view.set_image(x)
         self.saliency_view.set_qimage(heat_overlay(x, self.saliency_map))
         truth = "" if true_label is None else f" (true label {int(true_label)})"
         self.saliency_caption.setText(f"Pixels that pushed the network towards {predicted}{truth}")
+
+    @Slot(bool)
+    def _saliency_busy(self, busy):
+        if busy:
+            self.saliency_caption.setText("Working out the saliency on this large network…")
 
 
 def _preview():

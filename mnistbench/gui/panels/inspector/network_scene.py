@@ -60,7 +60,7 @@ class NetworkScene(QGraphicsScene):
         if rebuilt:
             self._architecture, self.selected = architecture, None
             if self._x is not None and len(self._x) != net.layer_sizes[0]:
-                self._x = None
+                self._x, self.true_label = None, None  # a blank input has no true label to judge
             self._build()
         self._paint_biases()
         self._recolour()

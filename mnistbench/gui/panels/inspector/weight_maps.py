@@ -52,6 +52,9 @@ def rgb_image(rgb):
     return QImage(rgb.data, width, height, 3 * width, QImage.Format_RGB888).copy()
 
 
+MAX_MAPS = 1024  # maps drawn at most: 65,535 took seconds and a 177 MB image, too small to see anyway
+
+
 def grid_columns(count):
     """How many maps per row make a roughly square grid."""
     return max(1, math.ceil(math.sqrt(count)))
@@ -79,7 +82,7 @@ class WeightMapGallery(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._image, self._pending = QImage(), None  # the grid image is made when first painted
-        self._count = 0
+        self._count = self._total = 0  # maps drawn, first-layer neurons
         self._selected = -1
         self.setMinimumSize(120, 120)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
@@ -96,10 +99,12 @@ class WeightMapGallery(QWidget):
         Only remembered here: the image is made when the gallery is next painted,
         so a hidden gallery costs nothing per epoch while training runs.
         """
-        weights = np.asarray(weights, dtype=np.float32)
+        weights = np.asarray(weights)
         valid = weights.ndim == 2 and weights.shape[1] == SIDE * SIDE and len(weights) > 0
-        self._image, self._pending = QImage(), weights if valid else None
-        self._count = len(weights) if valid else 0
+        self._total = len(weights) if valid else 0
+        self._image, self._pending = QImage(), (
+            np.asarray(weights[:MAX_MAPS], dtype=np.float32) if valid else None)  # seconds for 65,535
+        self._count = min(self._total, MAX_MAPS)
         self._selected = self._selected if self._selected < self._count else -1
         self.update()
 
@@ -153,6 +158,10 @@ class WeightMapGallery(QWidget):
                              "No weight maps: the network's input is not a 28x28 image.")
             return
         painter.drawImage(self._target(), self._image)
+        if self._total > self._count:
+            painter.setPen(QColor(200, 200, 200))
+            painter.drawText(self.rect(), Qt.AlignBottom | Qt.AlignHCenter | Qt.TextWordWrap,
+                             f"The first {self._count:,} of {self._total:,} neurons' maps")
         if self._selected >= 0:
             painter.setPen(QPen(QColor(255, 212, 0), 2))
             painter.drawRect(self.map_rect(self._selected).adjusted(-1, -1, 1, 1))

@@ -5,6 +5,8 @@ restart; "Fine-tune on my digits" hands it to the main window, which trains
 the current network on it from the training panel's settings.
 """
 
+import logging
+
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
@@ -12,8 +14,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListView
                                QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
 from mnistbench.errors import MnistbenchError
+from mnistbench.gui.panels.network_fit import fit_problem
 from mnistbench.gui.widgets.digit_views import gray_qimage, preview_network
-from mnistbench.own_digits import empty_set, load_own_digits, own_digits_dir, save_own_digits
+from mnistbench.own_digits import (empty_set, load_own_digits, own_digits_dir, save_own_digits,
+                                   set_aside_unreadable)
+
+logger = logging.getLogger(__name__)
 
 THUMBNAIL = 56  # pixels: each MNIST pixel twice
 WRONG = QColor("#d64541")  # label of a digit the network reads differently
@@ -28,15 +34,28 @@ class OwnDigitsPanel(QWidget):
         super().__init__(parent)
         self._net = None
         self._predicted = None  # int64 (n,) the network's reading of each digit, or None
+        self._not_saving = None  # why changes stay in memory: saved digits that could not be read nor moved
         self._build()
-        try:
-            self._images, self._labels = load_own_digits()
-            where = f"Saved in {own_digits_dir()}"
-        except MnistbenchError as error:
-            self._images, self._labels = empty_set()
-            where = f"Could not read your saved digits: {error}"
+        self._images, self._labels = empty_set()
+        where = self._load_saved_set()
         self._refresh()
         self.status.setText(where)
+
+    def _load_saved_set(self):
+        """Read the saved set; one that cannot be read is moved aside, never saved over. Returns the status."""
+        try:
+            self._images, self._labels = load_own_digits()
+            return f"Saved in {own_digits_dir()}"
+        except MnistbenchError as error:
+            problem = f"Could not read your saved digits: {error}"
+        try:
+            kept = set_aside_unreadable()
+        except MnistbenchError as error:
+            self._not_saving = f"{problem}; {error}"
+            logger.warning("%s", self._not_saving)
+            return f"{self._not_saving}. New digits are kept in this session only."
+        logger.warning("%s; they are kept in %s and new digits are saved beside them", problem, kept)
+        return f"{problem}. They are kept in {kept}; new digits are saved in {own_digits_dir()}."
 
     def _build(self):
         self.gallery = QListWidget(viewMode=QListView.IconMode, movement=QListView.Static,
@@ -46,7 +65,7 @@ class OwnDigitsPanel(QWidget):
         self.gallery.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.gallery.setToolTip("Digits you kept from the digit pad: your label, and the network's "
                                 "reading in red where it differs")
-        self.accuracy_label = QLabel()
+        self.accuracy_label = QLabel(wordWrap=True)
         self.accuracy_label.setToolTip("How many of your digits the current network reads as you labelled them")
         self.delete_button = QPushButton("Delete")
         self.delete_button.setToolTip("Remove the selected digits from the set (Delete)")
@@ -58,7 +77,7 @@ class OwnDigitsPanel(QWidget):
         self.fine_tune_button.setToolTip("Train the current network on your digits, with the training "
                                          "panel's settings (your handwriting)")
         self.fine_tune_button.clicked.connect(self.request_fine_tune)
-        self.status = QLabel()
+        self.status = QLabel(wordWrap=True)
         self.status.setToolTip("Where your digits are saved, or what went wrong")
         buttons = QHBoxLayout()
         buttons.addWidget(self.accuracy_label, stretch=1)
@@ -111,6 +130,12 @@ class OwnDigitsPanel(QWidget):
     # --- keeping the set and the view in step -------------------------------
     def _change(self, images, labels, what):
         """Save first, then show: the panel never shows a set that is not on disk."""
+        if self._not_saving is not None:
+            self._images, self._labels = images, labels
+            self._refresh()
+            self.status.setText(f"{what}; {len(labels)} digits kept in this session only, not saved: "
+                                f"{self._not_saving}")
+            return
         try:
             folder = save_own_digits(images, labels)
         except MnistbenchError as error:
@@ -122,12 +147,16 @@ class OwnDigitsPanel(QWidget):
 
     def _refresh(self):
         n = len(self._labels)
-        self._predicted = self._net.predict(self._images.reshape(n, 784)) if self._net is not None and n else None
+        problem = fit_problem(self._net)
+        fits = self._net is not None and not problem
+        self._predicted = self._net.predict(self._images.reshape(n, 784)) if fits and n else None
         self.gallery.clear()
         for i, (image, label) in enumerate(zip(self._images, self._labels)):
             self.gallery.addItem(self._item(i, image, int(label)))
         accuracy = self.accuracy()
-        if accuracy is None:
+        if problem:
+            self.accuracy_label.setText(f"{n} digits. {problem}")
+        elif accuracy is None:
             self.accuracy_label.setText("No digits kept yet: draw one on the pad and use “Keep as…”."
                                         if not n else f"{n} digits (no network to read them)")
         else:
