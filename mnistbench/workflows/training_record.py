@@ -8,6 +8,8 @@ keys (the engine has already appended the run's config and history):
   its ``held_out``: {accuracy, set, count};
 - ``held_out_accuracy``, ``held_out_set``, ``held_out_count``: the latest held-out result;
 - ``test_dataset``: {name, source, fingerprint} of the test half it was measured on, if any;
+- ``training_images``: a hash of every image any run trained on (``seen_images.SeenImages``);
+  the held-out result leaves out test images among them and says so;
 - ``metadata["class_names"]``.
 
 ``find_evaluation_dataset`` reads it back for ``mnistbench test``; older files
@@ -45,10 +47,12 @@ def _where(dataset):
     return str(folder.resolve()) if folder.is_dir() else str(dataset.source)
 
 
-def record_training(net, dataset, result, validation_description, held_out=None, tested_on=None):
+def record_training(net, dataset, result, validation_description, held_out=None, tested_on=None,
+                    seen_images=None):
     """Complete the run the engine just appended; ``held_out`` is (Evaluation, set description) or None.
 
-    ``tested_on`` is the dataset whose test half the held-out result comes from (None otherwise).
+    ``tested_on`` is the dataset whose test half the held-out result comes from (None otherwise);
+    ``seen_images`` (SeenImages) every image the network has trained on, this run included.
     """
     record = net.metadata.setdefault("training", {})
     record["dataset"] = describe_dataset(dataset)
@@ -57,8 +61,13 @@ def record_training(net, dataset, result, validation_description, held_out=None,
                validation=validation_description, message=result.message)
     for key in ("held_out_accuracy", "held_out_set", "held_out_count", "test_dataset"):
         record.pop(key, None)  # a result about earlier weights would mislead
+    if seen_images is not None:
+        record["training_images"] = seen_images.to_record()
     if held_out is not None:
         evaluation, description = held_out
+        if evaluation.seen_count:  # an earlier run trained on some of them: judge on the others
+            description += f", less the {evaluation.seen_count:,} seen in training"
+            evaluation = evaluation.unseen()
         run["held_out"] = {"accuracy": round(evaluation.accuracy, 6), "set": description,
                            "count": evaluation.count}
         record.update(held_out_accuracy=run["held_out"]["accuracy"], held_out_set=description,
