@@ -110,3 +110,13 @@ def test_fine_tuning_a_network_keeps_the_images_of_its_earlier_runs(trained):
     # its held-out figure leaves out the 60 test images an earlier run trained on, and says so
     assert net.metadata["training"]["held_out_count"] == 40
     assert "less the 60 seen in training" in net.metadata["training"]["held_out_set"]
+
+
+def test_mnistbench_test_warns_when_the_classes_differ(trained, tmp_path, capsys):
+    path, _, _ = trained
+    clothes = write_synthetic_dataset(tmp_path / "fashion-like", n_train=10, n_test=30, seed=8)
+    assert main(["test", str(path), "--data", str(clothes)]) == 0
+    err = capsys.readouterr().err
+    assert "trained on the classes 0, 1, 2, 3, … (10 classes), but fashion-like has T-shirt/top" in err
+    assert main(["test", str(path), "--data", str(trained[2])]) == 0
+    assert "trained on the classes" not in capsys.readouterr().err
