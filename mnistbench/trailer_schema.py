@@ -111,6 +111,7 @@ TRAINING = {
                 "an object of lists of numbers"),
     "runs": (_list_of(_is_object), "a list of objects"),
     "training_images": (_is_object, "an object"),
+    "started_from": (_is_text, "a string"),
 }
 TOP_LEVEL = {
     "format": (_is_text, "a string"),
