@@ -147,3 +147,14 @@ def test_own_digits_accuracy_is_on_digits_held_out_of_fine_tuning(qtbot, tmp_pat
         f"Accuracy on the 4 of your digits held out of fine-tuning: {100 * right / 4:.1f}% ({right} right); "
         f"it trained on the other 16")
     assert panel.accuracy() == right / 4
+
+
+def test_the_first_start_prefers_a_bundled_network_that_fits_the_dataset(make_window, tmp_path):
+    folder = tmp_path / "networks"
+    folder.mkdir()
+    clothes = small_net(0.99)
+    clothes.metadata["class_names"] = list(FASHION_CLASSES)  # a better figure, on other data
+    save_network(clothes, folder / "clothes.nn")
+    save_network(small_net(0.80), folder / "digits.nn")
+    window = make_window(networks_dir=folder)
+    assert window.state.path.name == "digits.nn" and window.state.dataset.name == "digits"

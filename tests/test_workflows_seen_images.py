@@ -120,3 +120,10 @@ def test_mnistbench_test_warns_when_the_classes_differ(trained, tmp_path, capsys
     assert "trained on the classes 0, 1, 2, 3, … (10 classes), but fashion-like has T-shirt/top" in err
     assert main(["test", str(path), "--data", str(trained[2])]) == 0
     assert "trained on the classes" not in capsys.readouterr().err
+
+
+def test_mnistbench_test_refuses_a_network_with_other_outputs_in_one_line(trained, tmp_path, capsys):
+    net = build_network({**ARCHITECTURE, "layer_sizes": [784, 8, 12]}, seed=0)
+    save_network(net, tmp_path / "twelve.nn")
+    assert main(["test", str(tmp_path / "twelve.nn"), "--data", str(trained[2])]) == 1
+    assert "twelve.nn has 12 outputs but mixed has 10 classes" in capsys.readouterr().err

@@ -6,6 +6,7 @@ import sys
 import numpy as np
 
 from mnistbench.data import load_dataset
+from mnistbench.errors import DatasetError
 from mnistbench.images import load_digit, save_digit_grid
 from mnistbench.bundled import resolve_network
 from mnistbench.netfile import load_network
@@ -20,6 +21,9 @@ def test_command(args):
         dataset, note = load_dataset(args.data), ""
     else:
         dataset, note = find_evaluation_dataset(net)
+    if net.layer_sizes[-1] != len(dataset.class_names):
+        raise DatasetError(f"{args.file} has {net.layer_sizes[-1]} outputs but {dataset.name} has "
+                           f"{len(dataset.class_names)} classes: it cannot be tested on it")
     for line in filter(None, [note, classes_mismatch(net, dataset)]):
         print(f"mnistbench: {line}", file=sys.stderr)
     everything = evaluate_test_set(net, dataset)

@@ -22,19 +22,21 @@ logger = logging.getLogger(__name__)
 MNIST_BYTES = 11_594_722
 
 
-def best_bundled_network(folder):
-    """The network file in ``folder`` with the highest held-out accuracy (any network if none says)."""
-    best, best_accuracy = None, -1.0
+def best_bundled_network(folder, dataset=None):
+    """The network file in ``folder`` with the highest held-out accuracy (any network if none says);
+    with ``dataset``, one that fits it comes first (a digits network is no start for Fashion-MNIST)."""
+    best, best_rank = None, (False, -1.0)
     folder = Path(folder)
     files = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
     for path in files:
         try:
-            accuracy = held_out_accuracy(load_network(path))
+            net = load_network(path)
         except MnistbenchError:
             continue  # a README or another file beside the networks
-        accuracy = -0.5 if accuracy is None else accuracy
-        if accuracy > best_accuracy:
-            best, best_accuracy = path, accuracy
+        accuracy = held_out_accuracy(net)
+        rank = (not dataset_mismatch(net, dataset), -0.5 if accuracy is None else accuracy)
+        if rank > best_rank:
+            best, best_rank = path, rank
     return best
 
 
@@ -72,7 +74,7 @@ class Session(QObject):
         return str(usable[0].folder) if usable else ""
 
     def load_bundled_network(self) -> bool:
-        path = best_bundled_network(self.window.networks_dir)
+        path = best_bundled_network(self.window.networks_dir, self.state.dataset)
         net = None if path is None else self.window.files.load(path)
         if net is not None:
             logger.info("loaded the bundled network %s: %s", path.name, describe_network(net))
