@@ -76,7 +76,7 @@ def test_evaluation_on_a_contaminated_test_set_reports_the_unseen_figure(trained
     assert unseen.count == 40 and np.array_equal(unseen.true_labels, evaluation.true_labels[60:])
     assert seen_warning(evaluation) == (
         f"warning: 60 of these 100 images were in this network's training set; "
-        f"on the 40 others: {100 * unseen.accuracy:.2f} %")
+        f"on the 40 others: {unseen.accuracy:.2%}")
 
 
 def test_mnistbench_test_warns_and_reports_the_unseen_accuracy(trained, capsys):

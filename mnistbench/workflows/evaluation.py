@@ -131,7 +131,7 @@ def seen_warning(evaluation) -> str:
     if not seen:
         return ""
     others = evaluation.unseen()
-    on_others = (f"on the {others.count:,} others: {100 * others.accuracy:.2f} %" if others.count
+    on_others = (f"on the {others.count:,} others: {others.accuracy:.2%}" if others.count
                  else "there are no others")
     return (f"warning: {seen:,} of these {evaluation.count:,} images were in this network's training set; "
             f"{on_others}")
