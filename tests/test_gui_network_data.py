@@ -158,3 +158,23 @@ def test_the_first_start_prefers_a_bundled_network_that_fits_the_dataset(make_wi
     save_network(small_net(0.80), folder / "digits.nn")
     window = make_window(networks_dir=folder)
     assert window.state.path.name == "digits.nn" and window.state.dataset.name == "digits"
+
+
+def test_evaluate_in_the_window_says_how_many_test_images_were_trained_on(make_window, qtbot, tmp_path,
+                                                                          data_root, caplog):
+    digits = load_dataset(data_root / "digits")
+    net = small_net()
+    train_and_record(net, digits, QUICK)
+    save_network(net, tmp_path / "net.nn")
+    from idx_factory import write_dataset
+    write_dataset(data_root / "reused", train=None,
+                  test=(np.concatenate([digits.train_images[:30], digits.test_images[:20]]),
+                        np.concatenate([digits.train_labels[:30], digits.test_labels[:20]])))
+    window = make_window()
+    window.files.open_network(tmp_path / "net.nn")
+    window.session.use_dataset_folder(data_root / "reused")
+    with qtbot.waitSignal(window.controller.sig_evaluated, timeout=30000):
+        window.training.evaluate()
+    assert "30 of these 50 images were in this network's training set; on the 20 others:" in caplog.text
+    assert window.status.accuracy_label.text().startswith("reused test accuracy")
+    assert "on the 20 not trained on" in window.status.accuracy_label.text()

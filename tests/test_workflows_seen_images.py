@@ -75,7 +75,7 @@ def test_evaluation_on_a_contaminated_test_set_reports_the_unseen_figure(trained
     unseen = evaluation.unseen()
     assert unseen.count == 40 and np.array_equal(unseen.true_labels, evaluation.true_labels[60:])
     assert seen_warning(evaluation) == (
-        f"warning: 60 of these 100 images were in this network's training set; "
+        f"60 of these 100 images were in this network's training set; "
         f"on the 40 others: {unseen.accuracy:.2%}")
 
 

@@ -66,7 +66,7 @@ def _print_test(args, dataset, everything, result):
     print(f"{args.file}: accuracy {everything.accuracy:.2%} on {everything.count:,} "
           f"{dataset.name} test images")
     if seen_warning(everything):
-        print(seen_warning(everything))
+        print(f"warning: {seen_warning(everything)}")
     if result is not everything:
         print(f"the figures below are about the {result.count:,} images it did not train on")
     print(f"{'class':>12} {'precision':>9} {'recall':>7}")

@@ -133,5 +133,5 @@ def seen_warning(evaluation) -> str:
     others = evaluation.unseen()
     on_others = (f"on the {others.count:,} others: {others.accuracy:.2%}" if others.count
                  else "there are no others")
-    return (f"warning: {seen:,} of these {evaluation.count:,} images were in this network's training set; "
+    return (f"{seen:,} of these {evaluation.count:,} images were in this network's training set; "
             f"{on_others}")
