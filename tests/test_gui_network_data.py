@@ -178,3 +178,21 @@ def test_evaluate_in_the_window_says_how_many_test_images_were_trained_on(make_w
     assert "30 of these 50 images were in this network's training set; on the 20 others:" in caplog.text
     assert window.status.accuracy_label.text().startswith("reused test accuracy")
     assert "on the 20 not trained on" in window.status.accuracy_label.text()
+
+
+def test_a_restored_network_brings_its_dataset_and_settings(make_window, data_root):
+    from PySide6.QtWidgets import QMessageBox
+
+    from mnistbench.gui.window import recovery
+    from window_helpers import answer
+
+    fashion = write_synthetic_dataset(data_root / "fashion-like", n_train=100, n_test=30, seed=4)
+    net = small_net()
+    train_and_record(net, load_dataset(fashion), TrainingConfig(epochs=1, batch_size=33, learning_rate=0.02))
+    recovery.write_recovery(net)
+    window = make_window(start=False)
+    window.settings.setValue("data/folder", str(data_root / "digits"))
+    answer(window, QMessageBox.Yes)
+    window.session.start()
+    assert window.state.modified and window.state.dataset.name == "fashion-like"
+    assert window.training_panel.training_form.config().batch_size == 33
