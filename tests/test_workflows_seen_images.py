@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from idx_factory import synthetic_digits, write_dataset, write_synthetic_dataset
+from mnistbench.bundled import bundled_names, resolve_network
 from mnistbench.cli import main
 from mnistbench.data import load_dataset
 from mnistbench.engine.config import TrainingConfig
@@ -13,7 +14,7 @@ from mnistbench.errors import NetworkFileError
 from mnistbench.netfile import load_network, save_network
 from mnistbench.workflows.evaluation import evaluate_test_set, seen_warning
 from mnistbench.workflows.recipes import build_network
-from mnistbench.workflows.seen_images import CHUNK, SeenImages, image_hashes
+from mnistbench.workflows.seen_images import CHUNK, SeenImages, image_hashes, recorded_seen_images
 from mnistbench.workflows.training_run import train_and_record
 
 ARCHITECTURE = {"layer_sizes": [784, 16, 10], "activation": "relu", "output": "softmax",
@@ -127,3 +128,21 @@ def test_mnistbench_test_refuses_a_network_with_other_outputs_in_one_line(traine
     save_network(net, tmp_path / "twelve.nn")
     assert main(["test", str(tmp_path / "twelve.nn"), "--data", str(trained[2])]) == 1
     assert "twelve.nn has 12 outputs but mixed has 10 classes" in capsys.readouterr().err
+
+
+def test_every_bundled_network_lists_its_training_images():
+    for name in bundled_names():
+        seen = recorded_seen_images(load_network(resolve_network(name)))
+        assert seen is not None and seen.complete and len(seen.hashes) >= 8_000, name
+
+
+def test_the_bundled_digit_networks_saw_8000_official_mnist_test_digits(shared_datasets, capsys):
+    mnist = shared_datasets / "mnist"
+    if not (mnist / "t10k-images-idx3-ubyte.gz").is_file() and not (mnist / "t10k-images-idx3-ubyte").is_file():
+        pytest.skip("the official MNIST test set is not in the shared datasets")
+    assert main(["test", "classic-784-30-10", "--data", str(mnist), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["images"] == 10_000 and report["seen_in_training"] == 8_000 and report["unseen_images"] == 2_000
+    split = evaluate_test_set(load_network(resolve_network("classic-784-30-10")),
+                              load_dataset(shared_datasets / "mnist-10k-split"))
+    assert split.seen_count == 0 and report["unseen_accuracy"] == pytest.approx(split.accuracy)
