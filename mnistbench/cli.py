@@ -74,6 +74,8 @@ def _add_test(commands):
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.add_argument("--mistakes", metavar="OUT.png", help="write a grid of the worst misclassified images")
     p.add_argument("--count", type=positive_int, default=50, help="how many mistakes in the grid")
+    p.add_argument("--unseen", action="store_true",
+                   help="judge only the test images the network did not train on (its record lists them)")
 
 
 def positive_int(text):

@@ -77,6 +77,10 @@ def _is_object(value):
     return isinstance(value, dict)
 
 
+def _is_bool(value):
+    return isinstance(value, bool)
+
+
 # Each known key: (check, what it must be). Nested objects with known keys are dicts of the same form.
 DATASET = {
     "name": (_is_text, "a string"),
@@ -92,6 +96,12 @@ RUN = {
     "stop_reason": (_is_text, "a string"),
     "seconds": (_is_number, "a number"),
 }
+TRAINING_IMAGES = {  # workflows/seen_images.py: hashes of every image the network trained on
+    "hash": (_is_text, "a string"),
+    "count": (_is_count, "a whole number"),
+    "complete": (_is_bool, "true or false"),
+    "chunks": (_list_of(_is_text), "a list of strings"),
+}
 TRAINING = {
     "epochs": (_is_count, "a whole number"),
     "dataset": (lambda v: isinstance(v, (str, dict)), "a string or an object"),
@@ -100,6 +110,8 @@ TRAINING = {
     "history": (lambda v: isinstance(v, dict) and all(_list_of(_number_or_null)(item) for item in v.values()),
                 "an object of lists of numbers"),
     "runs": (_list_of(_is_object), "a list of objects"),
+    "training_images": (_is_object, "an object"),
+    "started_from": (_is_text, "a string"),
 }
 TOP_LEVEL = {
     "format": (_is_text, "a string"),
@@ -107,7 +119,8 @@ TOP_LEVEL = {
     "created": (_is_text, "a string"),
     "training": (_is_object, "an object"),
 }
-NESTED = {("training",): TRAINING, ("training", "dataset"): DATASET}
+NESTED = {("training",): TRAINING, ("training", "dataset"): DATASET,
+          ("training", "training_images"): TRAINING_IMAGES}
 
 
 def _check_fields(obj, fields, where):

@@ -72,8 +72,9 @@ def test_networks_command_table_and_json(capsys):
     assert run_networks() == 0
     lines = capsys.readouterr().out.splitlines()
     row = next(line for line in lines if line.startswith("best-mnist "))
-    assert "784-512-128-10" in row and "98.35% on mnist-10k-split test set (2000 images)" in row
-    assert row.endswith("1.9 MB")
+    best = {n.name: n for n in bundled.list_bundled()}["best-mnist"]
+    assert "784-512-128-10" in row and f"{best.held_out_accuracy:.2%} on mnist-10k-split test set (2000 images)" in row
+    assert row.endswith(f"{best.size_bytes / 1e6:.1f} MB")
     assert "mnistbench info best-mnist" in lines[-1]
     assert run_networks("--json") == 0
     rows = json.loads(capsys.readouterr().out)

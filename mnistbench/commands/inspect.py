@@ -6,12 +6,13 @@ import sys
 import numpy as np
 
 from mnistbench.data import load_dataset
+from mnistbench.errors import DatasetError
 from mnistbench.images import load_digit, save_digit_grid
 from mnistbench.bundled import resolve_network
 from mnistbench.errors import MnistbenchError
 from mnistbench.netfile import load_network
 from mnistbench.preprocess import to_network_input
-from mnistbench.workflows.evaluation import evaluate_test_set
+from mnistbench.workflows.evaluation import evaluate_test_set, seen_warning
 from mnistbench.workflows.training_record import find_evaluation_dataset
 
 
@@ -21,36 +22,76 @@ def test_command(args):
         dataset, note = load_dataset(args.data), ""
     else:
         dataset, note = find_evaluation_dataset(net)
-    if note:
-        print(f"mnistbench: {note}", file=sys.stderr)
-    result = evaluate_test_set(net, dataset)
-    classes = list(result.class_names)
+    if net.layer_sizes[-1] != len(dataset.class_names):
+        raise DatasetError(f"{args.file} has {net.layer_sizes[-1]} outputs but {dataset.name} has "
+                           f"{len(dataset.class_names)} classes: it cannot be tested on it")
+    for line in filter(None, [note, classes_mismatch(net, dataset)]):
+        print(f"mnistbench: {line}", file=sys.stderr)
+    everything = evaluate_test_set(net, dataset)
+    if everything.seen is None:
+        print("mnistbench: note: this network's record does not list its training images, so it cannot "
+              "say whether any of these test images were trained on", file=sys.stderr)
+    # --unseen: every figure below is about the images never trained on; numbers stay the test set's
+    numbers = np.flatnonzero(~everything.seen) if args.unseen and everything.seen is not None \
+        else np.arange(everything.count)
+    result = everything.unseen() if args.unseen else everything
     worst = result.worst_mistakes(args.count)
     if args.mistakes and len(worst):
-        captions = [f"#{i} true {classes[result.true_labels[i]]} → {classes[result.predicted_labels[i]]} "
-                    f"({result.confidences[i]:.0%})" for i in worst]
-        save_digit_grid(args.mistakes, dataset.test_images[worst], captions)
+        classes = result.class_names
+        captions = [f"#{numbers[i]} true {classes[result.true_labels[i]]} → "
+                    f"{classes[result.predicted_labels[i]]} ({result.confidences[i]:.0%})" for i in worst]
+        save_digit_grid(args.mistakes, result.images[worst], captions)
     if args.json:
-        print(json.dumps({
-            "file": str(args.file), "dataset": dataset.name, "images": int(len(result.true_labels)),
-            "accuracy": result.accuracy, "classes": classes,
-            "precision": _nan_to_none(result.precision), "recall": _nan_to_none(result.recall),
-            "confusion_matrix": result.confusion.tolist()}, indent=2))
+        print(json.dumps(_test_json(args, dataset, everything, result), indent=2))
         return 0
-    print(f"{args.file}: accuracy {result.accuracy:.2%} on {len(result.true_labels):,} "
-          f"{dataset.name} test images")
-    print(f"{'class':>12} {'precision':>9} {'recall':>7}")
-    for name, p, r in zip(classes, result.precision, result.recall):
-        print(f"{name:>12} {p:9.2%} {r:7.2%}")
-    print("confusion matrix (rows: true, columns: predicted)")
-    width = max(5, len(str(result.confusion.max())) + 1)
-    print(" " * 4 + "".join(f"{i:>{width}}" for i in range(len(classes))))
-    for i, row in enumerate(result.confusion):
-        print(f"{i:>4}" + "".join(f"{n:>{width}}" for n in row))
+    _print_test(args, dataset, everything, result)
     if args.mistakes:
         print(f"wrote the {len(worst)} worst mistakes to {args.mistakes}" if len(worst)
               else f"no mistakes: {args.mistakes} not written")
     return 0
+
+
+def _test_json(args, dataset, everything, result):
+    known = everything.seen is not None
+    unseen = everything.unseen()
+    return {"file": str(args.file), "dataset": dataset.name, "images": everything.count,
+            "accuracy": everything.accuracy, "seen_in_training": everything.seen_count,
+            "unseen_images": unseen.count if known else None,
+            "unseen_accuracy": _nan_to_none([unseen.accuracy])[0] if known else None,
+            "figures_on": "unseen images" if args.unseen else "all images", "classes": list(result.class_names),
+            "precision": _nan_to_none(result.precision), "recall": _nan_to_none(result.recall),
+            "confusion_matrix": result.confusion.tolist()}
+
+
+def _print_test(args, dataset, everything, result):
+    print(f"{args.file}: accuracy {everything.accuracy:.2%} on {everything.count:,} "
+          f"{dataset.name} test images")
+    if seen_warning(everything):
+        print(f"warning: {seen_warning(everything)}")
+    if result is not everything:
+        print(f"the figures below are about the {result.count:,} images it did not train on")
+    print(f"{'class':>12} {'precision':>9} {'recall':>7}")
+    for name, p, r in zip(result.class_names, result.precision, result.recall):
+        print(f"{name:>12} {p:9.2%} {r:7.2%}")
+    print("confusion matrix (rows: true, columns: predicted)")
+    width = max(5, len(str(result.confusion.max())) + 1)
+    print(" " * 4 + "".join(f"{i:>{width}}" for i in range(len(result.class_names))))
+    for i, row in enumerate(result.confusion):
+        print(f"{i:>4}" + "".join(f"{n:>{width}}" for n in row))
+
+
+def classes_mismatch(net, dataset) -> str:
+    """One line when the network was trained on other classes than ``dataset``'s; else ""."""
+    trained = net.metadata.get("class_names")
+    if not isinstance(trained, list) or list(trained) == list(dataset.class_names):
+        return ""
+    return (f"warning: this network was trained on the classes {_short(trained)}, "
+            f"but {dataset.name} has {_short(dataset.class_names)}: its figures mean little here")
+
+
+def _short(names):
+    names = [str(n) for n in names]
+    return ", ".join(names[:4]) + (f", … ({len(names)} classes)" if len(names) > 4 else "")
 
 
 def info_command(args):

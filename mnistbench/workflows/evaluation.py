@@ -5,12 +5,13 @@ workbench's confusion panel, so every place reports the same numbers from
 the same formulas; the panel's table model only presents an ``Evaluation``.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 import numpy as np
 
 from mnistbench.data import to_inputs
+from mnistbench.workflows.seen_images import recorded_seen_images
 
 
 @dataclass(frozen=True, eq=False)
@@ -25,9 +26,11 @@ class Evaluation:
     cell_order: np.ndarray  # image indices sorted by (true, predicted) cell, stable
     cell_starts: np.ndarray  # (k*k + 1,): cell c holds cell_order[cell_starts[c]:cell_starts[c + 1]]
     images: Optional[np.ndarray] = None  # uint8 (n, 28, 28) the verdicts are about, when known
+    seen: Optional[np.ndarray] = None  # bool (n,): the network trained on this image; None when unknown
 
     @classmethod
-    def from_predictions(cls, true_labels, predicted_labels, confidences, class_names, images=None):
+    def from_predictions(cls, true_labels, predicted_labels, confidences, class_names, images=None,
+                         seen=None):
         """Tabulate given verdicts: one bincount for the counts, one stable argsort for the cells."""
         true_labels = np.asarray(true_labels, dtype=np.int64).reshape(-1)
         predicted_labels = np.asarray(predicted_labels, dtype=np.int64).reshape(-1)
@@ -41,8 +44,32 @@ class Evaluation:
         cell = true_labels * k + predicted_labels
         confusion = np.bincount(cell, minlength=k * k).reshape(k, k)
         starts = np.concatenate([[0], np.cumsum(confusion.reshape(-1))])
+        if seen is not None and len(seen) != len(true_labels):
+            raise ValueError("the seen-in-training mask must have one entry per image")
         return cls(true_labels, predicted_labels, confidences, tuple(str(c) for c in class_names),
-                   confusion, np.argsort(cell, kind="stable"), starts, images)
+                   confusion, np.argsort(cell, kind="stable"), starts, images,
+                   None if seen is None else np.asarray(seen, dtype=bool))
+
+    def with_seen(self, seen) -> "Evaluation":
+        """The same verdicts, knowing which images the network trained on (bool (n,))."""
+        seen = np.asarray(seen, dtype=bool).reshape(-1)
+        if len(seen) != self.count:
+            raise ValueError("the seen-in-training mask must have one entry per image")
+        return replace(self, seen=seen)
+
+    @property
+    def seen_count(self):
+        """How many of these images the network trained on; None when its record does not say."""
+        return None if self.seen is None else int(self.seen.sum())
+
+    def unseen(self) -> "Evaluation":
+        """The verdicts on the images the network never trained on (all of them when unknown)."""
+        if self.seen is None or not self.seen.any():
+            return self
+        keep = ~self.seen
+        return Evaluation.from_predictions(
+            self.true_labels[keep], self.predicted_labels[keep], self.confidences[keep], self.class_names,
+            None if self.images is None else self.images[keep], np.zeros(int(keep.sum()), dtype=bool))
 
     @property
     def count(self):
@@ -78,12 +105,17 @@ class Evaluation:
 
 
 def evaluate(net, inputs, labels, class_names=None, images=None):
-    """Run ``net`` over the whole set once and tabulate what it got right."""
+    """Run ``net`` over the whole set once and tabulate what it got right.
+
+    With ``images``, the verdicts also say which images ``net``'s record lists as trained on.
+    """
     probabilities = net.predict_proba(inputs)
     predicted = probabilities.argmax(axis=1)
     confidences = probabilities[np.arange(len(predicted)), predicted]
     names = class_names if class_names is not None else [str(i) for i in range(probabilities.shape[1])]
-    return Evaluation.from_predictions(labels, predicted, confidences, names, images)
+    seen_images = recorded_seen_images(net) if images is not None else None
+    seen = None if seen_images is None else seen_images.contains(images)
+    return Evaluation.from_predictions(labels, predicted, confidences, names, images, seen)
 
 
 def evaluate_test_set(net, dataset):
@@ -91,3 +123,15 @@ def evaluate_test_set(net, dataset):
     dataset.require_test()
     return evaluate(net, to_inputs(dataset.test_images), dataset.test_labels, dataset.class_names,
                     images=dataset.test_images)
+
+
+def seen_warning(evaluation) -> str:
+    """One line when some images were trained on: how many, and the accuracy on the others; else ""."""
+    seen = evaluation.seen_count
+    if not seen:
+        return ""
+    others = evaluation.unseen()
+    on_others = (f"on the {others.count:,} others: {others.accuracy:.2%}" if others.count
+                 else "there are no others")
+    return (f"{seen:,} of these {evaluation.count:,} images were in this network's training set; "
+            f"{on_others}")

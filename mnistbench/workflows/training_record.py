@@ -8,21 +8,26 @@ keys (the engine has already appended the run's config and history):
   its ``held_out``: {accuracy, set, count};
 - ``held_out_accuracy``, ``held_out_set``, ``held_out_count``: the latest held-out result;
 - ``test_dataset``: {name, source, fingerprint} of the test half it was measured on, if any;
+- ``training_images``: a hash of every image any run trained on (``seen_images.SeenImages``);
+  the held-out result leaves out test images among them and says so;
 - ``metadata["class_names"]``.
 
 ``find_evaluation_dataset`` reads it back for ``mnistbench test``; older files
 whose ``dataset`` is a bare name still work.
 """
 
+import dataclasses
 import hashlib
 from pathlib import Path
 
 import numpy as np
 
 from mnistbench.data import load_dataset
-from mnistbench.errors import DatasetError
+from mnistbench.engine.config import TrainingConfig
+from mnistbench.errors import ConfigError, DatasetError
 
 FALLBACK_DATASET = "mnist"  # what a network without a record is tested on
+_CONFIG_FIELDS = {field.name for field in dataclasses.fields(TrainingConfig)}
 
 
 def fingerprint(images, labels):
@@ -45,10 +50,12 @@ def _where(dataset):
     return str(folder.resolve()) if folder.is_dir() else str(dataset.source)
 
 
-def record_training(net, dataset, result, validation_description, held_out=None, tested_on=None):
+def record_training(net, dataset, result, validation_description, held_out=None, tested_on=None,
+                    seen_images=None):
     """Complete the run the engine just appended; ``held_out`` is (Evaluation, set description) or None.
 
-    ``tested_on`` is the dataset whose test half the held-out result comes from (None otherwise).
+    ``tested_on`` is the dataset whose test half the held-out result comes from (None otherwise);
+    ``seen_images`` (SeenImages) every image the network has trained on, this run included.
     """
     record = net.metadata.setdefault("training", {})
     record["dataset"] = describe_dataset(dataset)
@@ -57,8 +64,13 @@ def record_training(net, dataset, result, validation_description, held_out=None,
                validation=validation_description, message=result.message)
     for key in ("held_out_accuracy", "held_out_set", "held_out_count", "test_dataset"):
         record.pop(key, None)  # a result about earlier weights would mislead
+    if seen_images is not None:
+        record["training_images"] = seen_images.to_record()
     if held_out is not None:
         evaluation, description = held_out
+        if evaluation.seen_count:  # an earlier run trained on some of them: judge on the others
+            description += f", less the {evaluation.seen_count:,} seen in training"
+            evaluation = evaluation.unseen()
         run["held_out"] = {"accuracy": round(evaluation.accuracy, 6), "set": description,
                            "count": evaluation.count}
         record.update(held_out_accuracy=run["held_out"]["accuracy"], held_out_set=description,
@@ -99,3 +111,54 @@ def find_evaluation_dataset(net):
     if len(candidates) == 1:
         return first, f"note: no training record names a dataset; testing on {first.name}"
     return first, ""
+
+
+def last_run_config(net):
+    """The TrainingConfig of the network's last recorded run (None without one): Train continues alike.
+
+    Only the settings this version knows are read; a value out of range is a ConfigError.
+    """
+    runs = net.metadata.get("training", {}).get("runs") or []
+    recorded = runs[-1].get("config") if runs else None
+    if not isinstance(recorded, dict):
+        return None
+    known = {name: value for name, value in recorded.items() if name in _CONFIG_FIELDS}
+    try:
+        return TrainingConfig().replace(**known)
+    except (ConfigError, TypeError, ValueError) as error:
+        raise ConfigError(f"the network's last run has a setting this version refuses: {error}") from None
+
+
+def recorded_classes(net):
+    """The class names the network was trained on, or None when its file does not say."""
+    names = net.metadata.get("class_names")
+    if not isinstance(names, list):
+        dataset = net.metadata.get("training", {}).get("dataset")
+        names = dataset.get("classes") if isinstance(dataset, dict) else None
+    return [str(name) for name in names] if isinstance(names, list) else None
+
+
+def dataset_mismatch(net, dataset) -> str:
+    """One line when ``net`` cannot be judged on ``dataset`` (other classes or outputs); else ""."""
+    if dataset is None:
+        return ""
+    if net.layer_sizes[-1] != len(dataset.class_names):
+        return (f"this network has {net.layer_sizes[-1]} outputs and {dataset.name} has "
+                f"{len(dataset.class_names)} classes")
+    classes = recorded_classes(net)
+    if classes is None or classes == list(dataset.class_names):
+        return ""
+    trained_on = dataset_name(net) or "other data"
+    return f"this network was trained on {trained_on} ({', '.join(classes[:3])}, …), not on {dataset.name}'s classes"
+
+
+def dataset_name(net) -> str:
+    """The name of the dataset the network was last trained on, "" when its record does not say."""
+    recorded = net.metadata.get("training", {}).get("dataset")
+    recorded = recorded.get("name", "") if isinstance(recorded, dict) else recorded
+    return recorded if isinstance(recorded, str) else ""
+
+
+def note_started_from(net, where: str) -> None:
+    """Say in the record which file the next run starts from (a bundled network is never saved over)."""
+    net.metadata.setdefault("training", {})["started_from"] = where

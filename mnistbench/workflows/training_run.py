@@ -7,8 +7,11 @@ never trained on, and writes the same training record into the network.
 from dataclasses import dataclass
 from typing import Optional
 
+import numpy as np
+
 from mnistbench.engine.training import TrainingResult, train
 from mnistbench.workflows.evaluation import Evaluation, evaluate, evaluate_test_set
+from mnistbench.workflows.seen_images import seen_after_run
 from mnistbench.workflows.training_record import record_training
 from mnistbench.workflows.validation_split import TrainingData, training_data
 
@@ -34,10 +37,22 @@ def train_and_record(net, dataset, config, *, holdout=0, callbacks=None, control
                    control=control)
     if on_trained is not None:
         on_trained()
+    seen = seen_after_run(net, trained_images(dataset, data))
     evaluation, held_out_set, tested_on = held_out_evaluation(net, dataset, data)
+    if evaluation is not None and evaluation.images is not None:
+        evaluation = evaluation.with_seen(seen.contains(evaluation.images))
     record_training(net, dataset, result, data.description,
-                    (evaluation, held_out_set) if evaluation is not None else None, tested_on)
+                    (evaluation, held_out_set) if evaluation is not None else None, tested_on, seen)
     return TrainingOutcome(result, evaluation, held_out_set, data)
+
+
+def trained_images(dataset, data):
+    """uint8 images of ``dataset`` the run trained on: its training half less any held out."""
+    if data.held_out is None:
+        return dataset.train_images
+    keep = np.ones(dataset.n_train, dtype=bool)
+    keep[data.held_out] = False
+    return dataset.train_images[keep]
 
 
 def held_out_evaluation(net, dataset, data):

@@ -57,8 +57,10 @@ def describe_network(net) -> str:
     text = (f"{sizes}, {hidden} hidden, {net.activations[-1]} output, {net.loss.replace('_', '-')}, "
             f"{net.parameter_count:,} parameters")
     accuracy = held_out_accuracy(net)
-    if accuracy is not None:
-        text += f", test accuracy {100 * accuracy:.2f} %"
+    if accuracy is not None:  # a figure says what it was measured on: another dataset's would mislead
+        measured_on = net.metadata.get("training", {}).get("held_out_set")
+        text += f", test accuracy {100 * accuracy:.2f} %" + (
+            f" on the {measured_on}" if isinstance(measured_on, str) and measured_on else "")
     return text
 
 

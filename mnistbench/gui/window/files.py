@@ -8,14 +8,16 @@ raises ``MnistbenchError`` with the file's name in it).
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, QStandardPaths, Qt, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from mnistbench.bundled import is_bundled
 from mnistbench.engine.network import Network
 from mnistbench.errors import MnistbenchError
 from mnistbench.gui.jobs.background_task import BackgroundTask
 from mnistbench.gui.window import recovery
 from mnistbench.netfile import DEFAULT_EXTENSION, load_network, save_network
+from mnistbench.workflows.training_record import last_run_config
 from mnistbench.workflows.workbench_state import describe_network
 
 logger = logging.getLogger(__name__)
@@ -62,7 +64,21 @@ class NetworkFiles(QObject):
             logger.error("%s", error)
             return None
         self.state.set_network(net, path)
+        self.window.status.set_accuracy("")  # the last figure was another network's
+        self.follow_network(net)
         return net
+
+    def follow_network(self, net) -> None:
+        """A network just opened or restored: the form takes its last run's settings, and its dataset
+        comes along when the current one does not fit (see Session.match_network)."""
+        try:
+            config = last_run_config(net)
+        except MnistbenchError as error:
+            logger.warning("%s; the training form keeps its settings", error)
+            config = None
+        if config is not None:
+            self.window.training_panel.training_form.show_config(config)
+        self.window.session.match_network(net)
 
     @Slot(list)
     def open_dropped(self, paths) -> None:
@@ -84,15 +100,26 @@ class NetworkFiles(QObject):
 
     # --- saving --------------------------------------------------------------------
     def save(self) -> bool:
-        return self.save_as() if self.state.path is None else self._save_to(self.state.path)
+        """Save over the file it came from, except a bundled network's: that goes to Save As."""
+        path = self.state.path
+        return self.save_as() if path is None or is_bundled(path) else self._save_to(path)
 
     def save_as(self) -> bool:
         if self.state.network is None:
             logger.warning("no network to save")
             return False
-        start = str(self.state.path or Path.home() / "network.nn")
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save the network", start, NETWORK_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save the network", str(self.suggested_path()),
+                                              NETWORK_FILTER)
         return self._save_to(path) if path else False
+
+    def suggested_path(self) -> Path:
+        """Where Save As starts: the file's own place, but the documents folder for a new or bundled one."""
+        path = self.state.path
+        if path is not None and not is_bundled(path):
+            return path
+        folder = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation) or str(Path.home())
+        name = f"{path.stem}-trained" if path is not None else "network"
+        return Path(folder) / f"{name}{DEFAULT_EXTENSION}"
 
     def _save_to(self, path) -> bool:
         if self.state.network is None:
@@ -101,6 +128,10 @@ class NetworkFiles(QObject):
         path = Path(path)
         if path.suffix == "":
             path = path.with_suffix(DEFAULT_EXTENSION)
+        if is_bundled(path):
+            logger.error("%s is a bundled network and is never overwritten: save under another name or "
+                         "folder", path)
+            return False
         try:
             save_network(self.state.network, path)
         except MnistbenchError as error:

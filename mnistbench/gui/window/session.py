@@ -15,6 +15,7 @@ from mnistbench.data.datasets import available_datasets, dataset_roots, inspect_
 from mnistbench.errors import MnistbenchError
 from mnistbench.gui.window import recovery
 from mnistbench.netfile import load_network
+from mnistbench.workflows.training_record import dataset_mismatch, find_evaluation_dataset
 from mnistbench.workflows.workbench_state import describe_network, held_out_accuracy
 
 logger = logging.getLogger(__name__)
@@ -22,19 +23,21 @@ MNIST_BYTES = 11_594_722
 STARTUP_MAX_IMAGES = 100_000  # a part larger than this is loaded only when the user asks (docs/limits.md)
 
 
-def best_bundled_network(folder):
-    """The network file in ``folder`` with the highest held-out accuracy (any network if none says)."""
-    best, best_accuracy = None, -1.0
+def best_bundled_network(folder, dataset=None):
+    """The network file in ``folder`` with the highest held-out accuracy (any network if none says);
+    with ``dataset``, one that fits it comes first (a digits network is no start for Fashion-MNIST)."""
+    best, best_rank = None, (False, -1.0)
     folder = Path(folder)
     files = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
     for path in files:
         try:
-            accuracy = held_out_accuracy(load_network(path))
+            net = load_network(path)
         except MnistbenchError:
             continue  # a README or another file beside the networks
-        accuracy = -0.5 if accuracy is None else accuracy
-        if accuracy > best_accuracy:
-            best, best_accuracy = path, accuracy
+        accuracy = held_out_accuracy(net)
+        rank = (not dataset_mismatch(net, dataset), -0.5 if accuracy is None else accuracy)
+        if rank > best_rank:
+            best, best_rank = path, rank
     return best
 
 
@@ -86,7 +89,7 @@ class Session(QObject):
         return str(usable[0].folder) if usable else ""
 
     def load_bundled_network(self) -> bool:
-        path = best_bundled_network(self.window.networks_dir)
+        path = best_bundled_network(self.window.networks_dir, self.state.dataset)
         net = None if path is None else self.window.files.load(path)
         if net is not None:
             logger.info("loaded the bundled network %s: %s", path.name, describe_network(net))
@@ -111,6 +114,7 @@ class Session(QObject):
             logger.info("discarded the recovered network")
             return False
         self.state.set_network(net, modified=True)
+        self.window.files.follow_network(net)
         logger.info("restored the unsaved network of the last session: %s", describe_network(net),
                     extra={"success": True})
         return True
@@ -150,13 +154,39 @@ class Session(QObject):
             return False
         finally:
             QApplication.restoreOverrideCursor()
+        self.use_dataset(dataset, folder)
+        network = self.state.network
+        problem = dataset_mismatch(network, dataset) if network is not None else ""
+        if problem:
+            logger.warning("%s: its figures do not apply here; open a network trained on %s", problem,
+                           dataset.name)
+        return True
+
+    def use_dataset(self, dataset, folder) -> None:
+        """``dataset`` (loaded from ``folder``) becomes the current one; figures of the last one go."""
         if all(str(loc.folder) != str(folder) for loc in self.locations):
             self.locations = [*self.locations, inspect_folder(folder)]
             self.window.training_panel.set_datasets(self.locations)
         self.state.set_dataset(dataset, folder)
+        self.window.status.set_accuracy("")
         self.update_banner()
         logger.info("dataset %s", dataset.describe())
-        return True
+
+    def match_network(self, net) -> None:
+        """A network that does not fit the current dataset brings its own where present, else says so."""
+        problem = dataset_mismatch(net, self.state.dataset)
+        if not problem:
+            return
+        try:
+            dataset, _ = find_evaluation_dataset(net)
+        except MnistbenchError as error:
+            dataset, problem = None, f"{problem} ({error})"
+        if dataset is not None and not dataset_mismatch(net, dataset):
+            self.use_dataset(dataset, dataset.source)
+            logger.info("switched to %s, the dataset this network was trained on", dataset.name)
+        else:
+            logger.warning("%s, and its dataset is not here: its figures do not apply to %s", problem,
+                           self.state.dataset.name)
 
     # --- MNIST download -------------------------------------------------------------
     def download_mnist(self) -> None:

@@ -9,9 +9,12 @@ import logging
 
 from PySide6.QtCore import QObject, Slot
 
+from mnistbench.bundled import is_bundled
 from mnistbench.errors import ConfigError
 from mnistbench.gui.panels.network_fit import fit_problem
-from mnistbench.workflows.fine_tuning import fine_tuning_config, own_digits_dataset
+from mnistbench.workflows.evaluation import seen_warning
+from mnistbench.workflows.fine_tuning import fine_tuning_config, fine_tuning_dataset, fine_tuning_split
+from mnistbench.workflows.training_record import note_started_from
 from mnistbench.workflows.workbench_state import describe_network
 
 logger = logging.getLogger(__name__)
@@ -58,6 +61,7 @@ class TrainingActions(QObject):
             logger.error("cannot train %s on %s: %s", describe_network(self.state.network), dataset.name, problem)
             return False
         net = self.state.network.copy()
+        self._leave_bundled_file(net)
         continued = bool(net.metadata.get("training", {}).get("epochs"))
         self.window.curves_panel.start_run(continued, config.epochs)
         self.window.status.start_run(config.epochs)
@@ -68,6 +72,17 @@ class TrainingActions(QObject):
                     config.epochs)
         return True
 
+    def _leave_bundled_file(self, net) -> None:
+        """Training a bundled network makes a new, untitled one whose record says where it came from."""
+        path = self.state.path
+        if path is None:
+            return
+        note_started_from(net, f"bundled network {path.stem}" if is_bundled(path) else str(path))
+        if is_bundled(path):
+            self.state.set_network(self.state.network)  # untitled: Save then asks where
+            logger.info("training a copy of the bundled network %s: it stays as shipped, and Save will "
+                        "ask where to keep the new one", path.stem)
+
     # --- fine-tuning: the coordinator swaps in mnistbench.workflows.fine_tuning at merge ---
     def fine_tune(self, images, labels) -> bool:
         """Train on the user's own digits, validated on the current test set when there is one."""
@@ -76,7 +91,13 @@ class TrainingActions(QObject):
         except ConfigError as error:
             logger.error("%s", error)
             return False
-        return self.start(fine_tuning_config(config), own_digits_dataset(images, labels, self.state.dataset))
+        held = len(fine_tuning_split(len(labels))[1])
+        if not self.start(fine_tuning_config(config), fine_tuning_dataset(images, labels, self.state.dataset)):
+            return False
+        logger.info("fine-tuning on %d of your %d digits; %s", len(labels) - held, len(labels),
+                    f"{held} held out to judge it (Own digits shows the accuracy on them)" if held else
+                    "keep 5 or more to hold some out: the accuracy on your digits will be on digits it trained on")
+        return True
 
     # --- pause, resume, stop, evaluate ----------------------------------------------------
     def toggle_pause(self) -> None:
@@ -144,10 +165,17 @@ class TrainingActions(QObject):
 
     @Slot(object)
     def _on_evaluated(self, evaluation):
+        """The figures name their data, and say so when the network trained on some of it."""
         self.window.confusion_panel.show_evaluation(evaluation)
-        self.window.status.set_accuracy(f"test accuracy {100 * evaluation.accuracy:.2f} %")
-        logger.info("test set: accuracy %.2f %% on %s images", 100 * evaluation.accuracy,
-                    f"{len(evaluation.true_labels):,}", extra={"success": True})
+        name = self.state.dataset.name if self.state.dataset is not None else "the"
+        warning, unseen = seen_warning(evaluation), evaluation.unseen()
+        self.window.status.set_accuracy(
+            f"{name} test accuracy {100 * evaluation.accuracy:.2f} %" + (
+                f" ({100 * unseen.accuracy:.2f} % on the {unseen.count:,} not trained on)" if warning else ""))
+        logger.info("%s test set: accuracy %.2f %% on %s images", name, 100 * evaluation.accuracy,
+                    f"{evaluation.count:,}", extra={"success": True})
+        if warning:
+            logger.warning("%s", warning)
 
     @Slot(object)
     def _on_finished(self, result):

@@ -1,17 +1,19 @@
 """The confusion matrix dock: a table over ConfusionMatrixModel, accuracy, Evaluate.
 
 Clicking a cell opens its images in a gallery window; clicking an image there
-reports its test index, which the main window sends to the inspector.
+reports its test index, which the main window sends to the inspector. When the
+network trained on some of the test images, the panel says so and can show
+only the others.
 """
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableView, QVBoxLayout, QWidget)
 
 from mnistbench.gui.panels.confusion.confusion_model import ConfusionMatrixModel
 from mnistbench.gui.widgets.image_gallery import ImageGallery
-from mnistbench.workflows.evaluation import Evaluation, evaluate
+from mnistbench.workflows.evaluation import Evaluation, evaluate, seen_warning
 
 NOT_EVALUATED = "Not evaluated yet: train, or press Evaluate to test the current network."
 
@@ -26,6 +28,8 @@ class ConfusionPanel(QWidget):
         super().__init__(parent)
         self.model = ConfusionMatrixModel(self)
         self.gallery = None  # made on the first click
+        self.evaluation = None  # the whole Evaluation last shown (the table may show only unseen images)
+        self.test_numbers = np.arange(0)  # test-set index of each image the table counts
         self.evaluate_button = QPushButton("Evaluate")
         # no shortcut of its own: F5 is the window's Train, Ctrl+E its Evaluate
         self.evaluate_button.setToolTip("Test the current network on the whole test set "
@@ -33,6 +37,11 @@ class ConfusionPanel(QWidget):
         self.evaluate_button.clicked.connect(self.sig_evaluate_requested)
         self.accuracy_label = QLabel(NOT_EVALUATED, wordWrap=True)
         self.accuracy_label.setToolTip("Share of the test images the network classifies right")
+        self.unseen_only = QCheckBox("Only images it did not train on")
+        self.unseen_only.setToolTip("Count only the test images missing from the network's list of "
+                                    "training images (enabled when it trained on some of them)")
+        self.unseen_only.setEnabled(False)
+        self.unseen_only.toggled.connect(self._show_table)
         self.table = self._make_table()
         hint = QLabel("Rows: true class · columns: predicted · recall and precision in % · "
                       "hover a cell for its images' indices, click it to see them", wordWrap=True)
@@ -43,6 +52,7 @@ class ConfusionPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
+        layout.addWidget(self.unseen_only)
         layout.addWidget(self.table, 1)
         layout.addWidget(hint)
 
@@ -65,19 +75,37 @@ class ConfusionPanel(QWidget):
 
     def show_evaluation(self, evaluation):
         """Show a workflows Evaluation; its ``images`` feed the per-cell galleries."""
-        self.model.set_evaluation(evaluation)
-        total, right = evaluation.count, int(np.trace(evaluation.confusion))
-        self.accuracy_label.setText(f"<b>Accuracy {evaluation.accuracy:.2%}</b> — {right:,} of "
-                                    f"{total:,} test images right, {total - right:,} mistakes")
+        self.evaluation = evaluation
+        self.unseen_only.setEnabled(bool(evaluation.seen_count))
+        self._show_table()
         if self.gallery is not None:
             self.gallery.close()  # it showed the previous network's images
 
     def show_unavailable(self, reason):
         """Say in the panel why the current network cannot be evaluated here (the last matrix is cleared)."""
+        self.evaluation = None
+        self.unseen_only.setEnabled(False)
         self.model.set_evaluation(Evaluation.from_predictions([], [], [], []))
         self.accuracy_label.setText(reason)
         if self.gallery is not None:
             self.gallery.close()
+
+    @Slot()
+    def _show_table(self):
+        """The whole evaluation, or only the images not trained on when that box is ticked."""
+        full = self.evaluation
+        if full is None:
+            return
+        restrict = self.unseen_only.isChecked() and bool(full.seen_count)
+        shown = full.unseen() if restrict else full
+        self.test_numbers = np.flatnonzero(~full.seen) if restrict else np.arange(full.count)
+        self.model.set_evaluation(shown)
+        total, right = shown.count, int(np.trace(shown.confusion))
+        what = "test images it did not train on" if restrict else "test images"
+        text = (f"<b>Accuracy {shown.accuracy:.2%}</b> — {right:,} of {total:,} {what} right, "
+                f"{total - right:,} mistakes")
+        warning = seen_warning(full)
+        self.accuracy_label.setText(text + (f"<br><span style='color:#d64541'>{warning}</span>" if warning else ""))
 
     def set_results(self, images, true_labels, predicted_labels, confidences, class_names):
         """Show verdicts given as arrays: ``images`` uint8 (n, 28, 28), the others of n."""
@@ -99,9 +127,9 @@ class ConfusionPanel(QWidget):
         title = f"true {names[row]} ({row}) → predicted {names[column]} ({column}): {len(found):,} images"
         if max(map(len, names)) <= 3:
             title = f"true {names[row]} → predicted {names[column]}: {len(found):,} images"
-        evaluation = self.model.evaluation
-        self.gallery.show_images(title, evaluation.images, found, evaluation.true_labels[found],
-                                 evaluation.predicted_labels[found], evaluation.confidences[found], names)
+        shown = self.model.evaluation  # the gallery numbers images as the test set does
+        self.gallery.show_images(title, self.evaluation.images, self.test_numbers[found], shown.true_labels[found],
+                                 shown.predicted_labels[found], shown.confidences[found], names)
 
 
 def _preview():

@@ -2,7 +2,9 @@
 
 The set is saved after every change (mnistbench.own_digits), so it survives a
 restart; "Fine-tune on my digits" hands it to the main window, which trains
-the current network on it from the training panel's settings.
+the current network on it from the training panel's settings (every fifth
+digit held out). The accuracy shown is on the digits the network's record
+says it never trained on, and says so.
 """
 
 import logging
@@ -18,6 +20,7 @@ from mnistbench.gui.panels.network_fit import fit_problem
 from mnistbench.gui.widgets.digit_views import gray_qimage, preview_network
 from mnistbench.own_digits import (empty_set, load_own_digits, own_digits_dir, save_own_digits,
                                    set_aside_unreadable)
+from mnistbench.workflows.seen_images import recorded_seen_images
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +38,7 @@ class OwnDigitsPanel(QWidget):
         self._net = None
         self._predicted = None  # int64 (n,) the network's reading of each digit, or None
         self._not_saving = None  # why changes stay in memory: saved digits that could not be read nor moved
+        self._trained_on = None  # bool (n,): the network trained on this digit (its record says), or None
         self._build()
         self._images, self._labels = empty_set()
         where = self._load_saved_set()
@@ -122,10 +126,15 @@ class OwnDigitsPanel(QWidget):
         return self._labels.copy()
 
     def accuracy(self):
-        """Fraction of the set the network reads as labelled, or None (no network or no digits)."""
+        """Fraction of the digits the network never trained on that it reads as labelled;
+        None without a network, or without such digits."""
         if self._predicted is None or not len(self._labels):
             return None
-        return float(np.mean(self._predicted == self._labels))
+        unseen = self._unseen()
+        return float(np.mean(self._predicted[unseen] == self._labels[unseen])) if unseen.any() else None
+
+    def _unseen(self):
+        return np.ones(len(self._labels), dtype=bool) if self._trained_on is None else ~self._trained_on
 
     # --- keeping the set and the view in step -------------------------------
     def _change(self, images, labels, what):
@@ -150,27 +159,40 @@ class OwnDigitsPanel(QWidget):
         problem = fit_problem(self._net)
         fits = self._net is not None and not problem
         self._predicted = self._net.predict(self._images.reshape(n, 784)) if fits and n else None
+        seen = recorded_seen_images(self._net) if self._predicted is not None else None
+        self._trained_on = None if seen is None else seen.contains(self._images)
         self.gallery.clear()
         for i, (image, label) in enumerate(zip(self._images, self._labels)):
             self.gallery.addItem(self._item(i, image, int(label)))
-        accuracy = self.accuracy()
-        if problem:
-            self.accuracy_label.setText(f"{n} digits. {problem}")
-        elif accuracy is None:
-            self.accuracy_label.setText("No digits kept yet: draw one on the pad and use “Keep as…”."
-                                        if not n else f"{n} digits (no network to read them)")
-        else:
-            right = int(np.sum(self._predicted == self._labels))
-            self.accuracy_label.setText(f"Network accuracy on your {n} digits: "
-                                        f"{100 * accuracy:.1f}% ({right} right)")
+        self.accuracy_label.setText(f"{n} digits. {problem}" if problem else self._accuracy_text())
         self.fine_tune_button.setEnabled(n > 0)
         self.delete_button.setEnabled(n > 0)
+
+    def _accuracy_text(self):
+        """The accuracy on the digits not trained on, saying how many were trained on."""
+        n = len(self._labels)
+        if self._predicted is None:
+            return ("No digits kept yet: draw one on the pad and use “Keep as…”." if not n
+                    else f"{n} digits (no network to read them)")
+        unseen = self._unseen()
+        trained = n - int(unseen.sum())
+        if not unseen.any():
+            right = int(np.sum(self._predicted == self._labels))
+            return (f"The network trained on all {n} of your digits ({right} read right): "
+                    f"draw new ones to test it")
+        right = int(np.sum(self._predicted[unseen] == self._labels[unseen]))
+        if not trained:
+            return f"Network accuracy on your {n} digits: {100 * self.accuracy():.1f}% ({right} right)"
+        return (f"Accuracy on the {n - trained} of your digits held out of fine-tuning: "
+                f"{100 * self.accuracy():.1f}% ({right} right); it trained on the other {trained}")
 
     def _item(self, i, image, label):
         icon = QIcon(QPixmap.fromImage(gray_qimage(image)).scaled(THUMBNAIL, THUMBNAIL))
         item = QListWidgetItem(icon, str(label))
         item.setTextAlignment(Qt.AlignHCenter)
         tip = f"#{i}: labelled {label}"
+        if self._trained_on is not None and self._trained_on[i]:
+            tip += " (the network trained on it)"
         if self._predicted is not None:
             read = int(self._predicted[i])
             tip += f", the network reads {read}"
