@@ -14,7 +14,10 @@ from mnistbench.bundled import is_bundled, resolve_network
 from mnistbench.data import load_dataset
 from mnistbench.engine.training import TrainingCallbacks, TrainingControl
 from mnistbench.netfile import DEFAULT_EXTENSION, load_network, save_network
+from mnistbench.workflows.cost_estimate import estimate_cost
 from mnistbench.workflows.recipes import build_network
+from mnistbench.workflows.run_recorder import RunRecorder
+from mnistbench.workflows.runs_store import RunsStore
 from mnistbench.workflows.settings import architecture_from_args, config_from_args
 from mnistbench.workflows.training_run import train_and_record
 from mnistbench.workflows.validation_split import training_data
@@ -31,13 +34,19 @@ def train_command(args):
         net = net.astype("float64")
     data = training_data(dataset, config, args.holdout)
     print(f"{dataset.describe()}\n{net!r}, {net.parameter_count:,} parameters; {data.description}")
+    print(estimate_cost(net, data, config, test_images=dataset.n_test).describe())
+    recorder = None if args.no_record else RunRecorder(RunsStore())
     control = TrainingControl()
     with _stop_on_ctrl_c(control), _Progress(config.epochs, args.quiet) as progress:
         callbacks = TrainingCallbacks(on_batch=progress.batch, on_epoch=progress.epoch)
-        outcome = train_and_record(net, dataset, config, data=data, control=control, callbacks=callbacks)
+        outcome = train_and_record(net, dataset, config, data=data, control=control, callbacks=callbacks,
+                                   recorder=recorder)
     print(outcome.result.message)
     out = output_path(args)
     save_network(net, out)
+    if recorder is not None:
+        recorder.set_network_path(out.resolve())
+        print(f"recorded as run {recorder.run_id} (mnistbench runs)")
     held_out = (f"held-out accuracy {outcome.evaluation.accuracy:.2%} on the {outcome.held_out_set}; "
                 if outcome.evaluation is not None else "no images held out to judge it; ")
     print(f"{held_out}saved {out}")

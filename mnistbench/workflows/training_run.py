@@ -22,12 +22,17 @@ class TrainingOutcome:
 
 
 def train_and_record(net, dataset, config, *, holdout=0, callbacks=None, control=None,
-                     data=None) -> TrainingOutcome:
+                     data=None, recorder=None) -> TrainingOutcome:
     """Train ``net`` in place on ``dataset`` and record the run in ``net.metadata["training"]``.
 
     ``data`` is ``training_data(dataset, config, holdout)`` when the caller already made it.
+    ``recorder`` (a ``workflows.run_recorder.RunRecorder``) also keeps the run in the runs store.
     """
     data = data or training_data(dataset, config, holdout)
+    if recorder is not None:
+        return recorder.record(lambda recorded: train_and_record(net, dataset, config, callbacks=recorded,
+                                                                 control=control, data=data),
+                               net, dataset, config, data, callbacks)
     result = train(net, data.X, data.y, config, validation=data.validation, callbacks=callbacks,
                    control=control)
     evaluation, held_out_set, tested_on = held_out_evaluation(net, dataset, data)

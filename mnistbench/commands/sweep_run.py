@@ -1,0 +1,111 @@
+"""`mnistbench sweep`: plan (or find again) a sweep, estimate it, train its pending points, print the results.
+
+Ctrl-C stops after the current batch; the points already trained stay in the
+runs store, and the same command (or ``--resume ID``) trains the rest.
+"""
+
+from mnistbench.commands.train import _stop_on_ctrl_c
+from mnistbench.data import load_dataset
+from mnistbench.engine.training import TrainingControl
+from mnistbench.errors import ConfigError
+from mnistbench.workflows.cost_estimate import estimate_cost, format_duration
+from mnistbench.workflows.recipes import build_network
+from mnistbench.workflows.run_rows import format_csv, format_table, row_dict, sort_rows
+from mnistbench.workflows.runs_store import RunsStore
+from mnistbench.workflows.settings import TRAINING_SETTINGS, architecture_from_args
+from mnistbench.workflows.sweep import (AXES, DONE_STATUSES, Sweep, parse_axis, pareto_front, pending_points,
+                                        plan_sweep, point_label, run_sweep)
+from mnistbench.workflows.validation_split import training_data
+
+EXIT_INTERRUPTED = 130  # as the CLI's own Ctrl-C exit
+TABLE_KEYS = ("id", "status", "label", "layers", "parameters", "accuracy", "seconds", "seconds_per_epoch")
+
+
+def run_sweep_command(args):
+    store = RunsStore()
+    sweep = _find_sweep(store, args) if args.resume else _plan(args)
+    dataset = load_dataset(sweep.dataset)
+    pending = pending_points(store, sweep)
+    print(f"{sweep.id}: {len(sweep.points)} points on {dataset.name}, {len(pending)} to train "
+          f"({len(sweep.points) - len(pending)} done)")
+    estimates = estimate_points(sweep, dataset, pending)
+    print(f"estimated time {format_duration(sum(estimates.values()))} for {len(pending)} runs"
+          if pending else "nothing left to train")
+    control, actual = TrainingControl(), {}
+
+    def on_point(index, outcome, run_id):
+        actual[index] = outcome.result.seconds
+        scale = sum(actual.values()) / max(sum(estimates[i] for i in actual), 1e-9)  # how estimates fared
+        left = scale * sum(estimates[i] for i in pending if i not in actual)
+        accuracy = f"{outcome.evaluation.accuracy:.2%}" if outcome.evaluation is not None else "no held-out result"
+        print(f"point {index + 1}/{len(sweep.points)} ({point_label(sweep.points[index])}): {accuracy}, "
+              f"{outcome.result.seconds:.1f} s, run {run_id} {outcome.result.stop_reason}; "
+              f"about {format_duration(left)} left", flush=True)
+    with _stop_on_ctrl_c(control):
+        run_sweep(store, sweep, dataset, control=control, on_point=on_point)
+    rows = latest_rows(store, sweep)
+    _print_results(args, rows)
+    if control.stop_requested:
+        print(f"interrupted: `mnistbench sweep --resume {sweep.id}` (or the same command) trains the rest")
+        return EXIT_INTERRUPTED
+    return 0
+
+
+def _plan(args):
+    axes = {axis: parse_axis(axis, getattr(args, f"axis_{axis}")) for axis in AXES
+            if getattr(args, f"axis_{axis}") is not None}
+    config = {s.field: getattr(args, s.field) for s in TRAINING_SETTINGS if s.field not in AXES}
+    if args.random < 0:
+        raise ConfigError(f"--random must be 0 or more points, not {args.random}")
+    return plan_sweep(args.data, architecture_from_args(args), config, axes, args.random, args.seed)
+
+
+def _find_sweep(store, args):
+    found = store.sweep_spec(args.resume)
+    if found is None:
+        raise ConfigError(f"no sweep {args.resume!r} in {store.path} (`mnistbench runs` lists sweep ids)")
+    _, spec = found
+    return Sweep(args.resume, spec["dataset"], spec["architecture"], spec["config"], tuple(spec["points"]))
+
+
+def estimate_points(sweep, dataset, indices):
+    """{point index: estimated seconds}; one timing per network shape and batch setting."""
+    per_epoch, estimates = {}, {}
+    for index in indices:
+        architecture, config = sweep.point_settings(sweep.points[index])
+        key = (tuple(architecture["layer_sizes"]), config.batch_size, config.dropout)
+        if key not in per_epoch:
+            net = build_network(architecture, seed=config.seed)
+            per_epoch[key] = estimate_cost(net, training_data(dataset, config), config.replace(epochs=1),
+                                           test_images=dataset.n_test, timing_seconds=0.2)
+        cost = per_epoch[key]
+        estimates[index] = cost.seconds_per_epoch * config.epochs + (cost.seconds - cost.seconds_per_epoch)
+    return estimates
+
+
+def latest_rows(store, sweep):
+    """One row per point: its finished run, else its latest attempt."""
+    best = {}
+    for row in store.runs(sweep.id):
+        kept = best.get(row.sweep_point)
+        if kept is None or row.status in DONE_STATUSES or kept.status not in DONE_STATUSES:
+            best[row.sweep_point] = row
+    return [best[i] for i in sorted(best)]
+
+
+def _print_results(args, rows):
+    rows = sort_rows(rows, args.sort, args.desc) if args.sort else rows
+    if args.json:
+        import json
+        print(json.dumps([row_dict(row) for row in rows], indent=2))
+        return
+    if args.csv:
+        print(format_csv(rows), end="")
+        return
+    if rows:
+        print(format_table(rows, TABLE_KEYS))
+    for what, cost in (("training time", lambda row: row.seconds), ("parameters", lambda row: row.parameters)):
+        front = sorted(pareto_front(rows, cost), key=cost)
+        if front:
+            print(f"Pareto front, accuracy against {what}: "
+                  + "; ".join(f"run {row.id} ({row.label}) {row.held_out_accuracy:.2%}" for row in front))
