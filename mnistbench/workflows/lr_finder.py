@@ -80,6 +80,6 @@ def _proposal(rates, losses, smoothed, config):
     best = int(np.argmin(smoothed))
     proposed = float(f"{rates[best] / 10:.2g}")
     proposed = min(max(proposed, 1e-8), 10.0)  # TrainingConfig's range
-    message = (f"{config.optimizer}: the loss fell fastest up to about {rates[best]:.2g} "
-               f"(lowest {smoothed[best]:.3f}); proposed learning rate {proposed:g}")
+    message = (f"{config.optimizer}: the smoothed loss was lowest ({smoothed[best]:.3f}) at a rate of about "
+               f"{rates[best]:.2g}; proposed learning rate {proposed:g} (a tenth of it)")
     return LearningRateTest(rates, losses, smoothed, proposed, message)

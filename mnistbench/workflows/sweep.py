@@ -65,23 +65,29 @@ def parse_axis(axis, text):
             else:
                 values.append(int(item) if kind == "int" else float(item))
         except (ValueError, ConfigError):
+            example = "64,128-64" if kind == "layers" else "1,2"
             raise ConfigError(f"--{axis.replace('_', '-')}: {item!r} is not a {kind} value "
-                              f"(give a comma-separated list like {'64,128-64' if kind == 'layers' else '1,2'})") from None
+                              f"(give a comma-separated list like {example})") from None
     return values
 
 
 def plan_sweep(dataset, architecture, config, axes, random_count=0, seed=0) -> Sweep:
     """The grid of ``axes`` (axis -> list of values), or ``random_count`` distinct points drawn from it."""
+    single = {axis: values[0] for axis, values in axes.items() if len(set(map(str, values))) == 1}
+    axes = {axis: values for axis, values in axes.items() if axis not in single}  # one value: a base setting
     if not axes:
-        raise ConfigError("a sweep needs at least one setting with values (--lr, --hidden, --batch-size, "
-                          "--dropout or --epochs)")
+        raise ConfigError("a sweep needs a setting with two values or more (--lr, --hidden, --batch-size, "
+                          "--dropout or --epochs, like --lr 0.001,0.01)")
+    config = config.describe() if isinstance(config, TrainingConfig) else dict(config)
+    config.update({axis: value for axis, value in single.items() if axis != "hidden"})
+    if "hidden" in single:
+        architecture = Sweep("", dataset, architecture, config, ()).point_settings(single)[0]
     names = list(axes)
     grid = [dict(zip(names, combination)) for combination in itertools.product(*(axes[n] for n in names))]
     if random_count:
         chosen = np.random.default_rng(seed).permutation(len(grid))[:random_count]
         grid = [grid[i] for i in sorted(chosen)]
     grid = [{k: list(v) if isinstance(v, tuple) else v for k, v in point.items()} for point in grid]
-    config = config.describe() if isinstance(config, TrainingConfig) else dict(config)
     for point in grid:  # every point's settings are checked before anything trains
         Sweep("", dataset, architecture, config, ()).point_settings(point)
     plan = {"dataset": str(dataset), "architecture": architecture, "config": config, "points": grid}
