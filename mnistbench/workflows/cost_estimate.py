@@ -9,6 +9,7 @@ gradients, optimiser state and snapshots, and one batch's activations.
 """
 
 import math
+import os
 import time
 from dataclasses import dataclass
 
@@ -30,10 +31,11 @@ class CostEstimate:
     seconds_per_epoch: float
     memory_bytes: int
     batches_timed: int  # how many batches the timing trained
+    busy: str = ""  # "" or why it may take longer: other programs keep the processors busy
 
     def describe(self) -> str:
         return (f"estimated time {format_duration(self.seconds)} ({format_duration(self.seconds_per_epoch)} "
-                f"per epoch), memory about {self.memory_bytes / 1e6:,.0f} MB")
+                f"per epoch), memory about {self.memory_bytes / 1e6:,.0f} MB{self.busy and '; ' + self.busy}")
 
 
 def estimate_cost(net, data, config, *, test_images=0, timing_seconds=TIMING_SECONDS) -> CostEstimate:
@@ -52,14 +54,14 @@ def estimate_cost(net, data, config, *, test_images=0, timing_seconds=TIMING_SEC
     else:
         per_image = time_forward(net, data.X, timing_seconds / 4)
     seconds = epoch * config.epochs + per_image * test_images
-    return CostEstimate(seconds, epoch, memory_bytes(net, data, config), timed)
+    return CostEstimate(seconds, epoch, memory_bytes(net, data, config), timed, machine_busy())
 
 
 def time_batches(net, X, y, config, timing_seconds=TIMING_SECONDS):
     """(seconds per batch, batches timed): a copy of ``net`` trains until ``timing_seconds`` have passed.
 
-    Each batch is timed on its own; the first ones (warm-up) and the slowest tenth (another program
-    taking the processor for a moment) are left out of the mean.
+    The mean wall time of a batch, the first ones (warm-up) left out: other programs that keep the
+    machine busy now will likely slow the real run too (``CostEstimate.busy`` says when they do).
     """
     batch_size = min(config.batch_size, len(X))
     n = min(len(X), batch_size * MAX_TIMED_BATCHES)
@@ -71,14 +73,14 @@ def time_batches(net, X, y, config, timing_seconds=TIMING_SECONDS):
         if times[-1] - times[0] >= timing_seconds and len(times) > WARM_UP_BATCHES + FIRST_BATCHES:
             control.request_stop()
     train(net.copy(), X[:n], y[:n], quick, callbacks=TrainingCallbacks(on_batch=on_batch), control=control)
-    durations = sorted(np.diff(times)[WARM_UP_BATCHES:] if len(times) > WARM_UP_BATCHES + 1 else np.diff(times))
-    kept = durations[:max(1, math.ceil(len(durations) * 0.9))]
-    return float(np.mean(kept)), len(times) - 1
+    skip = WARM_UP_BATCHES if len(times) > WARM_UP_BATCHES + 1 else 0
+    return (times[-1] - times[skip]) / (len(times) - 1 - skip), len(times) - 1
 
 
 def time_forward(net, X, timing_seconds):
-    """Seconds per image of a forward pass (as evaluation does it), from a timing of a growing slice."""
+    """Seconds per image of a forward pass (as evaluation does it), timed on a growing slice."""
     n = min(256, len(X))
+    net.predict_proba(X[:n])  # warm-up
     while True:
         started = time.perf_counter()
         net.predict_proba(X[:n])
@@ -102,6 +104,15 @@ def memory_bytes(net, data, config) -> int:
     activations = batch * (sum(net.layer_sizes) * 4 + net.layer_sizes[-1]) * itemsize
     evaluation = PREDICT_CHUNK * max(net.layer_sizes) * 2 * itemsize
     return int(inputs + parameters + activations + evaluation)
+
+
+def machine_busy() -> str:
+    """A note when more programs want the processors than there are (Unix load average), else ""."""
+    try:
+        load, cores = os.getloadavg()[0], os.cpu_count() or 1
+    except (AttributeError, OSError):  # no load average on Windows
+        return ""
+    return f"the machine is busy (load {load:.1f} on {cores} cores): it may take longer" if load > cores else ""
 
 
 def format_duration(seconds) -> str:
