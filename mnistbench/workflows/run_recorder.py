@@ -127,6 +127,7 @@ class RunRecorder:
         evaluation = outcome.evaluation
         self.store.update_run(
             self.run_id, status=STATUS_OF_STOP.get(result.stop_reason, "finished"), message=result.message,
-            seconds=self._seconds_offset + result.seconds, epochs_completed=self._epoch_offset + result.epochs_completed,
+            seconds=self._seconds_offset + result.seconds,
+            epochs_completed=self._epoch_offset + result.epochs_completed,
             held_out_accuracy=None if evaluation is None else round(evaluation.accuracy, 6),
             held_out_set=outcome.held_out_set, network=self.network_path)

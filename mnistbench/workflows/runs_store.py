@@ -141,8 +141,8 @@ class RunsStore:
     def restore_run(self, kept):
         """Put back a run that ``delete_run`` removed, with the same id."""
         with self._connect() as db:
-            db.execute(f"INSERT INTO runs (id, {', '.join(RUN_FIELDS)}) VALUES ({', '.join('?' * (len(RUN_FIELDS) + 1))})",
-                       kept["row"])
+            marks = ", ".join("?" * (len(RUN_FIELDS) + 1))
+            db.execute(f"INSERT INTO runs (id, {', '.join(RUN_FIELDS)}) VALUES ({marks})", kept["row"])
         for table, points in kept["curves"].items():
             self.add_curve_points(kept["row"][0], table, points)
 
