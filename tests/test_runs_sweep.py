@@ -73,16 +73,17 @@ def test_the_cli_sweep_prints_results_and_pareto_fronts_and_resumes(digits, caps
     assert main(argv) == 0
     assert "4 to train" not in capsys.readouterr().out
     assert main(["sweep", "--resume", sweep_id, "--json"]) == 0
-    assert len(json.loads(capsys.readouterr().out.split("nothing left to train\n")[1])) == 4
+    printed = capsys.readouterr()
+    assert "nothing left to train" in printed.err and len(json.loads(printed.out)) == 4
     assert len(RunsStore().runs(sweep_id)) == 4
 
 
-def row(accuracy, seconds, parameters, run_id):
-    return RunRow(run_id, "finished", "", (784, 10), parameters, "d", accuracy, "", seconds, 1)
+def row(accuracy, seconds, parameters, run_id, status="finished"):
+    return RunRow(run_id, status, "", (784, 10), parameters, "d", accuracy, "", seconds, 1)
 
 
 def test_pareto_front():
     rows = [row(0.90, 10, 100, 1), row(0.95, 20, 50, 2), row(0.93, 30, 500, 3), row(0.95, 25, 60, 4),
-            row(None, 1, 1, 5)]
+            row(None, 1, 1, 5), row(0.99, 1, 1, 6, "stopped"), row(0.99, 1, 1, 7, "unfinished")]
     assert [r.id for r in pareto_front(rows, lambda r: r.seconds)] == [1, 2]
     assert [r.id for r in pareto_front(rows, lambda r: r.parameters)] == [2]

@@ -4,11 +4,14 @@ Ctrl-C stops after the current batch; the points already trained stay in the
 runs store, and the same command (or ``--resume ID``) trains the rest.
 """
 
+import sys
+from functools import partial
+
 from mnistbench.commands.train import _stop_on_ctrl_c
 from mnistbench.data import load_dataset
 from mnistbench.engine.training import TrainingControl
 from mnistbench.errors import ConfigError
-from mnistbench.workflows.cost_estimate import estimate_cost, format_duration
+from mnistbench.workflows.cost_estimate import estimate_cost, format_duration, machine_busy
 from mnistbench.workflows.recipes import build_network
 from mnistbench.workflows.run_rows import format_csv, format_table, row_dict, sort_rows
 from mnistbench.workflows.runs_store import RunsStore
@@ -23,14 +26,16 @@ TABLE_KEYS = ("id", "status", "label", "layers", "parameters", "accuracy", "seco
 
 def run_sweep_command(args):
     store = RunsStore()
+    say = partial(print, file=sys.stderr if args.json or args.csv else sys.stdout, flush=True)  # stdout: data
     sweep = _find_sweep(store, args) if args.resume else _plan(args)
     dataset = load_dataset(sweep.dataset)
     pending = pending_points(store, sweep)
-    print(f"{sweep.id}: {len(sweep.points)} points on {dataset.name}, {len(pending)} to train "
-          f"({len(sweep.points) - len(pending)} done)")
+    say(f"{sweep.id}: {len(sweep.points)} points on {dataset.name}, {len(pending)} to train "
+        f"({len(sweep.points) - len(pending)} done)")
     estimates = estimate_points(sweep, dataset, pending)
-    print(f"estimated time {format_duration(sum(estimates.values()))} for {len(pending)} runs"
-          if pending else "nothing left to train")
+    busy = machine_busy()
+    say(f"estimated time {format_duration(sum(estimates.values()))} for {len(pending)} runs"
+        + (f"; {busy}" if busy else "") if pending else "nothing left to train")
     control, actual = TrainingControl(), {}
 
     def on_point(index, outcome, run_id):
@@ -38,15 +43,15 @@ def run_sweep_command(args):
         scale = sum(actual.values()) / max(sum(estimates[i] for i in actual), 1e-9)  # how estimates fared
         left = scale * sum(estimates[i] for i in pending if i not in actual)
         accuracy = f"{outcome.evaluation.accuracy:.2%}" if outcome.evaluation is not None else "no held-out result"
-        print(f"point {index + 1}/{len(sweep.points)} ({point_label(sweep.points[index])}): {accuracy}, "
+        say(f"point {index + 1}/{len(sweep.points)} ({point_label(sweep.points[index])}): {accuracy}, "
               f"{outcome.result.seconds:.1f} s, run {run_id} {outcome.result.stop_reason}; "
-              f"about {format_duration(left)} left", flush=True)
+            f"about {format_duration(left)} left")
     with _stop_on_ctrl_c(control):
         run_sweep(store, sweep, dataset, control=control, on_point=on_point)
     rows = latest_rows(store, sweep)
     _print_results(args, rows)
     if control.stop_requested:
-        print(f"interrupted: `mnistbench sweep --resume {sweep.id}` (or the same command) trains the rest")
+        say(f"interrupted: `mnistbench sweep --resume {sweep.id}` (or the same command) trains the rest")
         return EXIT_INTERRUPTED
     return 0
 

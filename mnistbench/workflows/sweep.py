@@ -28,7 +28,8 @@ from mnistbench.workflows.validation_split import training_data
 # axis -> (what one value is, how a value reads in a label)
 AXES = {"learning_rate": ("float", "lr {:g}"), "hidden": ("layers", "hidden {}"),
         "batch_size": ("int", "batch {}"), "dropout": ("float", "dropout {:g}"), "epochs": ("int", "{} epochs")}
-DONE_STATUSES = ("finished", "diverged")  # a diverged point is a result too; stopped/unfinished points rerun
+DONE_STATUSES = ("finished", "diverged")
+INCOMPLETE_STATUSES = ("running", "stopped", "diverged", "unfinished")  # their figures are partial  # a diverged point is a result too; stopped/unfinished points rerun
 
 
 @dataclass(frozen=True)
@@ -136,9 +137,11 @@ def run_sweep(store, sweep, dataset, *, control=None, callbacks_for=None, on_poi
 def pareto_front(rows, cost):
     """The rows no other row beats: as accurate or more for as little ``cost`` or less (better in one).
 
-    ``cost(row)`` is e.g. training seconds or parameters; rows without an accuracy are left out.
+    ``cost(row)`` is e.g. training seconds or parameters; rows without an accuracy, and runs that did
+    not run to their end (stopped, unfinished, diverged, still running), are left out.
     """
-    rows = [row for row in rows if row.held_out_accuracy is not None and cost(row) is not None]
+    rows = [row for row in rows if row.held_out_accuracy is not None and cost(row) is not None
+            and row.status not in INCOMPLETE_STATUSES]
     return [row for row in rows if not any(
         other.held_out_accuracy >= row.held_out_accuracy and cost(other) <= cost(row)
         and (other.held_out_accuracy > row.held_out_accuracy or cost(other) < cost(row)) for other in rows)]
