@@ -134,6 +134,34 @@ def format_csv(rows):
     return out.getvalue()
 
 
+SHORT_NAMES = {"learning_rate": "lr", "batch_size": "batch", "weight_decay": "L2",
+               "early_stopping_patience": "patience"}
+
+
+def difference_labels(rows):
+    """One legend label per row naming only what sets it apart ("lr 0.01", "lr 0.001, dropout 0.2").
+
+    Compares the layers, the dataset and every training setting except the seed and the planned
+    epochs; rows alike in all of them are told apart by their run id.
+    """
+    def described(row):
+        values = {"layers": row.layers, "dataset": row.dataset}
+        values.update((key, value) for key, value in row.settings.items() if key not in ("seed", "epochs"))
+        return values
+    all_values = [described(row) for row in rows]
+    keys = [key for key in dict.fromkeys(k for values in all_values for k in values)
+            if len({repr(values.get(key)) for values in all_values}) > 1]
+    labels = []
+    for row, values in zip(rows, all_values):
+        parts = [f"{SHORT_NAMES.get(key, key.replace('_', ' '))} {_short(values.get(key))}" for key in keys]
+        labels.append(", ".join(parts) or (f"run {row.id}" if row.id is not None else os.path.basename(row.network)))
+    return labels
+
+
+def _short(value):
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def process_alive(pid) -> bool:
     """Whether a process with this id runs on this machine (a run's process, to find crashed runs)."""
     if not pid:

@@ -28,8 +28,8 @@ from mnistbench.workflows.validation_split import training_data
 # axis -> (what one value is, how a value reads in a label)
 AXES = {"learning_rate": ("float", "lr {:g}"), "hidden": ("layers", "hidden {}"),
         "batch_size": ("int", "batch {}"), "dropout": ("float", "dropout {:g}"), "epochs": ("int", "{} epochs")}
-DONE_STATUSES = ("finished", "diverged")
-INCOMPLETE_STATUSES = ("running", "stopped", "diverged", "unfinished")  # their figures are partial  # a diverged point is a result too; stopped/unfinished points rerun
+DONE_STATUSES = ("finished", "diverged")  # a diverged point is a result too; stopped/unfinished points rerun
+INCOMPLETE_STATUSES = ("running", "stopped", "diverged", "unfinished")  # their figures are partial
 
 
 @dataclass(frozen=True)
