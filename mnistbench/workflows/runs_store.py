@@ -148,7 +148,8 @@ class RunsStore:
 
     # --- reading ---------------------------------------------------------------
     def runs(self, sweep_id=None) -> list:
-        """Every run (or a sweep's), oldest first, as RunRow."""
+        """Every run (or a sweep's), oldest first, as RunRow (runs whose process died read "unfinished")."""
+        self.mark_dead_runs_unfinished()
         where, values = ("WHERE sweep_id = ?", (sweep_id,)) if sweep_id else ("", ())
         with self._connect() as db:
             rows = db.execute(f"SELECT id, {', '.join(RUN_FIELDS)} FROM runs {where} ORDER BY id", values).fetchall()
