@@ -12,7 +12,8 @@ from mnistbench.errors import ConfigError
 from mnistbench.netfile import load_network
 from mnistbench.workflows.run_rows import RunRow
 from mnistbench.workflows.runs_store import RunsStore
-from mnistbench.workflows.sweep import parse_axis, pareto_front, pending_points, plan_sweep, point_label, run_sweep
+from mnistbench.workflows.sweep import (estimate_points, latest_rows, parse_axis, pareto_front, pending_points,
+                                        plan_sweep, point_label, run_sweep)
 
 ARCHITECTURE = dict(layer_sizes=[784, 128, 10], activation="relu", output="softmax", loss="cross_entropy",
                     init="he")
@@ -52,11 +53,16 @@ def test_an_interrupted_sweep_resumes_its_unfinished_points(digits, tmp_path):
     assert run_sweep(store, sweep, dataset, control=control, callbacks_for=callbacks_for) == [0, 1]
     assert [row.status for row in store.runs(sweep.id)] == ["finished", "stopped"]
     assert pending_points(store, sweep) == [1, 2, 3]
+    assert [row.status for row in latest_rows(store, sweep)] == ["finished", "stopped"]
+    estimates = estimate_points(sweep, dataset, [1, 2, 3])
+    assert sorted(estimates) == [1, 2, 3] and all(seconds > 0 for seconds in estimates.values())
     heard = []
     assert run_sweep(store, sweep, dataset, on_point=lambda i, outcome, run_id: heard.append((i, run_id))) == [1, 2, 3]
     rows = store.runs(sweep.id)
     assert [row.sweep_point for row in rows] == [0, 1, 1, 2, 3] and [run_id for _, run_id in heard] == [3, 4, 5]
     assert pending_points(store, sweep) == [] and run_sweep(store, sweep, dataset) == []
+    assert [(row.sweep_point, row.status) for row in latest_rows(store, sweep)] == [
+        (0, "finished"), (1, "finished"), (2, "finished"), (3, "finished")]
     last = rows[-1]
     assert last.settings["learning_rate"] == 0.01 and last.settings["batch_size"] == 32
     assert load_network(last.network).metadata["training"]["runs"][-1]["config"]["batch_size"] == 32

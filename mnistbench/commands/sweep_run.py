@@ -11,14 +11,12 @@ from mnistbench.commands.train import _stop_on_ctrl_c
 from mnistbench.data import load_dataset
 from mnistbench.engine.training import TrainingControl
 from mnistbench.errors import ConfigError
-from mnistbench.workflows.cost_estimate import estimate_cost, format_duration, machine_busy
-from mnistbench.workflows.recipes import build_network
+from mnistbench.workflows.cost_estimate import format_duration, machine_busy
 from mnistbench.workflows.run_rows import format_csv, format_table, row_dict, sort_rows
 from mnistbench.workflows.runs_store import RunsStore
 from mnistbench.workflows.settings import TRAINING_SETTINGS, architecture_from_args
-from mnistbench.workflows.sweep import (AXES, DONE_STATUSES, Sweep, parse_axis, pareto_front, pending_points,
-                                        plan_sweep, point_label, run_sweep)
-from mnistbench.workflows.validation_split import training_data
+from mnistbench.workflows.sweep import (AXES, Sweep, estimate_points, latest_rows, parse_axis, pareto_front,
+                                        pending_points, plan_sweep, point_label, run_sweep)
 
 EXIT_INTERRUPTED = 130  # as the CLI's own Ctrl-C exit
 TABLE_KEYS = ("id", "status", "label", "layers", "parameters", "accuracy", "seconds", "seconds_per_epoch")
@@ -71,31 +69,6 @@ def _find_sweep(store, args):
         raise ConfigError(f"no sweep {args.resume!r} in {store.path} (`mnistbench runs` lists sweep ids)")
     _, spec = found
     return Sweep(args.resume, spec["dataset"], spec["architecture"], spec["config"], tuple(spec["points"]))
-
-
-def estimate_points(sweep, dataset, indices):
-    """{point index: estimated seconds}; one timing per network shape and batch setting."""
-    per_epoch, estimates = {}, {}
-    for index in indices:
-        architecture, config = sweep.point_settings(sweep.points[index])
-        key = (tuple(architecture["layer_sizes"]), config.batch_size, config.dropout)
-        if key not in per_epoch:
-            net = build_network(architecture, seed=config.seed)
-            per_epoch[key] = estimate_cost(net, training_data(dataset, config), config.replace(epochs=1),
-                                           test_images=dataset.n_test, timing_seconds=0.2)
-        cost = per_epoch[key]
-        estimates[index] = cost.seconds_per_epoch * config.epochs + (cost.seconds - cost.seconds_per_epoch)
-    return estimates
-
-
-def latest_rows(store, sweep):
-    """One row per point: its finished run, else its latest attempt."""
-    best = {}
-    for row in store.runs(sweep.id):
-        kept = best.get(row.sweep_point)
-        if kept is None or row.status in DONE_STATUSES or kept.status not in DONE_STATUSES:
-            best[row.sweep_point] = row
-    return [best[i] for i in sorted(best)]
 
 
 def _print_results(args, rows):

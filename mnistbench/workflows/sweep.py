@@ -19,6 +19,7 @@ import numpy as np
 from mnistbench.engine.config import TrainingConfig
 from mnistbench.errors import ConfigError
 from mnistbench.netfile import save_network
+from mnistbench.workflows.cost_estimate import estimate_cost
 from mnistbench.workflows.recipes import build_network
 from mnistbench.workflows.run_recorder import RunRecorder
 from mnistbench.workflows.settings import parse_layers
@@ -132,6 +133,31 @@ def run_sweep(store, sweep, dataset, *, control=None, callbacks_for=None, on_poi
         if on_point is not None:
             on_point(index, outcome, recorder.run_id)
     return trained
+
+
+def estimate_points(sweep, dataset, indices):
+    """{point index: estimated seconds} (time left for a sweep); one timing per network shape and batch."""
+    per_epoch, estimates = {}, {}
+    for index in indices:
+        architecture, config = sweep.point_settings(sweep.points[index])
+        key = (tuple(architecture["layer_sizes"]), config.batch_size, config.dropout)
+        if key not in per_epoch:
+            net = build_network(architecture, seed=config.seed)
+            per_epoch[key] = estimate_cost(net, training_data(dataset, config), config.replace(epochs=1),
+                                           test_images=dataset.n_test, timing_seconds=0.2)
+        cost = per_epoch[key]
+        estimates[index] = cost.seconds_per_epoch * config.epochs + (cost.seconds - cost.seconds_per_epoch)
+    return estimates
+
+
+def latest_rows(store, sweep):
+    """One row per point: its finished run, else its latest attempt."""
+    best = {}
+    for row in store.runs(sweep.id):
+        kept = best.get(row.sweep_point)
+        if kept is None or row.status in DONE_STATUSES or kept.status not in DONE_STATUSES:
+            best[row.sweep_point] = row
+    return [best[i] for i in sorted(best)]
 
 
 def pareto_front(rows, cost):
