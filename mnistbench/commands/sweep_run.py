@@ -42,7 +42,7 @@ def run_sweep_command(args):
         left = scale * sum(estimates[i] for i in pending if i not in actual)
         accuracy = f"{outcome.evaluation.accuracy:.2%}" if outcome.evaluation is not None else "no held-out result"
         say(f"point {index + 1}/{len(sweep.points)} ({point_label(sweep.points[index])}): {accuracy}, "
-              f"{outcome.result.seconds:.1f} s, run {run_id} {outcome.result.stop_reason}; "
+            f"{outcome.result.seconds:.1f} s, run {run_id} {outcome.result.stop_reason}; "
             f"about {format_duration(left)} left")
     with _stop_on_ctrl_c(control):
         run_sweep(store, sweep, dataset, control=control, on_point=on_point)
