@@ -150,3 +150,26 @@ def test_a_killed_training_leaves_a_sound_store_and_the_run_unfinished(digits, t
     assert store.curves(row.id)["epochs"]["epoch"][:2] == [1, 2]
     with sqlite3.connect(store.path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_store_that_fails_mid_run_stops_recording_not_training(digits, tmp_path, monkeypatch):
+    store = RunsStore(tmp_path / "runs")
+
+    def disk_full(*args):
+        raise MnistbenchError(f"{store.path}: database or disk is full")
+    monkeypatch.setattr(store, "add_curve_points", disk_full)
+    recorder = RunRecorder(store)
+    outcome = train_and_record(build_network(ARCHITECTURE), digits[1], TrainingConfig(epochs=2), recorder=recorder)
+    assert outcome.result.epochs_completed == 2 and outcome.evaluation is not None
+    assert recorder.problem.startswith("the run could not be recorded in") and "disk is full" in recorder.problem
+    assert store.run(recorder.run_id).status == "running"  # nothing more was written after the failure
+
+
+def test_train_without_a_usable_store_trains_and_says_so(digits, tmp_path, monkeypatch, capsys):
+    from mnistbench.cli import main
+    (tmp_path / "not-a-folder").write_text("a file where the runs folder should be")
+    monkeypatch.setenv("MNISTBENCH_RUNS", str(tmp_path / "not-a-folder"))
+    assert main(["train", "--data", str(digits[0]), "--layers", "784,16,10", "--epochs", "1", "--quiet",
+                 "--out", str(tmp_path / "net.nn")]) == 0
+    printed = capsys.readouterr()
+    assert "mnistbench: training without recording the run:" in printed.err and (tmp_path / "net.nn").exists()

@@ -13,6 +13,7 @@ from tqdm import tqdm
 from mnistbench.bundled import is_bundled, resolve_network
 from mnistbench.data import load_dataset
 from mnistbench.engine.training import TrainingCallbacks, TrainingControl
+from mnistbench.errors import MnistbenchError
 from mnistbench.netfile import DEFAULT_EXTENSION, load_network, save_network
 from mnistbench.workflows.cost_estimate import estimate_cost
 from mnistbench.workflows.recipes import build_network
@@ -35,7 +36,7 @@ def train_command(args):
     data = training_data(dataset, config, args.holdout)
     print(f"{dataset.describe()}\n{net!r}, {net.parameter_count:,} parameters; {data.description}")
     print(estimate_cost(net, data, config, test_images=dataset.n_test).describe())
-    recorder = None if args.no_record else RunRecorder(RunsStore())
+    recorder = None if args.no_record else _recorder()
     control = TrainingControl()
     with _stop_on_ctrl_c(control), _Progress(config.epochs, args.quiet) as progress:
         callbacks = TrainingCallbacks(on_batch=progress.batch, on_epoch=progress.epoch)
@@ -46,11 +47,21 @@ def train_command(args):
     save_network(net, out)
     if recorder is not None:
         recorder.set_network_path(out.resolve())
-        print(f"recorded as run {recorder.run_id} (mnistbench runs)")
+        print(f"recorded as run {recorder.run_id} (mnistbench runs)" if not recorder.problem else
+              f"mnistbench: {recorder.problem}", file=sys.stderr if recorder.problem else sys.stdout)
     held_out = (f"held-out accuracy {outcome.evaluation.accuracy:.2%} on the {outcome.held_out_set}; "
                 if outcome.evaluation is not None else "no images held out to judge it; ")
     print(f"{held_out}saved {out}")
     return 0 if outcome.result.stop_reason != "diverged" else 1
+
+
+def _recorder():
+    """A RunRecorder on the runs store; None, said in one line, when the store cannot be opened."""
+    try:
+        return RunRecorder(RunsStore())
+    except (MnistbenchError, OSError) as error:
+        print(f"mnistbench: training without recording the run: {error}", file=sys.stderr)
+        return None
 
 
 def output_path(args):

@@ -11,9 +11,11 @@ a killed process leaves it "running" until the store is next opened, which
 marks it "unfinished".
 """
 
+import sqlite3
 import time
 
 from mnistbench.engine.reports import TrainingCallbacks
+from mnistbench.errors import MnistbenchError
 from mnistbench.workflows.runs_store import STATUS_OF_STOP
 from mnistbench.workflows.training_record import fingerprint
 
@@ -28,6 +30,7 @@ class RunRecorder:
         self.store, self.network_path, self.label = store, str(network_path or ""), label
         self.sweep_id, self.sweep_point, self.continue_run = sweep_id, sweep_point, continue_run
         self.run_id = None
+        self.problem = ""  # why the run could not be (fully) recorded, "" when it was
         self._batches, self._evaluations, self._window = [], [], []
         self._started = self._last_flush = 0.0
         self._epoch_offset = self._samples_offset = self._seconds_offset = 0
@@ -35,19 +38,34 @@ class RunRecorder:
     def record(self, train, net, dataset, config, data, callbacks):
         """Run ``train(callbacks)`` (a TrainingOutcome-returning call) as a recorded run."""
         self._open(net, dataset, config, data)
+        if self.problem:  # the store cannot be written: train all the same, say so afterwards
+            return train(callbacks)
         try:
             outcome = train(self._wrap(callbacks or TrainingCallbacks()))
         except BaseException as error:
             self._flush()
-            self.store.update_run(self.run_id, status="unfinished", message=f"ended by {error!r}"[:300])
+            self._store(self.store.update_run, self.run_id, status="unfinished",
+                        message=f"ended by {error!r}"[:300])
             raise
         self.finish(outcome)
         return outcome
 
+    def _store(self, write, *args, **fields):
+        """A write to the store; a failure (disk full, locked, damaged) stops the recording, never the
+        training: it is kept in ``problem`` for the caller to report."""
+        if self.problem:
+            return None
+        try:
+            return write(*args, **fields)
+        except (MnistbenchError, sqlite3.Error, OSError) as error:
+            self.problem = f"the run could not be recorded in {self.store.path}: {error}"
+            return None
+
     def set_network_path(self, path):
         """Where the trained network was saved (after the run: the CLI saves once training ends)."""
         self.network_path = str(path)
-        self.store.update_run(self.run_id, network=self.network_path)
+        if self.run_id is not None:
+            self._store(self.store.update_run, self.run_id, network=self.network_path)
 
     def _open(self, net, dataset, config, data):
         fields = dict(layer_sizes=list(net.layer_sizes), activation=net.activations[0],
@@ -57,15 +75,15 @@ class RunRecorder:
                       network=self.network_path, sweep_id=self.sweep_id, sweep_point=self.sweep_point,
                       label=self.label)
         if self.continue_run is None:
-            self.run_id = self.store.start_run(**fields)
+            self.run_id = self._store(self.store.start_run, **fields)
         else:  # more epochs of the same run: its curves go on where they stopped
             self.run_id = self.continue_run
-            earlier = self.store.run(self.run_id)
+            earlier = self.store.run(self.run_id)  # a run that is not there: the caller's mistake, raised
             curves = self.store.curves(self.run_id)
             self._epoch_offset = earlier.epochs
             self._samples_offset = max(curves["batches"]["samples_seen"], default=0)
             self._seconds_offset = earlier.seconds or 0.0
-            self.store.update_run(self.run_id, status="running", **fields)
+            self._store(self.store.update_run, self.run_id, status="running", **fields)
         self._started = self._last_flush = time.perf_counter()
 
     def _wrap(self, callbacks):
@@ -83,11 +101,11 @@ class RunRecorder:
 
         def on_epoch(report):
             self._flush()
-            self.store.add_curve_points(self.run_id, "epochs", [(
+            self._store(self.store.add_curve_points, self.run_id, "epochs", [(
                 report.epoch + self._epoch_offset, report.train_loss, report.train_accuracy,
                 report.validation_loss, report.validation_accuracy, None, report.seconds)])
-            self.store.update_run(self.run_id, epochs_completed=report.epoch + self._epoch_offset,
-                                  seconds=self._seconds())
+            self._store(self.store.update_run, self.run_id,
+                        epochs_completed=report.epoch + self._epoch_offset, seconds=self._seconds())
             if callbacks.on_epoch:
                 callbacks.on_epoch(report)
         return TrainingCallbacks(on_batch=on_batch, on_evaluation=on_evaluation, on_epoch=on_epoch)
@@ -111,7 +129,7 @@ class RunRecorder:
     def _flush(self):
         for table, points in (("batches", self._batches), ("evaluations", self._evaluations)):
             if points:
-                self.store.add_curve_points(self.run_id, table, points)
+                self._store(self.store.add_curve_points, self.run_id, table, points)
         self._batches, self._evaluations, self._last_flush = [], [], time.perf_counter()
 
     def finish(self, outcome):
@@ -120,14 +138,14 @@ class RunRecorder:
         result = outcome.result
         rates = result.history.get("learning_rate", [])
         if rates:  # the engine's history has each epoch's rate; the epoch reports do not
-            self.store.add_curve_points(self.run_id, "epochs", [
+            self._store(self.store.add_curve_points, self.run_id, "epochs", [
                 (self._epoch_offset + i + 1, result.history["train_loss"][i], result.history["train_accuracy"][i],
                  result.history["validation_loss"][i], result.history["validation_accuracy"][i], rate,
                  result.history["seconds"][i]) for i, rate in enumerate(rates)])
         evaluation = outcome.evaluation
-        self.store.update_run(
-            self.run_id, status=STATUS_OF_STOP.get(result.stop_reason, "finished"), message=result.message,
-            seconds=self._seconds_offset + result.seconds,
+        self._store(
+            self.store.update_run, self.run_id, status=STATUS_OF_STOP.get(result.stop_reason, "finished"),
+            message=result.message, seconds=self._seconds_offset + result.seconds,
             epochs_completed=self._epoch_offset + result.epochs_completed,
             held_out_accuracy=None if evaluation is None else round(evaluation.accuracy, 6),
             held_out_set=outcome.held_out_set, network=self.network_path)
