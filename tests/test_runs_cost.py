@@ -6,10 +6,12 @@ import numpy as np
 import pytest
 
 from idx_factory import write_synthetic_dataset
+from mnistbench.bundled import resolve_network
 from mnistbench.cli import main
 from mnistbench.data import load_dataset
 from mnistbench.engine.config import TrainingConfig
 from mnistbench.errors import ConfigError
+from mnistbench.netfile import load_network
 from mnistbench.workflows.cost_estimate import estimate_cost, format_duration
 from mnistbench.workflows.lr_finder import find_learning_rate
 from mnistbench.workflows.recipes import build_network
@@ -89,3 +91,11 @@ def test_lr_find_command(digits, capsys):
 def to_inputs(dataset):
     from mnistbench.data import to_inputs as inputs
     return inputs(dataset.train_images)
+
+
+def test_a_trained_network_is_not_called_diverged(shared_datasets):
+    """best-mnist's losses on its own training digits are tiny and noisy: no "divergence" in 2 steps."""
+    dataset = load_dataset(shared_datasets / "mnist-10k-split")
+    net = load_network(resolve_network("best-mnist"))
+    test = find_learning_rate(net, to_inputs(dataset), dataset.train_labels, TrainingConfig(), steps=60)
+    assert len(test.rates) >= 10 and 0 < test.proposed <= 1.0

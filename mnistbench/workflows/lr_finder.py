@@ -19,6 +19,7 @@ from mnistbench.errors import ConfigError
 
 SMOOTHING = 0.9  # exponential moving average of the loss, bias-corrected
 EXPLODED = 4.0  # stop once the smoothed loss is this many times its best
+MIN_STEPS = 10  # ... but not before: the first averages are noisy (a trained network's small losses most)
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def find_learning_rate(net, X, y, config, *, start=1e-6, end=1.0, steps=100, con
         smoothed.append(average / (1 - SMOOTHING ** (i + 1)))
         if on_step is not None:
             on_step(rate, float(loss))
-        if smoothed[-1] > EXPLODED * min(smoothed):
+        if i >= max(MIN_STEPS, steps // 10) and smoothed[-1] > EXPLODED * min(smoothed):
             break
         if config.weight_decay:
             for g, W in zip(grads_W, trial.weights):
@@ -82,4 +83,7 @@ def _proposal(rates, losses, smoothed, config):
     proposed = min(max(proposed, 1e-8), 10.0)  # TrainingConfig's range
     message = (f"{config.optimizer}: the smoothed loss was lowest ({smoothed[best]:.3f}) at a rate of about "
                f"{rates[best]:.2g}; proposed learning rate {proposed:g} (a tenth of it)")
+    if best < MIN_STEPS:
+        message += "; the loss hardly fell anywhere in the range: a network that has already learnt, or " \
+                   "start the range lower"
     return LearningRateTest(rates, losses, smoothed, proposed, message)

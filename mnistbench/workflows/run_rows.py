@@ -50,7 +50,7 @@ class RunRow:
 
     @property
     def seconds_per_epoch(self):
-        return self.seconds / self.epochs if self.seconds is not None and self.epochs else None
+        return round(self.seconds / self.epochs, 4) if self.seconds is not None and self.epochs else None
 
     @property
     def layers(self):
