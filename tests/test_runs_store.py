@@ -53,7 +53,10 @@ def test_a_recorded_run_keeps_settings_curves_and_held_out_result(digits, tmp_pa
     assert curves["epochs"]["learning_rate"] == [0.005, 0.005]
     seen = curves["batches"]["samples_seen"]
     assert seen == sorted(seen) and seen[-1] == 2 * 600  # one point per batch: 38 batches an epoch
-    assert len(curves["evaluations"]["validation_loss"]) == 2 * config.evaluations_per_epoch
+    assert curves["batches"]["progress"][0] == pytest.approx(1 / 38) and curves["batches"]["progress"][-1] == 2.0
+    evaluations = curves["evaluations"]
+    assert len(evaluations["validation_loss"]) == 2 * config.evaluations_per_epoch
+    assert evaluations["progress"] == pytest.approx([round(38 * k / 4) / 38 for k in range(1, 9)])
 
 
 def test_batch_losses_are_averaged_over_windows(digits, tmp_path):
@@ -107,7 +110,7 @@ def test_a_continued_run_goes_on_where_it_stopped(digits, tmp_path):
     assert len(store.runs()) == 1
     row, curves = store.run(first.run_id), store.curves(first.run_id)
     assert row.epochs == 3 and curves["epochs"]["epoch"] == [1, 2, 3]
-    assert curves["batches"]["samples_seen"][-1] == 3 * 600
+    assert curves["batches"]["samples_seen"][-1] == 3 * 600 and curves["batches"]["progress"][-1] == 3.0
 
 
 def test_delete_and_undo(digits, tmp_path):

@@ -32,6 +32,7 @@ class RunRecorder:
         self.run_id = None
         self.problem = ""  # why the run could not be (fully) recorded, "" when it was
         self._batches, self._evaluations, self._window = [], [], []
+        self._batches_per_epoch = 1  # of the current run, known from its first batch
         self._started = self._last_flush = 0.0
         self._epoch_offset = self._samples_offset = self._seconds_offset = 0
 
@@ -93,7 +94,8 @@ class RunRecorder:
                 callbacks.on_batch(report)
 
         def on_evaluation(report):
-            self._evaluations.append((report.epoch + self._epoch_offset, report.batch,
+            progress = self._epoch_offset + report.epoch - 1 + report.batch / self._batches_per_epoch
+            self._evaluations.append((report.epoch + self._epoch_offset, report.batch, progress,
                                       report.samples_seen + self._samples_offset, self._seconds(),
                                       report.validation_loss, report.validation_error))
             if callbacks.on_evaluation:
@@ -113,10 +115,12 @@ class RunRecorder:
     def _batch(self, report):
         """Average the batch losses over windows; keep one point per window."""
         self._window.append((report.loss, report.accuracy))
+        self._batches_per_epoch = report.batches_per_epoch
         size = max(1, report.batches_per_epoch // BATCH_POINTS_PER_EPOCH)
         if len(self._window) >= size or report.batch == report.batches_per_epoch:
             losses, accuracies = zip(*self._window)
-            self._batches.append((report.epoch + self._epoch_offset, report.batch,
+            progress = self._epoch_offset + report.epoch - 1 + report.batch / report.batches_per_epoch
+            self._batches.append((report.epoch + self._epoch_offset, report.batch, progress,
                                   report.samples_seen + self._samples_offset, self._seconds(),
                                   sum(losses) / len(losses), accuracies[-1]))
             self._window = []

@@ -34,18 +34,20 @@ SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY AUTOINCREMENT, {", ".join(RUN_FIELDS)});
 CREATE TABLE IF NOT EXISTS epochs (run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE, epoch, train_loss,
     train_accuracy, validation_loss, validation_accuracy, learning_rate, seconds, PRIMARY KEY (run_id, epoch));
-CREATE TABLE IF NOT EXISTS batches (run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE, epoch, batch,
+CREATE TABLE IF NOT EXISTS batches (run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE, epoch, batch, progress,
     samples_seen, seconds, loss, accuracy);
 CREATE TABLE IF NOT EXISTS evaluations (run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE, epoch, batch,
-    samples_seen, seconds, validation_loss, validation_error);
+    progress, samples_seen, seconds, validation_loss, validation_error);
 CREATE TABLE IF NOT EXISTS sweeps (id TEXT PRIMARY KEY, created, dataset, spec);
 CREATE INDEX IF NOT EXISTS batches_of_run ON batches (run_id);
 CREATE INDEX IF NOT EXISTS evaluations_of_run ON evaluations (run_id);
 """
+# The x axes a curve can take: "progress" (epochs as a fraction: 1.5 is half-way through the second),
+# "samples_seen" (examples since the run started) and "seconds" (since the run started).
 CURVE_TABLES = {"epochs": ("epoch", "train_loss", "train_accuracy", "validation_loss", "validation_accuracy",
                            "learning_rate", "seconds"),
-                "batches": ("epoch", "batch", "samples_seen", "seconds", "loss", "accuracy"),
-                "evaluations": ("epoch", "batch", "samples_seen", "seconds", "validation_loss",
+                "batches": ("epoch", "batch", "progress", "samples_seen", "seconds", "loss", "accuracy"),
+                "evaluations": ("epoch", "batch", "progress", "samples_seen", "seconds", "validation_loss",
                                 "validation_error")}
 
 
