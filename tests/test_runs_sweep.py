@@ -12,8 +12,8 @@ from mnistbench.errors import ConfigError
 from mnistbench.netfile import load_network
 from mnistbench.workflows.run_rows import RunRow
 from mnistbench.workflows.runs_store import RunsStore
-from mnistbench.workflows.sweep import (estimate_points, latest_rows, parse_axis, pareto_front, pending_points,
-                                        plan_sweep, point_label, run_sweep)
+from mnistbench.workflows.sweep import (SweepClock, estimate_points, latest_rows, parse_axis, pareto_front,
+                                        pending_points, plan_sweep, point_label, run_sweep)
 
 ARCHITECTURE = dict(layer_sizes=[784, 128, 10], activation="relu", output="softmax", loss="cross_entropy",
                     init="he")
@@ -93,3 +93,10 @@ def test_pareto_front():
             row(None, 1, 1, 5), row(0.99, 1, 1, 6, "stopped"), row(0.99, 1, 1, 7, "unfinished")]
     assert [r.id for r in pareto_front(rows, lambda r: r.seconds)] == [1, 2]
     assert [r.id for r in pareto_front(rows, lambda r: r.parameters)] == [2]
+
+
+def test_the_sweep_clock_learns_the_pace():
+    clock = SweepClock({0: 10.0, 1: 10.0, 2: 20.0})
+    assert clock.seconds_left() == 40.0 and clock.seconds_left(running=0, fraction_done=0.5) == 35.0
+    clock.point_done(0, 20.0)  # twice as slow as estimated: the rest will likely be too
+    assert clock.seconds_left() == 60.0 and clock.seconds_left(running=1, fraction_done=0.25) == 55.0

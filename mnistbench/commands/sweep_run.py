@@ -15,7 +15,7 @@ from mnistbench.workflows.cost_estimate import format_duration, machine_busy
 from mnistbench.workflows.run_rows import format_csv, format_table, row_dict, sort_rows
 from mnistbench.workflows.runs_store import RunsStore
 from mnistbench.workflows.settings import TRAINING_SETTINGS, architecture_from_args
-from mnistbench.workflows.sweep import (AXES, Sweep, estimate_points, latest_rows, parse_axis, pareto_front,
+from mnistbench.workflows.sweep import (AXES, Sweep, SweepClock, estimate_points, latest_rows, parse_axis, pareto_front,
                                         pending_points, plan_sweep, point_label, run_sweep)
 
 EXIT_INTERRUPTED = 130  # as the CLI's own Ctrl-C exit
@@ -34,12 +34,11 @@ def run_sweep_command(args):
     busy = machine_busy()
     say(f"estimated time {format_duration(sum(estimates.values()))} for {len(pending)} runs"
         + (f"; {busy}" if busy else "") if pending else "nothing left to train")
-    control, actual = TrainingControl(), {}
+    control, clock = TrainingControl(), SweepClock(estimates)
 
     def on_point(index, outcome, run_id):
-        actual[index] = outcome.result.seconds
-        scale = sum(actual.values()) / max(sum(estimates[i] for i in actual), 1e-9)  # how estimates fared
-        left = scale * sum(estimates[i] for i in pending if i not in actual)
+        clock.point_done(index, outcome.result.seconds)
+        left = clock.seconds_left()
         accuracy = f"{outcome.evaluation.accuracy:.2%}" if outcome.evaluation is not None else "no held-out result"
         say(f"point {index + 1}/{len(sweep.points)} ({point_label(sweep.points[index])}): {accuracy}, "
             f"{outcome.result.seconds:.1f} s, run {run_id} {outcome.result.stop_reason}; "

@@ -150,6 +150,26 @@ def estimate_points(sweep, dataset, indices):
     return estimates
 
 
+class SweepClock:
+    """Time left for a sweep: each pending point's estimate, scaled by how the points done so far
+    compared with theirs (the estimate learns this machine's pace as the sweep goes)."""
+
+    def __init__(self, estimates):
+        self.estimates, self.actual = dict(estimates), {}
+
+    def point_done(self, index, seconds):
+        self.actual[index] = seconds
+
+    def seconds_left(self, running=None, fraction_done=0.0):
+        """Seconds left; ``running`` is the point training now, ``fraction_done`` how far it is (0-1)."""
+        done_estimate = sum(self.estimates[i] for i in self.actual)
+        scale = sum(self.actual.values()) / done_estimate if done_estimate > 0 else 1.0
+        left = sum(seconds for i, seconds in self.estimates.items() if i not in self.actual)
+        if running is not None and running not in self.actual:
+            left -= self.estimates[running] * min(max(fraction_done, 0.0), 1.0)
+        return scale * left
+
+
 def latest_rows(store, sweep):
     """One row per point: its finished run, else its latest attempt."""
     best = {}
