@@ -100,3 +100,9 @@ def test_the_sweep_clock_learns_the_pace():
     assert clock.seconds_left() == 40.0 and clock.seconds_left(running=0, fraction_done=0.5) == 35.0
     clock.point_done(0, 20.0)  # twice as slow as estimated: the rest will likely be too
     assert clock.seconds_left() == 60.0 and clock.seconds_left(running=1, fraction_done=0.25) == 55.0
+
+
+def test_an_unknown_setting_is_one_clear_error():
+    """A sweep stored by a newer version may name a setting this one lacks: a ConfigError, no TypeError."""
+    with pytest.raises(ConfigError, match="unknown training setting"):
+        plan_sweep("mnist", ARCHITECTURE, {"momentum_decay": 0.5}, {"learning_rate": [0.1, 0.2]})

@@ -47,7 +47,7 @@ class Sweep:
         if "hidden" in values:
             sizes = architecture["layer_sizes"]
             architecture["layer_sizes"] = [sizes[0], *values["hidden"], sizes[-1]]
-        config = TrainingConfig(**{**self.config, **{k: v for k, v in values.items() if k != "hidden"}})
+        config = TrainingConfig().replace(**{**self.config, **{k: v for k, v in values.items() if k != "hidden"}})
         return architecture, config
 
     def spec(self):
