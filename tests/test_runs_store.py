@@ -164,7 +164,7 @@ def test_a_store_that_fails_mid_run_stops_recording_not_training(digits, tmp_pat
     recorder = RunRecorder(store)
     outcome = train_and_record(build_network(ARCHITECTURE), digits[1], TrainingConfig(epochs=2), recorder=recorder)
     assert outcome.result.epochs_completed == 2 and outcome.evaluation is not None
-    assert recorder.problem.startswith("the run could not be recorded in") and "disk is full" in recorder.problem
+    assert recorder.problem.startswith("the run could not be recorded: ") and "disk is full" in recorder.problem
     assert store.run(recorder.run_id).status == "running"  # nothing more was written after the failure
 
 
@@ -176,3 +176,16 @@ def test_train_without_a_usable_store_trains_and_says_so(digits, tmp_path, monke
                  "--out", str(tmp_path / "net.nn")]) == 0
     printed = capsys.readouterr()
     assert "mnistbench: training without recording the run:" in printed.err and (tmp_path / "net.nn").exists()
+
+
+def test_a_store_from_an_earlier_version_gains_the_new_columns(digits, tmp_path):
+    (tmp_path / "runs").mkdir()
+    with sqlite3.connect(tmp_path / "runs" / "runs.sqlite") as db:  # as the first version wrote it
+        db.executescript("""CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, started, status);
+            CREATE TABLE batches (run_id, epoch, batch, samples_seen, seconds, loss, accuracy);
+            INSERT INTO runs (started, status) VALUES ('2026-01-01 10:00:00', 'finished');""")
+    db.close()
+    store = RunsStore(tmp_path / "runs")
+    assert store.run(1).status == "finished" and store.run(1).layer_sizes == ()
+    run_id, _ = recorded_run(store, digits[1], TrainingConfig(epochs=1))
+    assert store.curves(run_id)["batches"]["progress"][-1] == 1.0

@@ -59,7 +59,7 @@ class RunRecorder:
         try:
             return write(*args, **fields)
         except (MnistbenchError, sqlite3.Error, OSError) as error:
-            self.problem = f"the run could not be recorded in {self.store.path}: {error}"
+            self.problem = f"the run could not be recorded: {error}"  # the error names the store
             return None
 
     def set_network_path(self, path):

@@ -70,6 +70,7 @@ class RunsStore:
                     raise MnistbenchError(f"{self.path}: written by a newer mnistbench (store version "
                                           f"{version}); upgrade to read it")
                 db.executescript(SCHEMA)
+                _add_missing_columns(db)
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as error:
             raise MnistbenchError(f"{self.path}: not a readable runs store ({error})") from None
@@ -185,6 +186,16 @@ class RunsStore:
         with self._connect() as db:
             row = db.execute("SELECT dataset, spec FROM sweeps WHERE id = ?", (sweep_id,)).fetchone()
         return None if row is None else (row[0], json.loads(row[1]))
+
+
+def _add_missing_columns(db):
+    """A store made by an earlier version gets the columns added since (they read as NULL)."""
+    wanted = {"runs": RUN_FIELDS, **CURVE_TABLES}
+    for table, columns in wanted.items():
+        present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        for column in columns:
+            if column not in present:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
 
 
 def _stored(value):
