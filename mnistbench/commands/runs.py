@@ -42,11 +42,16 @@ def add_compare_parser(commands):
 
 
 def add_sweep_parser(commands):
-    p = commands.add_parser("sweep", help="train a grid (or a random sample) of settings, one after another")
+    p = commands.add_parser(
+        "sweep", help="train a grid (or a random sample) of settings, one after another",
+        description="Train every combination of the values given (or --random N of them), one run at a "
+                    "time, e.g. `mnistbench sweep --lr 0.001,0.003,0.01 --hidden 64,128,256 --epochs 5`. "
+                    "Each point is a run in the runs store; the same command again (or --resume ID) "
+                    "trains only the points not finished yet. Other options set what all points share.")
     for axis, flags in AXIS_FLAGS.items():
-        p.add_argument(*flags, dest=f"axis_{axis}", metavar="V,V,…",
-                       help=f"values of {axis.replace('_', ' ')} to try" + (" (hidden layers, e.g. 64,128,256-64)"
-                                                                           if axis == "hidden" else ""))
+        what = ("hidden layer sizes to try (256-64: two hidden layers)" if axis == "hidden"
+                else f"values of {axis.replace('_', ' ')} to try")
+        p.add_argument(*flags, dest=f"axis_{axis}", metavar="V,V,…", help=what)
     p.add_argument("--random", type=int, default=0, metavar="N", help="train N points drawn from the grid")
     p.add_argument("--data", default="mnist", help="dataset name or folder")
     p.add_argument("--resume", metavar="ID", help="resume a sweep by its id (its settings are stored)")
