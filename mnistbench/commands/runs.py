@@ -2,7 +2,11 @@
 
 import json
 
+from mnistbench.bundled import resolve_network
+from mnistbench.commands.sweep_run import run_sweep_command
 from mnistbench.data import load_dataset
+from mnistbench.netfile import load_network
+from mnistbench.workflows.lr_finder import find_learning_rate
 from mnistbench.workflows.network_rows import measure_rows, network_row
 from mnistbench.workflows.recipes import build_network
 from mnistbench.workflows.run_rows import COLUMN_KEYS, format_csv, format_table, row_dict, sort_rows
@@ -103,15 +107,10 @@ def compare_command(args):
 
 
 def sweep_command(args):
-    from mnistbench.commands.sweep_run import run_sweep_command  # the loop and its printing
-    return run_sweep_command(args)
+    return run_sweep_command(args)  # in sweep_run.py: the loop and its printing
 
 
 def lr_find_command(args):
-    from mnistbench.workflows.lr_finder import find_learning_rate
-    from mnistbench.bundled import resolve_network
-    from mnistbench.netfile import load_network
-
     config = config_from_args(args)
     dataset = load_dataset(args.data)
     net = load_network(resolve_network(args.start_from)) if args.start_from else build_network(
