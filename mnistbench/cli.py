@@ -12,6 +12,7 @@ import sys
 from mnistbench import __version__
 from mnistbench.commands.data import add_data_parser
 from mnistbench.commands.networks import add_networks_parser
+from mnistbench.commands.runs import add_compare_parser, add_lr_find_parser, add_runs_parser, add_sweep_parser
 from mnistbench.errors import MnistbenchError
 from mnistbench.workflows.recipes import RECIPES, recipe_architecture, recipe_config
 from mnistbench.workflows.settings import ARCHITECTURE_SETTINGS, TRAINING_SETTINGS, add_setting_arguments
@@ -37,6 +38,8 @@ def build_parser():
     predict.add_argument("--json", action="store_true", help="print JSON for scripts")
     add_data_parser(commands)
     add_networks_parser(commands)
+    for add_parser in (add_runs_parser, add_compare_parser, add_sweep_parser, add_lr_find_parser):
+        add_parser(commands)
     bench = commands.add_parser("bench", help="print speed, memory and accuracy figures")
     bench.add_argument("what", nargs="*", default=["speed"],
                        help="speed, memory, inference, accuracy, fidelity, peers or all (default: speed)")
@@ -64,6 +67,7 @@ def _add_train(commands):
     p.add_argument("--out", metavar="FILE", help="where to save (default: the --from file, else network.nn)")
     p.add_argument("--float64", action="store_true", help="compute in float64 (slower)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--no-record", action="store_true", help="do not keep this run in the runs store")
     return p
 
 

@@ -2,6 +2,7 @@
 
 from mnistbench.commands.data import data_command
 from mnistbench.commands.networks import networks_command
+from mnistbench.commands.runs import compare_command, lr_find_command, runs_command, sweep_command
 from mnistbench.commands.inspect import info_command, predict_command, test_command
 from mnistbench.commands.train import train_command
 
@@ -20,4 +21,5 @@ COMMANDS = {
     "train": train_command, "test": test_command, "info": info_command,
     "predict": predict_command, "data": data_command, "bench": bench_command, "gui": gui_command,
     "networks": networks_command,
+    "runs": runs_command, "compare": compare_command, "sweep": sweep_command, "lr-find": lr_find_command,
 }

@@ -20,7 +20,10 @@ from mnistbench.data import cache_dir, load_dataset
 from mnistbench.engine.training import TrainingCallbacks, TrainingControl
 from mnistbench.errors import MnistbenchError
 from mnistbench.netfile import DEFAULT_EXTENSION, check_network_size, check_writable, load_network, save_network
+from mnistbench.workflows.cost_estimate import estimate_cost
 from mnistbench.workflows.recipes import build_network
+from mnistbench.workflows.run_recorder import RunRecorder
+from mnistbench.workflows.runs_store import RunsStore
 from mnistbench.workflows.settings import architecture_from_args, config_from_args
 from mnistbench.workflows.training_run import train_and_record
 from mnistbench.workflows.validation_split import training_data
@@ -41,14 +44,17 @@ def train_command(args):
         net = net.astype("float64")
     data = training_data(dataset, config, args.holdout)
     print(f"{dataset.describe()}\n{net!r}, {net.parameter_count:,} parameters; {data.description}")
+    print(estimate_cost(net, data, config, test_images=dataset.n_test).describe())
+    recorder = None if args.no_record else _recorder()
     control = TrainingControl()
     with _stop_on_ctrl_c(control) as interrupts:
         with _Progress(config.epochs, args.quiet) as progress:
             callbacks = TrainingCallbacks(on_batch=progress.batch, on_epoch=progress.epoch)
             outcome = train_and_record(net, dataset, config, data=data, control=control, callbacks=callbacks,
-                                       on_trained=interrupts.protect_save)
+                                       on_trained=interrupts.protect_save, recorder=recorder)
         print(outcome.result.message)
         saved, rescued = _save(net, out, outcome)
+    _report_recording(recorder, saved)
     if interrupts.interrupted:
         print(f"interrupted: {'the network trained so far is in ' + str(saved) if saved else 'nothing saved'}",
               file=sys.stderr)
@@ -130,6 +136,27 @@ def _rescue(net, out, error):
     except (MnistbenchError, OSError) as second:
         raise MnistbenchError(f"{error}; a rescue copy could not be written either ({second})") from second
     return rescue
+
+
+def _report_recording(recorder, saved):
+    """Tell the runs store where the network went, and the user which run it is."""
+    if recorder is None:
+        return
+    if saved is not None:
+        recorder.set_network_path(Path(saved).resolve())
+    if recorder.problem:
+        print(f"mnistbench: {recorder.problem}", file=sys.stderr)
+    else:
+        print(f"recorded as run {recorder.run_id} (mnistbench runs)")
+
+
+def _recorder():
+    """A RunRecorder on the runs store; None, said in one line, when the store cannot be opened."""
+    try:
+        return RunRecorder(RunsStore())
+    except (MnistbenchError, OSError) as error:
+        print(f"mnistbench: training without recording the run: {error}", file=sys.stderr)
+        return None
 
 
 def output_path(args):

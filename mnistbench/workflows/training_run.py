@@ -25,14 +25,20 @@ class TrainingOutcome:
 
 
 def train_and_record(net, dataset, config, *, holdout=0, callbacks=None, control=None,
-                     data=None, on_trained=None) -> TrainingOutcome:
+                     data=None, on_trained=None, recorder=None) -> TrainingOutcome:
     """Train ``net`` in place on ``dataset`` and record the run in ``net.metadata["training"]``.
 
     ``data`` is ``training_data(dataset, config, holdout)`` when the caller already made it;
     ``on_trained()`` is called as soon as training ends, before the evaluation (from then on
-    the CLI protects the run from Ctrl-C until it is saved).
+    the CLI protects the run from Ctrl-C until it is saved). ``recorder`` (a
+    ``workflows.run_recorder.RunRecorder``) also keeps the run in the runs store.
     """
     data = data or training_data(dataset, config, holdout)
+    if recorder is not None:
+        return recorder.record(lambda recorded: train_and_record(net, dataset, config, callbacks=recorded,
+                                                                 control=control, data=data,
+                                                                 on_trained=on_trained),
+                               net, dataset, config, data, callbacks)
     result = train(net, data.X, data.y, config, validation=data.validation, callbacks=callbacks,
                    control=control)
     if on_trained is not None:
