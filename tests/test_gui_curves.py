@@ -463,3 +463,17 @@ def test_legend_sits_outside_both_plots(panel):
     assert legend.height() > 5
     for plot in panel.plots.values():
         assert not legend.intersects(plot.vb.sceneBoundingRect())
+
+
+def test_hovering_with_a_long_readout_leaves_the_window_layout_alone(make_window, qtbot):
+    window = make_window()
+    window.resize(1600, 1000)
+    qtbot.wait(50)
+    dock = window.docks["curves"]
+    minimum, widths = dock.minimumSizeHint().width(), {n: d.width() for n, d in window.docks.items()}
+    state = bytes(window.saveState())
+    window.curves_panel.values_label.set_full_text("epoch 1.00 · " + "training loss 0.25 · " * 25)
+    qtbot.wait(50)
+    assert dock.minimumSizeHint().width() == minimum
+    assert {n: d.width() for n, d in window.docks.items()} == widths
+    assert bytes(window.saveState()) == state  # and so the layout saved at exit is not crushed
