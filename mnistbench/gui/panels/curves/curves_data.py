@@ -49,6 +49,13 @@ class Series:
         return other
 
 
+class Values:
+    """x and y arrays where a Series is expected (a smoothed curve, for the view ranges)."""
+
+    def __init__(self, x, y):
+        self.x, self.y, self.size = x, y, len(y)
+
+
 class BatchErrors:
     """Each batch's own error, from the engine's running accuracy (over the epoch so far).
 

@@ -22,7 +22,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QMenu, QSizePolicy, QSlider, QToolButton,
                                QVBoxLayout, QWidget)
 
-from mnistbench.gui.panels.curves.curves_data import BatchErrors, Series, Smoothed, for_log_axis
+from mnistbench.gui.panels.curves.curves_data import BatchErrors, Series, Smoothed, Values, for_log_axis
 from mnistbench.gui.panels.curves.curves_export import CurvesExportMixin
 from mnistbench.gui.panels.curves.curves_ranges import (EpochMarks, LogAxis, RangeFollower, TimedGraphicsLayout,
                                                         cache_pixmaps, style_plot)
@@ -86,10 +86,11 @@ class CurvesPanel(CurvesExportMixin, QWidget):
         self.curves, self.previous_curves, self.raw_curves = {}, {}, {}
         for name, (kind, _label, colour, width, smoothed) in SERIES.items():
             self.previous_curves[name] = self.plots[kind].plot(pen=PREVIOUS_PEN, connect="finite")
-            if smoothed:
+            if smoothed:  # context, not data to fit: the view ranges follow the smoothed curve
                 faint = QColor(colour)
                 faint.setAlpha(RAW_ALPHA)
-                self.raw_curves[name] = self.plots[kind].plot(pen=pg.mkPen(faint, width=1), connect="finite")
+                self.raw_curves[name] = pg.PlotDataItem(pen=pg.mkPen(faint, width=1), connect="finite")
+                self.plots[kind].addItem(self.raw_curves[name], ignoreBounds=True)
             self.curves[name] = self.plots[kind].plot(pen=pg.mkPen(colour, width=width), connect="finite")
         for name, text in LEGEND:
             self.legend.addItem(self.curves[name], text)
@@ -142,7 +143,7 @@ class CurvesPanel(CurvesExportMixin, QWidget):
     def _smoothing_changed(self, _value):
         self.smoothing_value.setText(f"{self.smoothing_weight:.3f}")
         self._drawn = {}  # every smoothed curve again, at once: the user is watching
-        self._push_data()
+        self.redraw()
 
     # -- inputs ------------------------------------------------------------------------
     def start_run(self, continued=False, planned_epochs=None):
@@ -283,7 +284,8 @@ class CurvesPanel(CurvesExportMixin, QWidget):
         """The raw values, faint behind their smoothed curve (none without smoothing)."""
         curve.setVisible(shown)
         if shown and self._drawn.get(curve) != (series, series.size):
-            curve.setData(series.x.copy(), for_log_axis(series.y, FLOORS[kind]))
+            positive = np.where(series.y > 0, series.y, np.nan)  # a perfect batch is a gap, not a spike
+            curve.setData(series.x.copy(), for_log_axis(positive, FLOORS[kind]))
             self._drawn[curve] = (series, series.size)
 
     def _smoothed(self, series):
@@ -296,7 +298,9 @@ class CurvesPanel(CurvesExportMixin, QWidget):
     def _shown_data(self):
         """For the ranges: [(series, plot kind)] on show (previous run too if shown), last x, run start."""
         runs = [self.current, self.previous] if self.show_previous.isChecked() else [self.current]
-        shown = [(run[name], spec[0]) for run in runs for name, spec in SERIES.items()]  # raw values too
+        weight = self.smoothing_weight
+        shown = [(Values(run[name].x, self._smoothed(run[name]).of(run[name], weight)) if spec[4] else run[name],
+                  spec[0]) for run in runs for name, spec in SERIES.items()]  # what is drawn, as drawn
         return shown, self._last_x, self._offset
 
     def _update_previous_legend(self):
