@@ -477,3 +477,15 @@ def test_hovering_with_a_long_readout_leaves_the_window_layout_alone(make_window
     assert dock.minimumSizeHint().width() == minimum
     assert {n: d.width() for n, d in window.docks.items()} == widths
     assert bytes(window.saveState()) == state  # and so the layout saved at exit is not crushed
+
+
+def test_a_narrow_panel_puts_the_legend_on_more_rows(qtbot, panel):
+    fill_two_epochs(panel)
+    panel.start_run(False)
+    panel.redraw()  # three entries: training, validation, previous run
+    panel.resize(320, 450)
+    qtbot.waitUntil(lambda: panel.legend.columnCount == 1, timeout=1000)
+    qtbot.wait(20)
+    assert panel.legend.sceneBoundingRect().right() <= panel.graphics.viewport().width()
+    panel.resize(700, 450)
+    qtbot.waitUntil(lambda: panel.legend.columnCount == 3, timeout=1000)

@@ -43,7 +43,8 @@ SERIES = {
     "train_error": ("error", "training error", "#1f77b4", 1, True),
     "validation_error": ("error", "validation error", "#d62728", 2, False),
 }
-LEGEND = (("train_loss", "training (per batch, smoothed)"), ("validation_loss", "validation (subset)"))
+LEGEND = (("train_loss", "training (smoothed)"), ("validation_loss", "validation (subset)"))
+LEGEND_COLUMN_PX = 175  # a legend entry's width: a narrow panel puts the entries on more rows
 PREVIOUS_PEN = pg.mkPen(QColor(120, 120, 120, 90), width=1)
 RAW_ALPHA = 60  # the raw values behind a smoothed curve
 
@@ -105,13 +106,14 @@ class CurvesPanel(CurvesExportMixin, QWidget):
             self.plots[kind].addItem(line, ignoreBounds=True)
         self.graphics.scene().sigMouseMoved.connect(self._show_values_at)
         self.graphics.sig_mouse_left.connect(self.hide_values)
+        self.graphics.sig_resizing.connect(self._fit_legend)
         self.graphics.scene().contextMenu = []  # pyqtgraph's own "Export..." dialog: ours instead
         self._add_export_actions(self.graphics.scene().contextMenu)
 
     def _build_controls(self):
         self.values_label = ReadoutLabel()
         self.smoothing = QSlider(Qt.Horizontal, minimum=0, maximum=999, value=round(1000 * SMOOTHING),
-                                 maximumWidth=120, toolTip="Smoothing of the training curves, as in "
+                                 minimumWidth=50, maximumWidth=120, toolTip="Smoothing of the training curves, as in "
                                  "TensorBoard: 0 shows each batch, 0.999 a long moving average")
         self.smoothing_value = QLabel(f"{SMOOTHING:.3f}")
         self.smoothing.valueChanged.connect(self._smoothing_changed)
@@ -135,6 +137,14 @@ class CurvesPanel(CurvesExportMixin, QWidget):
         layout.addLayout(top)
         layout.addWidget(self.values_label)
         layout.addWidget(self.graphics, 1)
+
+    def _fit_legend(self, width):
+        """As many legend columns as the plots' width holds: the legend never spills past them."""
+        columns = max(1, min(3, width // LEGEND_COLUMN_PX))
+        if columns != self.legend.columnCount:
+            self.legend.setColumnCount(columns)
+            self.legend.updateGeometry()
+            self.graphics.ci.layout.invalidate()
 
     @property
     def smoothing_weight(self) -> float:

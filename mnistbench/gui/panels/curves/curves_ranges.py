@@ -89,6 +89,7 @@ class TimedGraphicsLayout(pg.GraphicsLayoutWidget):
     """pyqtgraph's plot widget, adding up the thread time its paints take (for the redraw budget)."""
 
     sig_mouse_left = Signal()  # the mouse left the plots (the crosshair goes)
+    sig_resizing = Signal(int)  # the new width, before the plots are laid out for it
 
     def __init__(self):
         super().__init__()
@@ -98,6 +99,11 @@ class TimedGraphicsLayout(pg.GraphicsLayoutWidget):
         began = time.thread_time()
         super().paintEvent(event)
         self._paint_seconds += time.thread_time() - began
+
+    def resizeEvent(self, event):
+        if event is not None:  # pyqtgraph calls it with None to lay out at start
+            self.sig_resizing.emit(event.size().width())
+        super().resizeEvent(event)
 
     def leaveEvent(self, event):
         super().leaveEvent(event)
