@@ -61,6 +61,7 @@ def test_starts_in_documents_then_in_the_last_export_folder_with_a_suggested_nam
     assert source == ExportSource("mnist best", 2)
     export_file(None, "training curves", [ExportFormat("CSV table", ".csv", writes_text)], source)
     documents = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation)
+    documents = documents if Path(documents).is_dir() else Path.home()
     caption, start, filters, selected = dialog.asked[0]
     assert Path(start) == Path(documents) / "mnist-best_run2_training_curves.csv"
     assert filters == selected == "CSV table (*.csv)" and caption == "Export training curves"
@@ -128,6 +129,23 @@ def test_png_export_asks_its_size_and_dpi_and_carries_a_title(panel, monkeypatch
     title_band = pixels(image)[:round(export_pictures.TITLE_HEIGHT * scale)]
     assert (title_band.max(axis=2) < 80).sum() > 200  # dark text on white: the title is there
     assert panel.export_source.title("Training curves") == "Training curves — mnist, run 3"
+
+
+def test_a_larger_png_is_the_same_picture_scaled(panel, tmp_path):
+    """Tick labels, legend and curves grow together (a scaled painter drew the axes elsewhere)."""
+    panel.export_png(tmp_path / "one.png")
+    natural = QImage(str(tmp_path / "one.png")).width()
+    panel.export_png(tmp_path / "two.png", export_pictures.PngOptions(2 * natural, 150))
+    small, large = (pixels(QImage(str(tmp_path / name))) for name in ("one.png", "two.png"))
+    assert large.shape[1] == 2 * small.shape[1] and abs(large.shape[0] - 2 * small.shape[0]) <= 1
+    for colour in ("red", "blue"):
+        ours = colour_mask(small, colour)
+        rows, columns = np.nonzero(colour_mask(large, colour))
+        inside = grown(ours)[np.minimum(rows // 2, ours.shape[0] - 1), columns // 2]
+        assert inside.mean() > 0.9, colour
+    dark_small, dark_large = small.max(axis=2) < 100, large.max(axis=2) < 100  # text and axes
+    rows, columns = np.nonzero(dark_large)
+    assert grown(dark_small)[np.minimum(rows // 2, small.shape[0] - 1), columns // 2].mean() > 0.8
 
 
 def test_png_size_dialog_says_pixels_and_centimetres(qtbot):

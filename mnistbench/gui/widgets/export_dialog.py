@@ -70,11 +70,13 @@ def source_of(path, net) -> ExportSource:
 
 
 def last_export_folder() -> Path:
-    """Where the next export dialog starts: the last export's folder, else the documents folder."""
+    """Where the next export dialog starts: the last export's folder, else the documents folder
+    (else the home folder: a new account may have no documents folder yet)."""
     folder = _last_folder[0]
     if folder is not None and folder.is_dir():
         return folder
-    return Path(QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation) or Path.home())
+    documents = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation)
+    return Path(documents) if documents and Path(documents).is_dir() else Path.home()
 
 
 def with_suffix(path, export_format: ExportFormat) -> Path:

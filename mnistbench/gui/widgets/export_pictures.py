@@ -101,16 +101,19 @@ def write_png(path, natural: QSize, paint, title: str, options: PngOptions) -> N
     size = QSizeF(natural.width(), natural.height() + TITLE_HEIGHT) * scale
     image = QImage(round(size.width()), round(size.height()), QImage.Format_ARGB32)
     image.fill(Qt.white)
-    dots_per_metre = round(options.dpi / 0.0254)
-    image.setDotsPerMeterX(dots_per_metre)
-    image.setDotsPerMeterY(dots_per_metre)
+    # painted in natural pixels on a high-DPI image: text, pens and pyqtgraph's unscaled
+    # items (legends, tick labels) all grow together, as on a high-DPI screen
+    image.setDevicePixelRatio(scale)
     painter = QPainter(image)
     try:
         painter.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
-        painter.scale(scale, scale)
         paint_titled(painter, natural, paint, title)
     finally:
         painter.end()
+    image.setDevicePixelRatio(1.0)
+    dots_per_metre = round(options.dpi / 0.0254)
+    image.setDotsPerMeterX(dots_per_metre)
+    image.setDotsPerMeterY(dots_per_metre)
     if not image.save(str(path), "PNG"):
         raise OSError(f"Qt could not write a PNG to {path}")
 
