@@ -142,6 +142,7 @@ class TrainingForm(QWidget):
         self.basic, self.advanced = QFormLayout(), QFormLayout()  # rows in the table's order in each
         self.advanced_section = QWidget(visible=False)
         self.advanced_section.setLayout(self.advanced)
+        self.advanced.setContentsMargins(12, 0, 0, 0)  # indented under its button
         self.advanced_button = QToolButton(text="Advanced", checkable=True, arrowType=Qt.RightArrow,
                                            toolButtonStyle=Qt.ToolButtonTextBesideIcon, autoRaise=True,
                                            toolTip="Show or hide the other settings: momentum, Adam, "
