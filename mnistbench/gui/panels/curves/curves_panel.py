@@ -26,7 +26,7 @@ from mnistbench.gui.panels.curves.curves_data import BatchErrors, Series, Smooth
 from mnistbench.gui.panels.curves.curves_export import CurvesExportMixin
 from mnistbench.gui.panels.curves.curves_ranges import (EpochMarks, LogAxis, RangeFollower, TimedGraphicsLayout,
                                                         cache_pixmaps, style_plot)
-from mnistbench.gui.panels.curves.curves_readout import HINT, ReadoutLabel
+from mnistbench.gui.panels.curves.curves_readout import CurvesReadoutMixin, ReadoutLabel
 
 # Redraws take time from training (the GIL), so they get a share of the GUI thread's time: a
 # redraw (with its paints) that took 10 ms waits 333 ms for the next. Long runs (more points)
@@ -49,8 +49,10 @@ PREVIOUS_PEN = pg.mkPen(QColor(120, 120, 120, 90), width=1)
 RAW_ALPHA = 60  # the raw values behind a smoothed curve
 
 
-class CurvesPanel(CurvesExportMixin, QWidget):
+class CurvesPanel(CurvesReadoutMixin, CurvesExportMixin, QWidget):
     """Loss (top) and error (bottom) against fractional epochs, x axes linked."""
+
+    series_specs = SERIES
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -326,36 +328,6 @@ class CurvesPanel(CurvesExportMixin, QWidget):
         for curve in self.previous_curves.values():
             curve.setVisible(visible)
         self._update_previous_legend()
-
-    def _show_values_at(self, scene_pos):
-        """Crosshair at the mouse and the nearest value of every current curve in the read-out."""
-        inside = [p for p in self.plots.values() if p.sceneBoundingRect().contains(scene_pos)]
-        x = inside[0].vb.mapSceneToView(scene_pos).x() if inside else None
-        if x is None or x < 0:  # outside the plots, or before the first epoch: nothing to read
-            self.hide_values()
-            return
-        for line in self.cursors.values():
-            line.setValue(x)
-            line.show()
-        self.values_label.set_full_text(self.describe_at(x))
-
-    def hide_values(self):
-        """The mouse left the plots: no crosshair, the read-out says how to get one."""
-        for line in self.cursors.values():
-            line.hide()
-        self.values_label.set_full_text(HINT)
-
-    def describe_at(self, x):
-        """One line: each curve's value nearest to epoch position ``x`` (smoothed ones as drawn)."""
-        parts = [f"epoch {x:.2f}"]
-        for name, (kind, label, _colour, _width, smoothed) in SERIES.items():
-            series = self.current[name]
-            if series.size:
-                i = int(np.abs(series.x - x).argmin())
-                value = self._smoothed(series).of(series, self.smoothing_weight)[i] if smoothed else series.y[i]
-                text = f"{value:.2%}" if kind == "error" else f"{value:.4g}"
-                parts.append(f"{label} {text}")
-        return " · ".join(parts)
 
 
 def _preview():
