@@ -188,3 +188,15 @@ def test_svg_draws_outside_qt_where_the_png_has_the_curves(panel, tmp_path):
         assert 0.5 < theirs.sum() / ours.sum() < 2, colour  # lines, not blobs
         assert (theirs & grown(ours)).sum() > 0.9 * theirs.sum(), colour  # where Qt draws them
         assert (ours & grown(theirs)).sum() > 0.9 * ours.sum(), colour
+
+
+def test_the_window_confirms_an_export_in_the_log_and_the_status_bar(make_window, monkeypatch, tmp_path):
+    window = make_window()
+    FileDialog(monkeypatch, tmp_path / "from_the_menu")
+    window.actions.export_csv.trigger()
+    written = tmp_path / "from_the_menu.csv"
+    assert written.is_file()
+    assert f"exported the training curves to {written}" in window.log_panel.text()
+    assert f"exported the training curves to {written}" in window.status.currentMessage()
+    source = window.curves_panel.export_source  # the window tells the panel what it shows
+    assert source == source_of(window.state.path, window.state.network) and source.network != "untitled"
