@@ -489,3 +489,13 @@ def test_a_narrow_panel_puts_the_legend_on_more_rows(qtbot, panel):
     assert panel.legend.sceneBoundingRect().right() <= panel.graphics.viewport().width()
     panel.resize(700, 450)
     qtbot.waitUntil(lambda: panel.legend.columnCount == 3, timeout=1000)
+
+
+def test_clip_polyline_cuts_segments_at_the_rectangle():
+    x = np.array([-1.0, 1.0, 3.0, np.nan, 0.5, 0.5])
+    y = np.array([0.5, 0.5, 0.5, np.nan, 2.0, 3.0])  # across, a gap, then wholly above
+    cut_x, cut_y = curves_data.clip_polyline(x, y, (0.0, 2.0), (0.0, 1.0))
+    pieces = [(a, b) for a, b in zip(cut_x.reshape(-1, 3)[:, :2].tolist(), cut_y.reshape(-1, 3)[:, :2].tolist())]
+    assert pieces == [([0.0, 1.0], [0.5, 0.5]), ([1.0, 2.0], [0.5, 0.5])]
+    assert np.isnan(cut_x[2::3]).all()
+

@@ -173,9 +173,16 @@ def grown(mask, pixels_around=2):
 
 @pytest.mark.skipif(shutil.which("rsvg-convert") is None,
                     reason="rsvg-convert (Debian librsvg2-bin) absent: cannot check the SVG outside Qt")
-def test_svg_draws_outside_qt_where_the_png_has_the_curves(panel, tmp_path):
+@pytest.mark.parametrize("zoomed", [False, True])
+def test_svg_draws_outside_qt_where_the_png_has_the_curves(panel, tmp_path, zoomed):
+    if zoomed:  # curves leave the view: the SVG must cut them at the axes as Qt's own painting does
+        panel.end_run()
+        panel.plots["loss"].vb.setRange(xRange=(0.5, 1.5), yRange=(-1.5, 0), padding=0)
+        assert panel.plots["loss"].vb.viewRange()[1] == [-1.5, 0]
     panel.export_png(tmp_path / "qt.png")
     panel.export_svg(tmp_path / "curves.svg")
+    if zoomed:
+        assert panel.plots["loss"].vb.viewRange()[1] == [-1.5, 0]  # the export left the user's view alone
     reference = pixels(QImage(str(tmp_path / "qt.png")))
     height, width, _ = reference.shape
     subprocess.run(["rsvg-convert", "-w", str(width), "-h", str(height), "-o", str(tmp_path / "rsvg.png"),

@@ -121,6 +121,29 @@ def _ema(values, weight, state):
     return out, (average, count)
 
 
+def clip_polyline(x, y, x_range, y_range):
+    """The line through (x, y) cut to the rectangle: each visible piece of a segment, NaN between.
+
+    Qt's SVG generator writes no clipping, so an SVG of a zoomed plot would
+    draw its curves across the axes and the plot below; exports draw these
+    instead (Liang-Barsky clipping, all segments at once).
+    """
+    x0, y0, dx, dy = x[:-1], y[:-1], np.diff(x), np.diff(y)
+    start, end = np.zeros(len(dx)), np.ones(len(dx))
+    keep = np.isfinite(x0 + y0 + dx + dy)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for p, q in ((-dx, x0 - x_range[0]), (dx, x_range[1] - x0), (-dy, y0 - y_range[0]), (dy, y_range[1] - y0)):
+            keep &= ~((p == 0) & (q < 0))  # parallel to this edge and outside it
+            ratio = q / p
+            start = np.where(p < 0, np.maximum(start, ratio), start)
+            end = np.where(p > 0, np.minimum(end, ratio), end)
+    keep &= start <= end
+    x0, y0, dx, dy, start, end = (a[keep] for a in (x0, y0, dx, dy, start, end))
+    pieces_x = np.stack([x0 + start * dx, x0 + end * dx, np.full(len(x0), np.nan)], axis=1)
+    pieces_y = np.stack([y0 + start * dy, y0 + end * dy, np.full(len(y0), np.nan)], axis=1)
+    return pieces_x.ravel(), pieces_y.ravel()
+
+
 def for_log_axis(y, floor):
     """Values a log axis can draw: non-finite become gaps, the rest at least ``floor``."""
     return np.where(np.isfinite(y), np.maximum(y, floor), np.nan)

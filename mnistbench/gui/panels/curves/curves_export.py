@@ -6,10 +6,11 @@ the ``current`` and ``previous`` series and ``redraw``); kept apart so the panel
 module is the live drawing.
 """
 
+import numpy as np
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction
 
-from mnistbench.gui.panels.curves.curves_data import write_curves_csv
+from mnistbench.gui.panels.curves.curves_data import clip_polyline, write_curves_csv
 from mnistbench.gui.panels.curves.curves_ranges import cache_pixmaps
 from mnistbench.gui.widgets.export_dialog import ExportFormat, ExportSource, export_file
 from mnistbench.gui.widgets.export_pictures import PngOptions, PngOptionsDialog, write_png, write_svg
@@ -61,10 +62,35 @@ class CurvesExportMixin:
                                               options or PngOptions(size.width(), 96)))
 
     def export_svg(self, path):
-        """The plots as vectors (any SVG renderer draws them as Qt does), titled."""
+        """The plots as vectors (any SVG renderer draws them as Qt does), titled; curves cut to the plots."""
         self._ensure_size()
         size = self._picture_size()
-        self._paint_picture(lambda: write_svg(path, size, self._paint, self._title()))
+        for plot in self.plots.values():  # the cut curves are drawn whole, as they are
+            plot.setClipToView(False)
+            plot.setDownsampling(False)
+        drawn = self._clip_curves_to_views()
+        try:
+            self._paint_picture(lambda: write_svg(path, size, self._paint, self._title()))
+        finally:
+            for curve, (x, y) in drawn.items():
+                curve.setData(x, y)
+            for plot in self.plots.values():
+                plot.setClipToView(True)
+                plot.setDownsampling(auto=True, mode="peak")
+
+    def _clip_curves_to_views(self):
+        """Each shown curve cut to its plot's view (SVG has no clipping from Qt); {curve: its data}."""
+        drawn = {}
+        for kind, plot in self.plots.items():
+            x_range, y_range = plot.vb.viewRange()  # y in decades: the axes are logarithmic
+            for curve in plot.listDataItems():
+                if curve.isVisible() and curve.xData is not None and len(curve.xData) > 1:
+                    x, y = curve.xData, curve.yData
+                    drawn[curve] = (x, y)
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        cut_x, cut_y = clip_polyline(x, np.log10(y), x_range, y_range)
+                    curve.setData(cut_x, 10.0 ** cut_y)
+        return drawn
 
     def export_csv(self, path):
         """The raw values (not smoothed, not clipped for the log axes), both runs."""
