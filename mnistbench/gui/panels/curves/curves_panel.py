@@ -86,17 +86,7 @@ class CurvesPanel(CurvesReadoutMixin, CurvesExportMixin, QWidget):
         for kind, plot in self.plots.items():
             style_plot(plot, "loss" if kind == "loss" else "classification error")
         self.plots["error"].setLabel("bottom", "epoch")
-        self.curves, self.previous_curves, self.raw_curves = {}, {}, {}
-        for name, (kind, _label, colour, width, smoothed) in SERIES.items():
-            self.previous_curves[name] = self.plots[kind].plot(pen=PREVIOUS_PEN, connect="finite")
-            if smoothed:  # context, not data to fit: the view ranges follow the smoothed curve
-                faint = QColor(colour)
-                faint.setAlpha(RAW_ALPHA)
-                self.raw_curves[name] = pg.PlotDataItem(pen=pg.mkPen(faint, width=1), connect="finite")
-                self.plots[kind].addItem(self.raw_curves[name], ignoreBounds=True)
-            self.curves[name] = self.plots[kind].plot(pen=pg.mkPen(colour, width=width), connect="finite")
-        for name, text in LEGEND:
-            self.legend.addItem(self.curves[name], text)
+        self._add_curves()
         self._set_pixmap_caches(True)
         self.epoch_marks = {kind: EpochMarks() for kind in self.plots}
         for kind, marks in self.epoch_marks.items():
@@ -112,11 +102,26 @@ class CurvesPanel(CurvesReadoutMixin, CurvesExportMixin, QWidget):
         self.graphics.scene().contextMenu = []  # pyqtgraph's own "Export..." dialog: ours instead
         self._add_export_actions(self.graphics.scene().contextMenu)
 
+    def _add_curves(self):
+        """Each series' curve, its previous run's behind it, and a smoothed one's raw values faint."""
+        self.curves, self.previous_curves, self.raw_curves = {}, {}, {}
+        for name, (kind, _label, colour, width, smoothed) in SERIES.items():
+            self.previous_curves[name] = self.plots[kind].plot(pen=PREVIOUS_PEN, connect="finite")
+            if smoothed:  # context, not data to fit: the view ranges follow the smoothed curve
+                faint = QColor(colour)
+                faint.setAlpha(RAW_ALPHA)
+                self.raw_curves[name] = pg.PlotDataItem(pen=pg.mkPen(faint, width=1), connect="finite")
+                self.plots[kind].addItem(self.raw_curves[name], ignoreBounds=True)
+            self.curves[name] = self.plots[kind].plot(pen=pg.mkPen(colour, width=width), connect="finite")
+        for name, text in LEGEND:
+            self.legend.addItem(self.curves[name], text)
+
     def _build_controls(self):
         self.values_label = ReadoutLabel()
         self.smoothing = QSlider(Qt.Horizontal, minimum=0, maximum=999, value=round(1000 * SMOOTHING),
-                                 minimumWidth=50, maximumWidth=120, toolTip="Smoothing of the training curves, as in "
-                                 "TensorBoard: 0 shows each batch, 0.999 a long moving average")
+                                 minimumWidth=50, maximumWidth=120,
+                                 toolTip="Smoothing of the training curves, as in TensorBoard: "
+                                 "0 shows each batch, 0.999 a long moving average")
         self.smoothing_value = QLabel(f"{SMOOTHING:.3f}")
         self.smoothing.valueChanged.connect(self._smoothing_changed)
         self.show_previous = QCheckBox("Previous run", checked=True)
