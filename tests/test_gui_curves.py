@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 pytest.importorskip("pyqtgraph")
-from PySide6.QtCore import QPoint, QPointF, Qt  # noqa: E402
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QImage, QWheelEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -18,7 +18,8 @@ from mnistbench.engine.config import TrainingConfig  # noqa: E402
 from mnistbench.engine.network import Network  # noqa: E402
 from mnistbench.engine.training import (BatchReport, EpochReport, EvaluationReport,  # noqa: E402
                                         TrainingCallbacks, train)
-from mnistbench.gui.panels.curves import curves_data, curves_export, curves_panel, curves_ranges  # noqa: E402
+from mnistbench.gui.panels.curves import curves_data, curves_panel, curves_ranges, curves_readout  # noqa: E402
+from mnistbench.gui.widgets import export_dialog  # noqa: E402
 from mnistbench.gui.panels.curves.curves_panel import CurvesPanel  # noqa: E402
 
 pytestmark = pytest.mark.gui
@@ -66,19 +67,32 @@ def small_net():
                    init="he", seed=1)
 
 
+def ema(values, weight):
+    """TensorBoard's debiased exponential moving average, one value at a time."""
+    average, out = 0.0, []
+    for i, value in enumerate(values, start=1):
+        average = weight * average + (1 - weight) * value
+        out.append(average / (1 - weight ** i))
+    return np.array(out)
+
+
 def test_training_fills_the_curves_at_fractional_epochs(qtbot, panel, data):
     seen = run(panel, data, small_net(), epochs=2, continued=False)
     loss = panel.curves["train_loss"]
     qtbot.waitUntil(lambda: len(shown(loss)[0]) == 2 * BATCHES, timeout=3000)
     x, y = shown(loss)
     np.testing.assert_allclose(x, np.arange(1, 2 * BATCHES + 1) / BATCHES)
-    np.testing.assert_allclose(y, [r.loss for r in seen["batch"]], rtol=1e-6)
+    losses = [r.loss for r in seen["batch"]]
+    np.testing.assert_allclose(y, ema(losses, panel.smoothing_weight), rtol=1e-6)  # smoothed...
+    np.testing.assert_allclose(shown(panel.raw_curves["train_loss"])[1], losses, rtol=1e-6)  # ...raw behind
     vx, verr = shown(panel.curves["validation_error"])
     assert len(vx) == len(seen["evaluation"]) == 8
     expected = np.maximum([r.validation_error for r in seen["evaluation"]], curves_panel.FLOORS["error"])
     np.testing.assert_allclose(verr, expected, rtol=1e-6)
-    _, train_error = shown(panel.curves["train_error"])
-    assert train_error[-1] == pytest.approx(max(1 - seen["batch"][-1].accuracy, 1e-4), rel=1e-6)
+    _, raw_error = shown(panel.raw_curves["train_error"])
+    first = [i for i, r in enumerate(seen["batch"]) if r.batch == 1]
+    for i in first:  # an epoch's first batch alone: its own error is the running one
+        assert raw_error[i] == pytest.approx(max(1 - seen["batch"][i].accuracy, 1e-4), rel=1e-6)
     assert panel.epoch_marks["loss"].positions == panel.epoch_marks["error"].positions == [1.0, 2.0]
 
 
@@ -97,7 +111,7 @@ def test_continued_run_extends_and_new_run_dims_the_last(qtbot, panel, data):
     previous = panel.previous_curves["train_loss"]
     assert len(shown(previous)[0]) == 2 * BATCHES
     assert previous.opts["pen"].color().alpha() < 128 <= panel.curves["train_loss"].opts["pen"].color().alpha()
-    legend_names = [label.text for _sample, label in panel.plots["loss"].legend.items]
+    legend_names = [label.text for _sample, label in panel.legend.items]
     assert "previous run" in legend_names
     panel.show_previous.click()
     assert not previous.isVisible()
@@ -120,7 +134,8 @@ def test_redraws_on_a_timer_not_per_batch(qtbot, panel, monkeypatch):
     qtbot.wait(2 * curves_panel.REDRAW_MS)
     assert len(calls) == 1
     x, y = shown(panel.curves["train_loss"])
-    assert len(x) == 2000 and x[-1] == pytest.approx(20.0) and y[-1] == pytest.approx(1 / 2000)
+    assert len(x) == 2000 and x[-1] == pytest.approx(20.0)
+    assert shown(panel.raw_curves["train_loss"])[1][-1] == pytest.approx(1 / 2000)
 
 
 def test_bundles_append_in_order_and_out_of_view_waits(qtbot, panel):
@@ -132,7 +147,7 @@ def test_bundles_append_in_order_and_out_of_view_waits(qtbot, panel):
     qtbot.waitUntil(lambda: len(shown(panel.curves["train_loss"])[0]) == 150, timeout=2000)
     x, y = shown(panel.curves["train_loss"])
     assert x[0] == pytest.approx(0.01) and x[-1] == pytest.approx(1.5)
-    assert y[-1] == pytest.approx(1 / 150)
+    assert shown(panel.raw_curves["train_loss"])[1][-1] == pytest.approx(1 / 150)
     panel.set_in_view(False)
     panel.add_batches([batch(2, 51, loss=0.5)])
     qtbot.wait(2 * curves_panel.REDRAW_MS)
@@ -180,7 +195,7 @@ def test_mouse_shows_the_values_under_it(panel):
     plot = panel.plots["error"]
     plot.vb.setRange(xRange=(0, 1), yRange=(-2, 0), padding=0)
     panel.graphics.scene().sigMouseMoved.emit(plot.vb.mapViewToScene(QPointF(0.5, -1)))
-    text = panel.values_label.text()
+    text = panel.values_label.full_text
     assert "epoch 0.50" in text and "training loss 0.25" in text and "validation error 12.50%" in text
     assert panel.cursors["loss"].isVisible() and panel.cursors["loss"].value() == pytest.approx(0.5)
 
@@ -233,15 +248,15 @@ def test_export_csv_png_svg(qtbot, panel, tmp_path):
     assert "<svg" in (tmp_path / "curves.svg").read_text()
 
 
-def test_context_menu_has_export_entries(qtbot, panel, tmp_path, monkeypatch):
+def test_context_menu_has_the_workbench_exports_only(qtbot, panel, tmp_path, monkeypatch):
     fill_two_epochs(panel)
-    target = tmp_path / "from_menu.csv"
-    monkeypatch.setattr(curves_export.QFileDialog, "getSaveFileName",
-                        staticmethod(lambda *a, **k: (str(target), "")))
+    target = tmp_path / "from_menu"  # no suffix: the filter's is added
+    monkeypatch.setattr(export_dialog.QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(target), "CSV table (*.csv)")))
     actions = {a.text(): a for a in panel.graphics.scene().contextMenu}
-    assert {"Export...", "Export PNG…", "Export SVG…", "Export CSV…"} <= set(actions)
+    assert set(actions) == {"Export PNG…", "Export SVG…", "Export CSV…"}  # not pyqtgraph's "Export..."
     actions["Export CSV…"].trigger()
-    assert target.read_text().count("\n") == 201
+    assert (tmp_path / "from_menu.csv").read_text().count("\n") == 201
 
 
 def test_clear_empties_everything(panel):
@@ -356,3 +371,131 @@ def test_range_helpers():
     assert curves_data.log_bounds([np.array([np.nan, -1.0])]) is None
     grown_end = curves_data.grown_end
     assert (grown_end(0, 0, 0.3), grown_end(0, 1, 2.5), grown_end(3, 0, 3.5), grown_end(3, 4, 5.5)) == (1, 4, 4, 7)
+
+
+def epochs_of_reports(epochs, batches=20, batch_size=10):
+    """Reports as the engine makes them: running accuracy over the epoch; each epoch's first
+    batch all right, every other batch one wrong (so the true error is about 10 %)."""
+    reports, seen = [], 0
+    for epoch in range(1, epochs + 1):
+        correct = 0
+        for index in range(1, batches + 1):
+            seen += batch_size
+            correct += batch_size - (0 if index == 1 else 1)
+            reports.append(BatchReport(epoch, index, batches, seen, 0.3, correct / (index * batch_size),
+                                       1000.0, 0.01))
+    return reports
+
+
+def test_training_error_does_not_drop_to_the_floor_when_an_epoch_starts(panel):
+    panel.start_run(False)
+    reports = epochs_of_reports(4)
+    panel.add_batches(reports)
+    panel.redraw()
+    raw = shown(panel.raw_curves["train_error"])[1]
+    np.testing.assert_allclose(raw[1:20], 0.1)  # each batch's own error, not the running one
+    assert np.isnan(raw[0]) and np.isnan(raw[20])  # a perfect batch: a gap in the faint raw line
+    _, smoothed = shown(panel.curves["train_error"])
+    starts = [i for i, r in enumerate(reports) if r.batch == 1 and i]
+    assert min(smoothed[i] for i in starts) > 0.05  # the drawn curve carries on across epochs
+
+
+def test_batch_errors_from_running_accuracy():
+    errors = curves_data.BatchErrors()
+    got = [errors.error_of(r) for r in epochs_of_reports(2, batches=3)]
+    assert got == pytest.approx([0.0, 0.1, 0.1, 0.0, 0.1, 0.1])
+    errors.restart()  # a continued run: the engine counts from 0 again
+    assert errors.error_of(epochs_of_reports(1, batches=1)[0]) == 0.0
+
+
+def test_smoothing_slider_as_in_tensorboard(panel):
+    panel.start_run(False)
+    losses = 1.0 + 0.5 * np.sin(np.arange(1, 301))  # noisy
+    panel.add_batches([batch(1 + (i - 1) // 100, 1 + (i - 1) % 100, loss=v) for i, v in enumerate(losses, 1)])
+    panel.smoothing.setValue(0)
+    y = panel.curves["train_loss"].yData  # all of it, not only what is in view
+    np.testing.assert_allclose(y, losses, rtol=1e-9)  # no smoothing: the raw values...
+    assert not panel.raw_curves["train_loss"].isVisible()  # ...drawn once
+    panel.smoothing.setValue(990)
+    assert panel.smoothing_value.text() == "0.990"
+    y = panel.curves["train_loss"].yData
+    np.testing.assert_allclose(y, ema(losses, 0.99), rtol=1e-9)
+    assert np.abs(np.diff(y[100:])).max() < 0.1 * np.abs(np.diff(losses)).max()  # once it has history
+    assert panel.raw_curves["train_loss"].isVisible()
+
+
+def test_long_readout_never_sets_the_docks_width(panel):
+    before = panel.minimumSizeHint().width()
+    panel.values_label.set_full_text("x" * 500)
+    assert panel.minimumSizeHint().width() == before
+    assert panel.values_label.sizeHint().width() == 0
+    assert panel.values_label.text().endswith("…") and panel.values_label.toolTip() == "x" * 500
+
+
+def hover(panel, kind, x, y=-1.0):
+    plot = panel.plots[kind]
+    plot.vb.setRange(xRange=(-1, 1), yRange=(-2, 0), padding=0)
+    panel.graphics.scene().sigMouseMoved.emit(plot.vb.mapViewToScene(QPointF(x, y)))
+
+
+def test_no_readout_left_of_epoch_zero_and_no_crosshair_once_the_mouse_leaves(panel):
+    panel.start_run(False)
+    panel.add_batch(batch(1, 50, loss=0.25, accuracy=0.9))
+    panel.redraw()
+    hover(panel, "loss", 0.5)
+    assert panel.cursors["loss"].isVisible() and "epoch 0.50" in panel.values_label.full_text
+    hover(panel, "loss", -0.5)
+    assert not panel.cursors["loss"].isVisible() and "epoch" not in panel.values_label.full_text
+    hover(panel, "loss", 0.5)
+    QApplication.sendEvent(panel.graphics, QEvent(QEvent.Leave))
+    assert not any(line.isVisible() for line in panel.cursors.values())
+    assert panel.values_label.full_text == curves_readout.HINT
+
+
+def test_legend_sits_outside_both_plots(panel):
+    fill_two_epochs(panel)
+    panel.start_run(False)  # the last run becomes "previous run" in the legend
+    panel.add_batch(batch(1, 1))
+    panel.redraw()
+    names = [label.text for _sample, label in panel.legend.items]
+    assert "previous run" in names and len(names) == 3
+    legend = panel.legend.sceneBoundingRect()
+    assert legend.height() > 5
+    for plot in panel.plots.values():
+        assert not legend.intersects(plot.vb.sceneBoundingRect())
+
+
+def test_hovering_with_a_long_readout_leaves_the_window_layout_alone(make_window, qtbot):
+    window = make_window()
+    window.resize(1600, 1000)
+    qtbot.wait(50)
+    dock = window.docks["curves"]
+    minimum, widths = dock.minimumSizeHint().width(), {n: d.width() for n, d in window.docks.items()}
+    state = bytes(window.saveState())
+    window.curves_panel.values_label.set_full_text("epoch 1.00 · " + "training loss 0.25 · " * 25)
+    qtbot.wait(50)
+    assert dock.minimumSizeHint().width() == minimum
+    assert {n: d.width() for n, d in window.docks.items()} == widths
+    assert bytes(window.saveState()) == state  # and so the layout saved at exit is not crushed
+
+
+def test_a_narrow_panel_puts_the_legend_on_more_rows(qtbot, panel):
+    fill_two_epochs(panel)
+    panel.start_run(False)
+    panel.redraw()  # three entries: training, validation, previous run
+    panel.resize(320, 450)
+    qtbot.waitUntil(lambda: panel.legend.columnCount == 1, timeout=1000)
+    qtbot.wait(20)
+    assert panel.legend.sceneBoundingRect().right() <= panel.graphics.viewport().width()
+    panel.resize(700, 450)
+    qtbot.waitUntil(lambda: panel.legend.columnCount == 3, timeout=1000)
+
+
+def test_clip_polyline_cuts_segments_at_the_rectangle():
+    x = np.array([-1.0, 1.0, 3.0, np.nan, 0.5, 0.5])
+    y = np.array([0.5, 0.5, 0.5, np.nan, 2.0, 3.0])  # across, a gap, then wholly above
+    cut_x, cut_y = curves_data.clip_polyline(x, y, (0.0, 2.0), (0.0, 1.0))
+    pieces = [(a, b) for a, b in zip(cut_x.reshape(-1, 3)[:, :2].tolist(), cut_y.reshape(-1, 3)[:, :2].tolist())]
+    assert pieces == [([0.0, 1.0], [0.5, 0.5]), ([1.0, 2.0], [0.5, 0.5])]
+    assert np.isnan(cut_x[2::3]).all()
+

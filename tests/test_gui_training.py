@@ -6,7 +6,8 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QPoint, Qt  # noqa: E402
+from PySide6.QtCore import QPoint, QPointF, Qt  # noqa: E402
+from PySide6.QtGui import QWheelEvent  # noqa: E402
 from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QApplication, QComboBox,  # noqa: E402
                                QFormLayout, QLineEdit, QListWidget)
 
@@ -17,6 +18,7 @@ from mnistbench.errors import DownloadError  # noqa: E402
 from mnistbench.gui.jobs.download_job import DownloadController  # noqa: E402
 from mnistbench.gui.panels.log.log_panel import LogPanel  # noqa: E402
 from mnistbench.gui.window.status_bar import TrainingStatusBar, format_duration  # noqa: E402
+from mnistbench.gui.panels.training.training_form import BASIC_FIELDS  # noqa: E402
 from mnistbench.gui.panels.training.training_panel import TrainingPanel  # noqa: E402
 from mnistbench.workflows.settings import TRAINING_SETTINGS  # noqa: E402
 
@@ -59,9 +61,10 @@ def test_edited_settings_reach_the_config(panel, qtbot):
 
 def test_the_form_has_one_row_per_setting_with_the_tables_label_tooltip_and_range(panel):
     form = panel.training_form
-    layout = form.layout()
-    labels = [layout.itemAt(row, QFormLayout.LabelRole).widget().text() for row in range(layout.rowCount())]
-    assert labels == [setting.label for setting in TRAINING_SETTINGS]
+    labels = [layout.itemAt(row, QFormLayout.LabelRole).widget().text()
+              for layout in (form.basic, form.advanced) for row in range(layout.rowCount())]
+    basic = [s.label for s in TRAINING_SETTINGS if s.field in BASIC_FIELDS]
+    assert labels == basic + [s.label for s in TRAINING_SETTINGS if s.field not in BASIC_FIELDS]
     for setting in TRAINING_SETTINGS:
         widget = form.widgets[setting.field]
         assert widget.toolTip() == setting.help
@@ -94,6 +97,59 @@ def test_a_refused_setting_shows_the_message_instead_of_training(panel, qtbot, f
     qtbot.mouseClick(panel.train_button, Qt.LeftButton)
     assert not requests and message in problems[0]
     assert message.split(" must")[0] in panel.train_message.text()
+
+
+def wheel_over(widget, steps=-1):
+    """A mouse-wheel turn over ``widget`` (negative: towards the user, as when scrolling down)."""
+    centre = QPointF(widget.width() / 2, widget.height() / 2)
+    event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(0, 0),
+                        QPoint(0, 120 * steps), Qt.NoButton, Qt.NoModifier, Qt.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_wheel_changes_spin_and_combo_boxes_only_once_focused(panel, qtbot):
+    form = panel.training_form
+    form.show_advanced(True)
+    panel.activateWindow()
+    for box in (form.epochs, form.batch_size, panel.network_form.seed, form.evaluations_per_epoch):
+        before = box.value()
+        wheel_over(box, steps=1)
+        assert box.value() == before and not box.hasFocus(), box.toolTip()  # scrolling past it
+        box.setFocus()
+        qtbot.waitUntil(box.hasFocus, timeout=1000)
+        wheel_over(box, steps=1)
+        assert box.value() == before + box.singleStep()  # the user clicked into it first
+    combo = form.optimizer
+    before = combo.currentIndex()
+    wheel_over(combo)
+    assert combo.currentIndex() == before
+
+
+def test_an_invalid_hidden_layer_size_is_refused_visibly_keeping_the_last(panel):
+    form = panel.network_form
+    form.layers.item(0).setText("32")
+    form.layers.item(0).setText("abc")
+    assert form.hidden_sizes() == [32]  # not silently 128
+    assert form.layers_message.isVisible() and "“abc” is not a layer size" in form.layers_message.text()
+    assert "Kept 32" in form.layers_message.text()
+    form.layers.item(0).setText("70000")
+    assert form.hidden_sizes() == [32] and "“70000”" in form.layers_message.text()
+    form.layers.item(0).setText(" 64 ")
+    assert form.hidden_sizes() == [64] and not form.layers_message.isVisible()
+
+
+def test_basic_settings_first_advanced_collapsed_and_opened_for_a_refused_one(panel, qtbot):
+    form = panel.training_form
+    assert form.epochs.isVisible() and form.learning_rate.isVisible()
+    assert not form.dropout.isVisible() and not form.advanced_button.isChecked()
+    qtbot.mouseClick(form.advanced_button, Qt.LeftButton)
+    assert form.dropout.isVisible()
+    qtbot.mouseClick(form.advanced_button, Qt.LeftButton)
+    assert not form.dropout.isVisible()
+    form.dropout.setText("0.99")
+    panel.sig_problem.connect(lambda text: None)
+    qtbot.mouseClick(panel.train_button, Qt.LeftButton)
+    assert form.dropout.isVisible() and form.advanced_button.isChecked()  # the refused value is shown
 
 
 def test_hidden_layers_can_be_added_resized_and_removed(panel, qtbot):

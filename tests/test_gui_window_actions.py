@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction  # noqa: E402
 from PySide6.QtWidgets import QFileDialog, QMenu  # noqa: E402
 
 from mnistbench.gui import app  # noqa: E402
+from mnistbench.gui.widgets import export_pictures  # noqa: E402
 from mnistbench.netfile import load_network  # noqa: E402
 
 pytestmark = pytest.mark.gui
@@ -37,6 +38,8 @@ def dialogs(tmp_path, monkeypatch):
     answers = Dialogs(tmp_path)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(answers.save_name))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(answers.open_name))
+    monkeypatch.setattr(export_pictures.PngOptionsDialog, "ask",  # the PNG export's size question
+                        classmethod(lambda cls, parent, size: export_pictures.PngOptions(size.width(), 96)))
     return answers
 
 

@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         self.destroyed.connect(lambda: APP_LOGGER.removeHandler(handler))
 
     def _show_problem(self, record):
-        if record.levelno >= logging.WARNING:
+        if record.levelno >= logging.WARNING or record.__dict__.get("success"):  # problems, and files written
             self.status.showMessage(record.getMessage(), 10000)
 
     def _build_docks(self):

@@ -14,6 +14,8 @@ import logging
 import numpy as np
 from PySide6.QtCore import Qt
 
+from mnistbench.gui.widgets.export_dialog import source_of
+
 logger = logging.getLogger(__name__)
 
 
@@ -94,6 +96,7 @@ def _connect_state(w) -> None:
 
     events.panel_in_view.connect(panel_in_view)
     events.document.connect(w.show_document_state)
+    events.document.connect(lambda: w.curves_panel.set_export_source(source_of(w.state.path, w.state.network)))
     events.dataset.connect(lambda dataset: show_dataset(w, dataset))
     events.input.connect(lambda chosen: show_input(w, chosen))
 

@@ -1,16 +1,13 @@
-"""What the curves panel keeps and writes: growable sample buffers, CSV and SVG output.
+"""What the curves panel keeps and writes: growable sample buffers, each batch's own error,
+TensorBoard's smoothing, CSV output.
 
 Kept apart from the panel so the panel module is only widgets and drawing.
 """
 
 import csv
 import math
-from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QPainter
-from PySide6.QtSvg import QSvgGenerator
 
 
 class Series:
@@ -50,6 +47,101 @@ class Series:
         other._data[:self.size] = self._data[:self.size]
         other.size = self.size
         return other
+
+
+class Values:
+    """x and y arrays where a Series is expected (a smoothed curve, for the view ranges)."""
+
+    def __init__(self, x, y):
+        self.x, self.y, self.size = x, y, len(y)
+
+
+class BatchErrors:
+    """Each batch's own error, from the engine's running accuracy (over the epoch so far).
+
+    The running value restarts with every epoch: its first batch alone often
+    scores 100 %, which a log axis drew as a spike to its floor each epoch.
+    """
+
+    def __init__(self):
+        self.restart()
+
+    def restart(self):
+        """A new run: the engine counts samples from 0 again."""
+        self._epoch_start, self._last_seen, self._seen, self._correct = 0, 0, 0, 0.0
+
+    def error_of(self, report) -> float:
+        """``report``: a BatchReport, in order; its batch's error in [0, 1]."""
+        if report.batch == 1:
+            self._epoch_start, self._seen, self._correct = self._last_seen, 0, 0.0
+        seen = report.samples_seen - self._epoch_start
+        correct = report.accuracy * seen
+        batch_size = seen - self._seen
+        error = 1.0 - (correct - self._correct) / batch_size if batch_size > 0 else 1.0 - report.accuracy
+        self._last_seen, self._seen, self._correct = report.samples_seen, seen, correct
+        return min(1.0, max(0.0, error))
+
+
+class Smoothed:
+    """TensorBoard's smoothing of a Series: a debiased exponential moving average of its finite values.
+
+    ``weight`` 0 is no smoothing, 0.999 the most. Extended as the series grows:
+    a redraw costs only the new points (vectorised), a new weight one pass.
+    """
+
+    def __init__(self):
+        self.values, self.weight = np.empty(0), None
+        self._state = (0.0, 0)  # biased average, finite values averaged
+
+    def of(self, series, weight) -> np.ndarray:
+        if weight != self.weight or series.size < len(self.values):
+            self.values, self.weight, self._state = np.empty(0), weight, (0.0, 0)
+        new = series.y[len(self.values):]
+        if new.size:
+            smoothed, self._state = _ema(new, weight, self._state)
+            self.values = np.concatenate([self.values, smoothed])
+        return self.values
+
+
+def _ema(values, weight, state):
+    """(debiased EMA of ``values``, new state); non-finite values are gaps that do not count."""
+    out = np.full(len(values), np.nan)
+    finite = np.flatnonzero(np.isfinite(values))
+    average, count = state
+    if weight <= 0:
+        out[finite] = values[finite]
+        return out, (float(values[finite[-1]]) if finite.size else average, count + finite.size)
+    step = max(1, int(300 / -math.log(weight)))  # weight ** -step stays below 1e130
+    for start in range(0, finite.size, step):
+        index = finite[start:start + step]
+        powers = weight ** np.arange(1, index.size + 1)
+        biased = powers * average + (1 - weight) * powers * np.cumsum(values[index] / powers)
+        out[index] = biased / (1 - weight ** (count + np.arange(1, index.size + 1)))
+        average, count = float(biased[-1]), count + index.size
+    return out, (average, count)
+
+
+def clip_polyline(x, y, x_range, y_range):
+    """The line through (x, y) cut to the rectangle: each visible piece of a segment, NaN between.
+
+    Qt's SVG generator writes no clipping, so an SVG of a zoomed plot would
+    draw its curves across the axes and the plot below; exports draw these
+    instead (Liang-Barsky clipping, all segments at once).
+    """
+    x0, y0, dx, dy = x[:-1], y[:-1], np.diff(x), np.diff(y)
+    start, end = np.zeros(len(dx)), np.ones(len(dx))
+    keep = np.isfinite(x0 + y0 + dx + dy)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for p, q in ((-dx, x0 - x_range[0]), (dx, x_range[1] - x0), (-dy, y0 - y_range[0]), (dy, y_range[1] - y0)):
+            keep &= ~((p == 0) & (q < 0))  # parallel to this edge and outside it
+            ratio = q / p
+            start = np.where(p < 0, np.maximum(start, ratio), start)
+            end = np.where(p > 0, np.minimum(end, ratio), end)
+    keep &= start <= end
+    x0, y0, dx, dy, start, end = (a[keep] for a in (x0, y0, dx, dy, start, end))
+    pieces_x = np.stack([x0 + start * dx, x0 + end * dx, np.full(len(x0), np.nan)], axis=1)
+    pieces_y = np.stack([y0 + start * dy, y0 + end * dy, np.full(len(y0), np.nan)], axis=1)
+    return pieces_x.ravel(), pieces_y.ravel()
 
 
 def for_log_axis(y, floor):
@@ -104,27 +196,3 @@ def write_curves_csv(path, runs, columns):
                 for x, y in zip(series.x.tolist(), series.y.tolist()):
                     rows.setdefault(x, {"epoch_position": f"{x:.6g}", "run": run})[name] = f"{y:.6g}"
             writer.writerows(rows[x] for x in sorted(rows))
-
-
-def write_view_svg(view, path, title):
-    """Paint what a QGraphicsView shows into an SVG file through Qt's own generator.
-
-    pyqtgraph 0.14's SVGExporter fails on the closed paths ("… Z") that Qt
-    6.10+ writes (pyqtgraph issue #3485), so the scene paints itself instead.
-    """
-    source = view.mapToScene(view.viewport().rect()).boundingRect()
-    target = QRectF(0, 0, source.width(), source.height())
-    generator = QSvgGenerator()
-    generator.setFileName(str(path))
-    generator.setSize(source.size().toSize())
-    generator.setViewBox(target)
-    generator.setTitle(title)
-    generator.setResolution(view.logicalDpiX())  # scene pixels are the widget's pixels
-    painter = QPainter(generator)
-    try:
-        painter.fillRect(target, Qt.white)
-        view.scene().render(painter, target, source)
-    finally:
-        painter.end()
-    if not Path(path).is_file():
-        raise OSError(f"could not write {path}")

@@ -8,8 +8,9 @@ redraws get 3 % of the time (at most 4 a second; 2 to 3 while a 784-128-10
 network trains) and none while the panel is out of view.
 While a run streams in, curves_ranges sets the view ranges now and then
 (pyqtgraph's auto-range would refit and re-lay out the log axes on every
-redraw), and the axes and legends repaint from pixmaps: a redraw costs little
-more than the new points.
+redraw), and the axes and legend repaint from pixmaps: a redraw costs little
+more than the new points. The training curves are smoothed as in TensorBoard
+(a slider; the raw values faint behind), extended only by the new points.
 """
 
 import time
@@ -18,12 +19,14 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QMenu, QSizePolicy, QSlider, QToolButton,
+                               QVBoxLayout, QWidget)
 
-from mnistbench.gui.panels.curves.curves_data import Series, for_log_axis
+from mnistbench.gui.panels.curves.curves_data import BatchErrors, Series, Smoothed, Values, for_log_axis
 from mnistbench.gui.panels.curves.curves_export import CurvesExportMixin
 from mnistbench.gui.panels.curves.curves_ranges import (EpochMarks, LogAxis, RangeFollower, TimedGraphicsLayout,
-                                          cache_pixmaps, style_plot)
+                                                        cache_pixmaps, style_plot)
+from mnistbench.gui.panels.curves.curves_readout import CurvesReadoutMixin, ReadoutLabel
 
 # Redraws take time from training (the GIL), so they get a share of the GUI thread's time: a
 # redraw (with its paints) that took 10 ms waits 333 ms for the next. Long runs (more points)
@@ -31,24 +34,32 @@ from mnistbench.gui.panels.curves.curves_ranges import (EpochMarks, LogAxis, Ran
 REDRAW_SHARE = 0.03
 REDRAW_MS, MAX_REDRAW_MS = 250, 2000  # at most 4 redraws a second, at least one every 2 s
 FLOORS = {"loss": 1e-6, "error": 1e-4}  # log axes cannot show 0: clip to these
-# name -> (plot, legend text, colour, width). No symbols on the validation points: pyqtgraph
+SMOOTHING = 0.9  # TensorBoard's smoothing weight at start (0 none, 0.999 the most)
+# name -> (plot, label, colour, width, smoothed). No symbols on the validation points: pyqtgraph
 # paints scatter symbols in Python, which took half of every redraw.
 SERIES = {
-    "train_loss": ("loss", "training loss (per batch)", "#6fa8dc", 1),
-    "validation_loss": ("loss", "validation loss (subset)", "#d62728", 2),
-    "train_error": ("error", "training error (running)", "#6fa8dc", 1),
-    "validation_error": ("error", "validation error (subset)", "#d62728", 2),
+    "train_loss": ("loss", "training loss", "#1f77b4", 1, True),
+    "validation_loss": ("loss", "validation loss", "#d62728", 2, False),
+    "train_error": ("error", "training error", "#1f77b4", 1, True),
+    "validation_error": ("error", "validation error", "#d62728", 2, False),
 }
+LEGEND = (("train_loss", "training (smoothed)"), ("validation_loss", "validation (subset)"))
+LEGEND_COLUMN_PX = 175  # a legend entry's width: a narrow panel puts the entries on more rows
 PREVIOUS_PEN = pg.mkPen(QColor(120, 120, 120, 90), width=1)
+RAW_ALPHA = 60  # the raw values behind a smoothed curve
 
 
-class CurvesPanel(CurvesExportMixin, QWidget):
+class CurvesPanel(CurvesReadoutMixin, CurvesExportMixin, QWidget):
     """Loss (top) and error (bottom) against fractional epochs, x axes linked."""
+
+    series_specs = SERIES
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.current = {name: Series() for name in SERIES}
         self.previous = {name: Series(16) for name in SERIES}
+        self.smoothed = {}  # Series -> its Smoothed values (training series of both runs)
+        self._batch_errors = BatchErrors()
         self._offset = 0.0  # epochs of earlier runs that this (continued) run extends
         self._last_x = 0.0
         self._batches_per_epoch = None
@@ -64,18 +75,18 @@ class CurvesPanel(CurvesExportMixin, QWidget):
     def _build_plots(self):
         self.graphics = TimedGraphicsLayout()
         self.graphics.setBackground("w")
-        self.plots = {kind: self.graphics.addPlot(row=row, col=0,
-                                                  axisItems={"left": LogAxis("left")})
-                      for row, kind in enumerate(("loss", "error"))}
+        self.legend = pg.LegendItem(offset=None, colCount=3, labelTextColor="#222")  # above, not on, the data
+        self.graphics.addItem(self.legend, row=0, col=0)
+        self.plots = {kind: self.graphics.addPlot(row=row, col=0, axisItems={"left": LogAxis("left")})
+                      for row, kind in enumerate(("loss", "error"), start=1)}
         self.plots["error"].setXLink(self.plots["loss"])
+        self.legend.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
+        for row in (1, 2):
+            self.graphics.ci.layout.setRowStretchFactor(row, 1)  # the plots share the height equally
         for kind, plot in self.plots.items():
             style_plot(plot, "loss" if kind == "loss" else "classification error")
         self.plots["error"].setLabel("bottom", "epoch")
-        self.curves, self.previous_curves = {}, {}
-        for name, (kind, label, colour, width) in SERIES.items():
-            self.previous_curves[name] = self.plots[kind].plot(pen=PREVIOUS_PEN, connect="finite")
-            self.curves[name] = self.plots[kind].plot(pen=pg.mkPen(colour, width=width), name=label,
-                                                      connect="finite")
+        self._add_curves()
         self._set_pixmap_caches(True)
         self.epoch_marks = {kind: EpochMarks() for kind in self.plots}
         for kind, marks in self.epoch_marks.items():
@@ -86,12 +97,33 @@ class CurvesPanel(CurvesExportMixin, QWidget):
             line.hide()
             self.plots[kind].addItem(line, ignoreBounds=True)
         self.graphics.scene().sigMouseMoved.connect(self._show_values_at)
+        self.graphics.sig_mouse_left.connect(self.hide_values)
+        self.graphics.sig_resizing.connect(self._fit_legend)
+        self.graphics.scene().contextMenu = []  # pyqtgraph's own "Export..." dialog: ours instead
         self._add_export_actions(self.graphics.scene().contextMenu)
 
+    def _add_curves(self):
+        """Each series' curve, its previous run's behind it, and a smoothed one's raw values faint."""
+        self.curves, self.previous_curves, self.raw_curves = {}, {}, {}
+        for name, (kind, _label, colour, width, smoothed) in SERIES.items():
+            self.previous_curves[name] = self.plots[kind].plot(pen=PREVIOUS_PEN, connect="finite")
+            if smoothed:  # context, not data to fit: the view ranges follow the smoothed curve
+                faint = QColor(colour)
+                faint.setAlpha(RAW_ALPHA)
+                self.raw_curves[name] = pg.PlotDataItem(pen=pg.mkPen(faint, width=1), connect="finite")
+                self.plots[kind].addItem(self.raw_curves[name], ignoreBounds=True)
+            self.curves[name] = self.plots[kind].plot(pen=pg.mkPen(colour, width=width), connect="finite")
+        for name, text in LEGEND:
+            self.legend.addItem(self.curves[name], text)
+
     def _build_controls(self):
-        self.values_label = QLabel("Move the mouse over the plots to read values.")
-        self.values_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.values_label.setToolTip("Values of each curve at the epoch under the mouse")
+        self.values_label = ReadoutLabel()
+        self.smoothing = QSlider(Qt.Horizontal, minimum=0, maximum=999, value=round(1000 * SMOOTHING),
+                                 minimumWidth=50, maximumWidth=120,
+                                 toolTip="Smoothing of the training curves, as in TensorBoard: "
+                                 "0 shows each batch, 0.999 a long moving average")
+        self.smoothing_value = QLabel(f"{SMOOTHING:.3f}")
+        self.smoothing.valueChanged.connect(self._smoothing_changed)
         self.show_previous = QCheckBox("Previous run", checked=True)
         self.show_previous.setToolTip("Show the last finished run dimmed in grey for comparison")
         self.show_previous.toggled.connect(self._set_previous_visible)
@@ -101,13 +133,34 @@ class CurvesPanel(CurvesExportMixin, QWidget):
         export.setMenu(QMenu(export))
         self._add_export_actions(export.menu())
         top = QHBoxLayout()
-        top.addWidget(self.values_label, 1)
+        top.addWidget(QLabel("Smoothing"))
+        top.addWidget(self.smoothing)
+        top.addWidget(self.smoothing_value)
         top.addWidget(self.show_previous)
+        top.addStretch(1)
         top.addWidget(export)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(top)
+        layout.addWidget(self.values_label)
         layout.addWidget(self.graphics, 1)
+
+    def _fit_legend(self, width):
+        """As many legend columns as the plots' width holds: the legend never spills past them."""
+        columns = max(1, min(3, width // LEGEND_COLUMN_PX))
+        if columns != self.legend.columnCount:
+            self.legend.setColumnCount(columns)
+            self.legend.updateGeometry()
+            self.graphics.ci.layout.invalidate()
+
+    @property
+    def smoothing_weight(self) -> float:
+        return self.smoothing.value() / 1000
+
+    def _smoothing_changed(self, _value):
+        self.smoothing_value.setText(f"{self.smoothing_weight:.3f}")
+        self._drawn = {}  # every smoothed curve again, at once: the user is watching
+        self.redraw()
 
     # -- inputs ------------------------------------------------------------------------
     def start_run(self, continued=False, planned_epochs=None):
@@ -117,11 +170,14 @@ class CurvesPanel(CurvesExportMixin, QWidget):
         """
         if continued:
             self._offset = self._last_x
+            self._batch_errors.restart()  # the engine counts samples from 0 again
         else:
             if self.current["train_loss"].size or self.current["validation_loss"].size:
                 self.previous = {name: series.copy() for name, series in self.current.items()}
             for series in self.current.values():
                 series.clear()
+            self._batch_errors.restart()
+            self.smoothed = {}  # the cleared buffers start again
             self._remove_epoch_marks()
             self._offset = self._last_x = 0.0
             self._drawn = {}
@@ -132,11 +188,14 @@ class CurvesPanel(CurvesExportMixin, QWidget):
         self.add_batches([report])
 
     def add_batches(self, reports):
-        """Batch reports in order (the window passes the bundles they cross threads in)."""
+        """Batch reports in order (the window passes the bundles they cross threads in).
+
+        Each batch's own error is kept, not the engine's running one (which restarts each epoch).
+        """
         self._batches_per_epoch = reports[-1].batches_per_epoch
         x = [self._position(report.epoch, report.batch) for report in reports]
         self.current["train_loss"].extend(x, [report.loss for report in reports])
-        self.current["train_error"].extend(x, [1.0 - report.accuracy for report in reports])
+        self.current["train_error"].extend(x, [self._batch_errors.error_of(report) for report in reports])
         self._last_x = max(self._last_x, x[-1])
         self._mark_dirty()
 
@@ -165,6 +224,8 @@ class CurvesPanel(CurvesExportMixin, QWidget):
     def clear(self):
         for series in (*self.current.values(), *self.previous.values()):
             series.clear()
+        self.smoothed = {}
+        self._batch_errors.restart()
         self._remove_epoch_marks()
         self._offset = self._last_x = 0.0
         self._drawn = {}
@@ -220,61 +281,58 @@ class CurvesPanel(CurvesExportMixin, QWidget):
         self.ranges.refresh()
 
     def _push_data(self):
-        for name, (kind, *_rest) in SERIES.items():
+        weight = self.smoothing_weight
+        for name, (kind, _label, _colour, _width, smoothed) in SERIES.items():
             for series, curve in ((self.current[name], self.curves[name]),
                                   (self.previous[name], self.previous_curves[name])):
                 if self._drawn.get(curve) != (series, series.size):  # only curves that grew
-                    curve.setData(series.x.copy(), for_log_axis(series.y, FLOORS[kind]))
+                    y = self._smoothed(series).of(series, weight) if smoothed else series.y
+                    curve.setData(series.x.copy(), for_log_axis(y, FLOORS[kind]))
                     self._drawn[curve] = (series, series.size)
+            raw = self.raw_curves.get(name)
+            if raw is not None:
+                self._push_raw(raw, self.current[name], kind, weight > 0)
         for marks in self.epoch_marks.values():
             if marks.positions != self._epoch_ends:
                 marks.set_positions(self._epoch_ends)
         self._update_previous_legend()
 
+    def _push_raw(self, curve, series, kind, shown):
+        """The raw values, faint behind their smoothed curve (none without smoothing)."""
+        curve.setVisible(shown)
+        if shown and self._drawn.get(curve) != (series, series.size):
+            positive = np.where(series.y > 0, series.y, np.nan)  # a perfect batch is a gap, not a spike
+            curve.setData(series.x.copy(), for_log_axis(positive, FLOORS[kind]))
+            self._drawn[curve] = (series, series.size)
+
+    def _smoothed(self, series):
+        if series not in self.smoothed:
+            self.smoothed = {s: v for s, v in self.smoothed.items()
+                             if any(s is run[n] for run in (self.current, self.previous) for n in run)}
+            self.smoothed[series] = Smoothed()
+        return self.smoothed[series]
+
     def _shown_data(self):
         """For the ranges: [(series, plot kind)] on show (previous run too if shown), last x, run start."""
         runs = [self.current, self.previous] if self.show_previous.isChecked() else [self.current]
-        shown = [(run[name], spec[0]) for run in runs for name, spec in SERIES.items()]
+        weight = self.smoothing_weight
+        shown = [(Values(run[name].x, self._smoothed(run[name]).of(run[name], weight)) if spec[4] else run[name],
+                  spec[0]) for run in runs for name, spec in SERIES.items()]  # what is drawn, as drawn
         return shown, self._last_x, self._offset
 
     def _update_previous_legend(self):
-        legend = self.plots["loss"].legend
         has_previous = self.previous["train_loss"].size > 0 and self.show_previous.isChecked()
-        listed = any(label.text == "previous run" for _item, label in legend.items)
+        listed = any(label.text == "previous run" for _item, label in self.legend.items)
         if has_previous and not listed:
-            legend.addItem(self.previous_curves["train_loss"], "previous run")
-            cache_pixmaps(legend, True)
+            self.legend.addItem(self.previous_curves["train_loss"], "previous run")
+            cache_pixmaps(self.legend, True)
         elif listed and not has_previous:
-            legend.removeItem("previous run")
+            self.legend.removeItem("previous run")
 
     def _set_previous_visible(self, visible):
         for curve in self.previous_curves.values():
             curve.setVisible(visible)
         self._update_previous_legend()
-
-    def _show_values_at(self, scene_pos):
-        """Crosshair at the mouse and the nearest value of every current curve in the label."""
-        inside = [p for p in self.plots.values() if p.sceneBoundingRect().contains(scene_pos)]
-        for line in self.cursors.values():
-            line.setVisible(bool(inside))
-        if not inside:
-            return
-        x = inside[0].vb.mapSceneToView(scene_pos).x()
-        for line in self.cursors.values():
-            line.setValue(x)
-        self.values_label.setText(self.describe_at(x))
-
-    def describe_at(self, x):
-        """One line: each curve's value nearest to epoch position ``x``."""
-        parts = [f"epoch {x:.2f}"]
-        for name, (kind, label, *_rest) in SERIES.items():
-            series = self.current[name]
-            if series.size:
-                i = int(np.abs(series.x - x).argmin())
-                value = series.y[i]
-                text = f"{value:.2%}" if kind == "error" else f"{value:.4g}"
-                parts.append(f"{label.split(' (')[0]} {text}")
-        return " · ".join(parts)
 
 
 def _preview():

@@ -12,7 +12,7 @@ import math
 import time
 
 import pyqtgraph as pg
-from PySide6.QtCore import QLineF, QRectF, Qt, QTimer
+from PySide6.QtCore import QLineF, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from mnistbench.gui.panels.curves.curves_data import for_log_axis, grown_end, log_bounds, padded_log_range
@@ -88,6 +88,9 @@ class EpochMarks(pg.GraphicsObject):
 class TimedGraphicsLayout(pg.GraphicsLayoutWidget):
     """pyqtgraph's plot widget, adding up the thread time its paints take (for the redraw budget)."""
 
+    sig_mouse_left = Signal()  # the mouse left the plots (the crosshair goes)
+    sig_resizing = Signal(int)  # the new width, before the plots are laid out for it
+
     def __init__(self):
         super().__init__()
         self._paint_seconds = 0.0
@@ -96,6 +99,15 @@ class TimedGraphicsLayout(pg.GraphicsLayoutWidget):
         began = time.thread_time()
         super().paintEvent(event)
         self._paint_seconds += time.thread_time() - began
+
+    def resizeEvent(self, event):
+        if event is not None:  # pyqtgraph calls it with None to lay out at start
+            self.sig_resizing.emit(event.size().width())
+        super().resizeEvent(event)
+
+    def leaveEvent(self, event):
+        super().leaveEvent(event)
+        self.sig_mouse_left.emit()
 
     def take_paint_seconds(self):
         seconds, self._paint_seconds = self._paint_seconds, 0.0
@@ -194,12 +206,12 @@ class RangeFollower:
 
 
 def style_plot(plot, label):
+    """Log y axis, grid, axis colours; no legend inside the plot: it would cover the curves."""
     plot.setLogMode(y=True)
     plot.showGrid(x=True, y=True, alpha=0.25)
     plot.setLabel("left", label)
     plot.setDownsampling(auto=True, mode="peak")  # at most two points per pixel column
     plot.setClipToView(True)
-    plot.addLegend(offset=(-10, 10), labelTextColor="#222", brush=pg.mkBrush(255, 255, 255, 200))
     for axis in ("left", "bottom"):
         plot.getAxis(axis).setPen("#444")
         plot.getAxis(axis).setTextPen("#222")

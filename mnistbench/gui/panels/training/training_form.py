@@ -4,16 +4,21 @@
 ``Network``; ``TrainingForm`` builds its rows from the shared settings table
 (``mnistbench.workflows.settings``: labels, tooltips, ranges, when a row
 applies) and ``config()`` lets the engine's ``ConfigError`` through, so the
-panel can show its own message. Decimal numbers are text fields.
+panel can show its own message. Decimal numbers are text fields. The basic
+settings come first; the rest sit in an "Advanced" section that opens on demand.
+Spin boxes and combo boxes take the mouse wheel only when focused: scrolling
+the panel must not edit what passes under the mouse.
 """
 
+import html
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLineEdit,
-                               QListWidget, QListWidgetItem, QPushButton, QSpinBox, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QListWidget,
+                               QListWidgetItem, QPushButton, QToolButton, QVBoxLayout, QWidget)
 
 from mnistbench.engine.activations import HIDDEN_ACTIVATIONS
 from mnistbench.engine.config import TrainingConfig
+from mnistbench.gui.panels.training.training_widgets import SPIN_BOX_MAX, combo, number, spin
 from mnistbench.workflows.settings import ARCHITECTURE_SETTINGS, TRAINING_SETTINGS, default_value, parse_number
 
 INPUTS, OUTPUTS = 784, 10
@@ -24,27 +29,9 @@ OUTPUT_LOSSES = {  # label -> (output activation, loss)
 }
 INITS = {"He (for ReLU)": "he", "Xavier (for tanh/sigmoid)": "xavier", "classic N(0, 1/n_in)": "classic"}
 DEFAULT_HIDDEN = (128,)
-SPIN_BOX_MAX = 2**31 - 1  # a QSpinBox holds a C int
+MAX_HIDDEN = 65535
+BASIC_FIELDS = ("optimizer", "learning_rate", "batch_size", "epochs")  # shown first; the rest under Advanced
 _ARCHITECTURE = {setting.field: setting for setting in ARCHITECTURE_SETTINGS}
-
-
-def combo(items, tip, current=None):
-    box = QComboBox(toolTip=tip)
-    box.addItems(list(items))
-    if current is not None:
-        box.setCurrentText(current)
-    return box
-
-
-def spin(low, high, value, tip, step=1):
-    box = QSpinBox(toolTip=tip, minimum=low, maximum=high, singleStep=step)
-    box.setValue(value)
-    box.setGroupSeparatorShown(True)
-    return box
-
-
-def number(value, tip):
-    return QLineEdit(str(value), toolTip=tip, maximumWidth=110)
 
 
 class NetworkForm(QWidget):
@@ -54,6 +41,7 @@ class NetworkForm(QWidget):
         super().__init__(parent)
         self.layers = QListWidget(maximumHeight=80, toolTip="Hidden layers, input side first; "
                                   "double-click a size to change it")
+        self.layers_message = QLabel(wordWrap=True, visible=False)  # a refused layer size, in red
         self.layers.itemChanged.connect(self._clean_item)
         for size in DEFAULT_HIDDEN:
             self._add_item(size)
@@ -76,6 +64,7 @@ class NetworkForm(QWidget):
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Hidden layers", row)
+        form.addRow(self.layers_message)
         form.addRow("Hidden activation", self.activation)
         form.addRow("Output + loss", self.output)
         form.addRow("Initialisation", self.init)
@@ -83,19 +72,29 @@ class NetworkForm(QWidget):
 
     def _add_item(self, size, row=None):
         item = QListWidgetItem(str(size))
+        item.setData(Qt.UserRole, size)  # the last accepted size: a refused edit goes back to it
         item.setFlags(item.flags() | Qt.ItemIsEditable)
-        item.setToolTip("Neurons in this hidden layer (1 to 65535); double-click to change")
+        item.setToolTip(f"Neurons in this hidden layer (1 to {MAX_HIDDEN:,}); double-click to change")
         self.layers.insertItem(self.layers.count() if row is None else row, item)
         return item
 
     def _clean_item(self, item):
-        """Keep each entry a whole number of neurons in range."""
-        try:
-            size = min(65535, max(1, int(item.text())))
-        except ValueError:
-            size = DEFAULT_HIDDEN[0]
-        if item.text() != str(size):
+        """Accept a whole number of neurons in range; refuse anything else visibly, keeping the old size."""
+        previous, text = item.data(Qt.UserRole), item.text().strip()
+        size = int(text) if text.isdigit() else None
+        if size is None or not 1 <= size <= MAX_HIDDEN:
+            item.setText(str(previous))
+            self._say(f"“{text}” is not a layer size: a whole number from 1 to {MAX_HIDDEN:,}. "
+                      f"Kept {previous}.")
+            return
+        self._say("")
+        if item.text() != str(size) or previous != size:
+            item.setData(Qt.UserRole, size)
             item.setText(str(size))
+
+    def _say(self, text):
+        self.layers_message.setText(f'<span style="color:#d03030">{html.escape(text)}</span>')
+        self.layers_message.setVisible(bool(text))
 
     def add_layer(self):
         row = self.layers.currentRow()
@@ -140,15 +139,39 @@ class TrainingForm(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.widgets = {setting.field: _widget_for(setting) for setting in TRAINING_SETTINGS}
-        form = QFormLayout(self)
-        form.setContentsMargins(0, 0, 0, 0)
+        self.basic, self.advanced = QFormLayout(), QFormLayout()  # rows in the table's order in each
+        self.advanced_section = QWidget(visible=False)
+        self.advanced_section.setLayout(self.advanced)
+        self.advanced.setContentsMargins(12, 0, 0, 0)  # indented under its button
+        self.advanced_button = QToolButton(text="Advanced", checkable=True, arrowType=Qt.RightArrow,
+                                           toolButtonStyle=Qt.ToolButtonTextBesideIcon, autoRaise=True,
+                                           toolTip="Show or hide the other settings: momentum, Adam, "
+                                           "schedule, regularisation, augmentation, validation, seed")
+        self.advanced_button.toggled.connect(self.show_advanced)
         for setting in TRAINING_SETTINGS:
             widget = self.widgets[setting.field]
             setattr(self, setting.field, widget)
-            form.addRow(setting.label, widget)
+            (self.basic if setting.field in BASIC_FIELDS else self.advanced).addRow(setting.label, widget)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.basic)
+        layout.addWidget(self.advanced_button)
+        layout.addWidget(self.advanced_section)
         for field in {s.applies_when[0] for s in TRAINING_SETTINGS if s.applies_when}:
             _changed_signal(self.widgets[field]).connect(self._enable_relevant)
         self._enable_relevant()
+
+    def show_advanced(self, shown=True):
+        """Open (or close) the Advanced section."""
+        self.advanced_button.setChecked(shown)
+        self.advanced_button.setArrowType(Qt.DownArrow if shown else Qt.RightArrow)
+        self.advanced_section.setVisible(shown)
+
+    def reveal(self, field):
+        """Make ``field``'s widget seen and focused (a refused setting): opens Advanced if it is there."""
+        if field not in BASIC_FIELDS:
+            self.show_advanced(True)
+        self.widgets[field].setFocus()
 
     def _enable_relevant(self, *_):
         """Grey out what the current choices make irrelevant (momentum under Adam, ...)."""

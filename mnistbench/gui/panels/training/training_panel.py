@@ -193,6 +193,9 @@ class TrainingPanel(QWidget):
         try:
             config = self.training_form.config()
         except ConfigError as error:
+            field = str(error).split(" ", 1)[0]  # the engine's messages start with the field's name
+            if field in self.training_form.widgets:
+                self.training_form.reveal(field)
             self.show_problem(str(error))
             return
         self.train_message.setText("")

@@ -1,0 +1,79 @@
+"""The read-out above the curves: the values under the mouse, in one elided line that never
+sets the dock's width, and the crosshair that goes with it.
+
+A QLabel that neither wraps nor elides asks for its text's width: a long hover
+read-out became the Curves dock's minimum width, crushed the docks beside it,
+and that crushed layout was saved for the next start. This label asks for no
+width, draws what fits with "…", and shows the whole text in its tooltip.
+"""
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QLabel, QSizePolicy
+
+HINT = "Move the mouse over the plots to read values."
+
+
+class ReadoutLabel(QLabel):
+    """One line of text elided to the label's width; ``full_text`` is what was set."""
+
+    def __init__(self, text=HINT, parent=None):
+        super().__init__(parent)
+        self.full_text = ""
+        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        self.setMinimumWidth(0)
+        self.setTextFormat(Qt.PlainText)
+        self.set_full_text(text)
+
+    def set_full_text(self, text: str) -> None:
+        self.full_text = text
+        self.setToolTip(text or "Values of each curve at the epoch under the mouse")
+        self._elide()
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, self.fontMetrics().height())
+
+    def sizeHint(self) -> QSize:
+        return QSize(0, self.fontMetrics().height())
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self):
+        self.setText(self.fontMetrics().elidedText(self.full_text, Qt.ElideRight, max(0, self.width())))
+
+
+class CurvesReadoutMixin:
+    """Of CurvesPanel (``plots``, ``cursors``, ``values_label``, ``current``, ``series_specs``,
+    ``smoothing_weight``, ``_smoothed``): the crosshair and the values under the mouse."""
+
+    def _show_values_at(self, scene_pos):
+        """Crosshair at the mouse and the nearest value of every current curve in the read-out."""
+        inside = [p for p in self.plots.values() if p.sceneBoundingRect().contains(scene_pos)]
+        x = inside[0].vb.mapSceneToView(scene_pos).x() if inside else None
+        if x is None or x < 0:  # outside the plots, or before the first epoch: nothing to read
+            self.hide_values()
+            return
+        for line in self.cursors.values():
+            line.setValue(x)
+            line.show()
+        self.values_label.set_full_text(self.describe_at(x))
+
+    def hide_values(self):
+        """The mouse left the plots: no crosshair, the read-out says how to get one."""
+        for line in self.cursors.values():
+            line.hide()
+        self.values_label.set_full_text(HINT)
+
+    def describe_at(self, x):
+        """One line: each curve's value nearest to epoch position ``x`` (smoothed ones as drawn)."""
+        parts = [f"epoch {x:.2f}"]
+        for name, (kind, label, _colour, _width, smoothed) in self.series_specs.items():
+            series = self.current[name]
+            if series.size:
+                i = int(np.abs(series.x - x).argmin())
+                value = self._smoothed(series).of(series, self.smoothing_weight)[i] if smoothed else series.y[i]
+                text = f"{value:.2%}" if kind == "error" else f"{value:.4g}"
+                parts.append(f"{label} {text}")
+        return " · ".join(parts)
