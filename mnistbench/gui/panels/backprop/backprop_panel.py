@@ -1,0 +1,321 @@
+"""Step through: one forward and backward pass of the current input, a step at a time, every number explained.
+
+The panel is a view of ``workflows.backprop_steps`` (which reads every number
+from the engine). It does nothing while out of view or while no input is
+set: a new network or input only marks the pass stale, and it is recomputed
+(one small forward and backward pass) when the panel is looked at again.
+"""
+
+import logging
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QGraphicsView, QHBoxLayout, QLabel, QPushButton,
+                               QSpinBox, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
+
+from mnistbench.data.datasets import to_inputs
+from mnistbench.errors import MnistbenchError
+from mnistbench.gui.panels.backprop.backprop_scene import BackpropScene
+from mnistbench.gui.panels.backprop.step_explanations import StepContext, neuron_html, step_html
+from mnistbench.gui.panels.backprop.formula_html import num
+from mnistbench.workflows.backprop_steps import apply_step, layer_values, steps, trace_pass
+
+PLAY_MS = 1500  # Play shows each step this long
+BATCH_SIZES = (1, 4, 8, 16)
+logger = logging.getLogger(__name__)
+
+
+class FocusedSpinBox(QDoubleSpinBox):
+    """A spin box that ignores the wheel unless it has the focus (scrolling the panel must not change it)."""
+
+    def wheelEvent(self, event):
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()
+
+
+class FittingView(QGraphicsView):
+    """Shows the whole scene whatever the dock's size."""
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self.fitInView(self.sceneRect(), Qt.KeepAspectRatio)
+
+
+class BackpropPanel(QWidget):
+    """Next / Back / Play through the pass; click a neuron for its equations; apply the step."""
+
+    sig_network_changed = Signal(object)  # Network: a copy after one SGD step ("Apply this step")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.net, self.x, self.given_label = None, None, None
+        self.examples = None  # (float32 (n, 784), labels (n,)) the mini-batch draws from
+        self.class_names, self.trace, self.walk = (), None, []
+        self.step_index, self.selected, self.in_view, self.stale = 0, None, True, False
+        self.before_apply = None  # (label, probability of the true class) when a step was applied
+        self.applied = None  # the network the last "Apply this step" made
+        self.scene = BackpropScene(self)
+        self.scene.sig_neuron_clicked.connect(self.select_neuron)
+        self.play_timer = QTimer(self, interval=PLAY_MS, timeout=self._play_next)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_settings())
+        layout.addWidget(self._build_views(), stretch=1)
+        layout.addLayout(self._build_buttons())
+        self.prediction = QLabel(wordWrap=True)
+        layout.addWidget(self.prediction)
+        self.refresh()
+
+    def _build_settings(self):
+        self.label_box = QComboBox(toolTip="The true label of the input: a drawing's is yours to pick")
+        self.label_box.currentIndexChanged.connect(self._settings_changed)
+        self.batch_box = QComboBox(toolTip="Examples in the mini-batch: the input, then test images")
+        self.batch_box.addItems([str(size) for size in BATCH_SIZES])
+        self.batch_box.currentIndexChanged.connect(self._settings_changed)
+        self.example_box = QSpinBox(minimum=1, maximum=1, toolTip="Which example of the batch the numbers show")
+        self.example_box.valueChanged.connect(lambda _: self.show_step())
+        self.rate_box = FocusedSpinBox(minimum=0.001, maximum=100.0, value=0.1, decimals=3, singleStep=0.05,
+                                       focusPolicy=Qt.StrongFocus, toolTip="η, the learning rate of the step")
+        self.rate_box.valueChanged.connect(lambda _: self.show_step())
+        row = QHBoxLayout()
+        for text, widget in (("True label", self.label_box), ("Batch", self.batch_box),
+                             ("Example", self.example_box), ("Learning rate η", self.rate_box)):
+            row.addWidget(QLabel(text))
+            row.addWidget(widget)
+        row.addStretch(1)
+        return row
+
+    def _build_views(self):
+        self.view = FittingView(self.scene)
+        self.view.setRenderHint(QPainter.Antialiasing)
+        self.view.setMinimumSize(260, 200)
+        self.formulas = QTextBrowser(openLinks=False)
+        self.formulas.setMinimumWidth(300)
+        splitter = QSplitter(Qt.Horizontal)
+        splitter.addWidget(self.view)
+        splitter.addWidget(self.formulas)
+        splitter.setSizes([420, 480])
+        return splitter
+
+    def _build_buttons(self):
+        self.step_title = QLabel(wordWrap=True)
+        self.back_button = QPushButton("◀ Back", clicked=self.back, toolTip="The previous step")
+        self.next_button = QPushButton("Next ▶", clicked=self.next, toolTip="The next step")
+        self.play_button = QPushButton("Play", checkable=True, toolTip="Walk through the steps by themselves")
+        self.play_button.toggled.connect(self.play)
+        self.apply_button = QPushButton("Apply this step", clicked=self.apply,
+                                        toolTip="One SGD step on this batch: updates the window's network")
+        row = QHBoxLayout()
+        row.addWidget(self.step_title, stretch=1)
+        for button in (self.back_button, self.next_button, self.play_button, self.apply_button):
+            row.addWidget(button)
+        return row
+
+    # --- what the window calls ---------------------------------------------------
+    def set_network(self, net):
+        if net is not self.applied:  # another network: the before → after no longer applies
+            self.before_apply = None
+        self.net, self.applied = net, None
+        self._labels_for(net.layer_sizes[-1])
+        self._changed()
+
+    def set_input(self, x, true_label=None):
+        """The state's input: float32 (784,); a drawing has no true label until the user picks one."""
+        self.x, self.given_label = np.asarray(x, dtype=np.float32).reshape(-1), true_label
+        if true_label is not None and 0 <= int(true_label) < self.label_box.count() - 1:
+            self.label_box.setCurrentIndex(int(true_label) + 1)
+        self.before_apply = None
+        self._changed()
+
+    def set_examples(self, images, labels):
+        """The dataset's images (uint8 (n, 28, 28)) a mini-batch adds to the input."""
+        self.examples = (images, np.asarray(labels, dtype=np.int64))
+        self._changed()
+
+    def set_class_names(self, names):
+        self.class_names = tuple(names)
+        if self.net is not None:
+            self._labels_for(self.net.layer_sizes[-1], force=True)
+
+    def set_in_view(self, in_view):
+        """Out of view (a tab behind another, a closed dock) the panel does no work at all."""
+        self.in_view = bool(in_view)
+        if not in_view:
+            self.play_button.setChecked(False)
+        elif self.stale:
+            self.refresh()
+
+    def _labels_for(self, n_out, force=False):
+        if self.label_box.count() == n_out + 1 and not force:
+            return
+        current = self.label_box.currentIndex()
+        self.label_box.blockSignals(True)
+        self.label_box.clear()
+        self.label_box.addItem("pick…")
+        self.label_box.addItems([self.class_names[k] if k < len(self.class_names) else str(k)
+                                 for k in range(n_out)])
+        self.label_box.setCurrentIndex(current if 0 <= current <= n_out else 0)
+        self.label_box.blockSignals(False)
+
+    def _changed(self):
+        self.stale = True
+        if self.in_view:
+            self.refresh()
+
+    def _settings_changed(self):
+        self.before_apply = None
+        self._changed()
+
+    # --- the pass ------------------------------------------------------------------
+    def batch(self):
+        """(inputs (B, 784), labels (B,)): the input with its label, then test images; None if incomplete."""
+        label = self.label_box.currentIndex() - 1
+        if self.net is None or self.x is None or label < 0:
+            return None
+        size = BATCH_SIZES[self.batch_box.currentIndex()]
+        inputs, labels = self.x[None], np.array([label])
+        if size > 1 and self.examples is not None:
+            images, known = self.examples
+            pick = np.random.default_rng(0).choice(len(images), min(size - 1, len(images)), replace=False)
+            inputs = np.concatenate([inputs, to_inputs(images[pick])])
+            labels = np.concatenate([labels, known[pick]])
+        return inputs, labels
+
+    def refresh(self):
+        """Recompute the pass for the current network, input, label and batch."""
+        self.stale, self.trace = False, None
+        batch = self.batch()
+        if batch is not None:
+            try:
+                self.trace = trace_pass(self.net, *batch)
+            except MnistbenchError as error:
+                self._show_message(str(error))
+                return
+        if self.trace is None:
+            self._show_message(self._missing())
+            return
+        self.walk = steps(self.trace.n_layers)
+        self.step_index = min(self.step_index, len(self.walk) - 1)
+        self.example_box.setMaximum(self.trace.batch_size)
+        self.scene.set_architecture(self.net.layer_sizes, self.net.activations, self.class_names)
+        self.view.fitInView(self.scene.sceneRect(), Qt.KeepAspectRatio)
+        self.show_step()
+
+    def _missing(self):
+        if self.net is None:
+            return "Open or create a network first."
+        if self.x is None:
+            return "Draw a digit in the digit pad, or choose a test image: its pass is shown here."
+        return "Pick the true label of this input (above): the cost and the backward pass need it."
+
+    def _show_message(self, text):
+        self.walk, self.trace = [], None
+        self.formulas.setHtml(f"<p>{text}</p>")
+        self.step_title.setText("")
+        self.prediction.setText("")
+        self.scene.select(None, 0)
+        for button in (self.back_button, self.next_button, self.play_button, self.apply_button):
+            button.setEnabled(False)
+
+    def context(self):
+        return StepContext(self.trace, self.walk[self.step_index], self.example_box.value() - 1,
+                           self.rate_box.value(), self.class_names)
+
+    def show_step(self):
+        """Colour the drawing and write the formulas for the current step (and the selected neuron)."""
+        if self.trace is None:
+            return
+        ctx = self.context()
+        self.scene.show_values(layer_values(self.trace, ctx.step, ctx.example), ctx.step.layer)
+        text = step_html(ctx)
+        if self.selected is not None and self.selected[0] < len(self.net.layer_sizes) \
+                and self.selected[1] < self.net.layer_sizes[self.selected[0]]:
+            text += "<hr/>" + neuron_html(ctx, *self.selected)
+            self.scene.select(*self.selected)
+        else:
+            self.selected = None
+            self.scene.select(None, 0)
+            text += "<p><i>Click a neuron in the drawing to see its equations with its numbers.</i></p>"
+        self.formulas.setHtml(text)
+        self.step_title.setText(f"Step {self.step_index + 1} of {len(self.walk)}: {ctx.step.title}")
+        self.back_button.setEnabled(self.step_index > 0)
+        self.next_button.setEnabled(self.step_index < len(self.walk) - 1)
+        self.play_button.setEnabled(True)
+        self.apply_button.setEnabled(True)
+        self.prediction.setText(self._prediction_text(ctx))
+
+    def _prediction_text(self, ctx):
+        output = self.trace.activations[-1][ctx.example]
+        label = int(self.trace.labels[ctx.example])
+        guess = int(np.argmax(output))
+        text = (f"The network reads example {ctx.example + 1} as {self._name(guess)}; the true class "
+                f"{self._name(label)} gets {num(float(output[label]))}.")
+        if self.before_apply is not None and ctx.example == 0:
+            old_guess, old_p = self.before_apply
+            text += (f" <b>After the step:</b> {num(old_p)} → {num(float(output[label]))}"
+                     f" (read as {self._name(old_guess)} → {self._name(guess)}).")
+        return text
+
+    def _name(self, k):
+        return self.class_names[k] if k < len(self.class_names) else str(k)
+
+    # --- the buttons ---------------------------------------------------------------
+    def select_neuron(self, layer, j):
+        self.selected = (layer, j)
+        self.show_step()
+
+    def next(self):
+        if self.step_index < len(self.walk) - 1:
+            self.step_index += 1
+            self.show_step()
+
+    def back(self):
+        if self.step_index > 0:
+            self.step_index -= 1
+            self.show_step()
+
+    def play(self, playing):
+        if playing and self.step_index >= len(self.walk) - 1:
+            self.step_index = -1  # from the start again
+        (self.play_timer.start if playing else self.play_timer.stop)()
+        if playing:
+            self._play_next()
+
+    def _play_next(self):
+        self.next()
+        if self.step_index >= len(self.walk) - 1:
+            self.play_button.setChecked(False)
+
+    def apply(self):
+        """One SGD step of the engine on this batch; the window adopts the new network."""
+        batch = self.batch()
+        if batch is None or self.trace is None:
+            return
+        output = self.trace.activations[-1][0]
+        self.before_apply = (int(np.argmax(output)), float(output[int(self.trace.labels[0])]))
+        stepped = apply_step(self.net, *batch, self.rate_box.value())
+        logger.info("applied one SGD step (learning rate %s) on %d example(s)", self.rate_box.value(), len(batch[1]))
+        self.applied = stepped
+        self.sig_network_changed.emit(stepped)
+
+
+def _preview():
+    from mnistbench.engine.network import Network
+    from mnistbench.gui.widgets.preview import preview_app, run_preview
+
+    preview_app()
+    panel = BackpropPanel()
+    panel.set_network(Network([784, 16, 10], activation="relu", output="softmax", loss="cross_entropy",
+                              init="he", seed=0))
+    digit = np.zeros((28, 28), dtype=np.float32)
+    digit[5:23, 13:16] = 1.0  # a "1"
+    panel.set_input(digit.reshape(-1), 1)
+    panel.sig_network_changed.connect(panel.set_network)
+    panel.resize(1000, 700)
+    run_preview(panel)
+
+
+if __name__ == "__main__":
+    _preview()
