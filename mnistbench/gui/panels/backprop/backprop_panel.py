@@ -91,6 +91,8 @@ class BackpropPanel(QWidget):
         self.view = FittingView(self.scene)
         self.view.setRenderHint(QPainter.Antialiasing)
         self.view.setMinimumSize(260, 200)
+        self.view.setAcceptDrops(False)  # a dropped network file goes on to the dock, which opens it
+        self.view.viewport().setAcceptDrops(False)
         self.formulas = QTextBrowser(openLinks=False)
         self.formulas.setMinimumWidth(300)
         splitter = QSplitter(Qt.Horizontal)
