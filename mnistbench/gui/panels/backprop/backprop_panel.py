@@ -95,11 +95,20 @@ class BackpropPanel(QWidget):
         self.view.viewport().setAcceptDrops(False)
         self.formulas = QTextBrowser(openLinks=False)
         self.formulas.setMinimumWidth(300)
-        splitter = QSplitter(Qt.Horizontal)
-        splitter.addWidget(self.view)
-        splitter.addWidget(self.formulas)
-        splitter.setSizes([420, 480])
-        return splitter
+        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self.formulas)
+        return self.splitter
+
+    def resizeEvent(self, event):
+        """Drawing beside the formulas in a wide dock, above them in a tall one (the drawing is wide)."""
+        super().resizeEvent(event)
+        wide = event.size().width() > 1.6 * event.size().height()
+        orientation = Qt.Horizontal if wide else Qt.Vertical
+        if orientation != self.splitter.orientation():
+            self.splitter.setOrientation(orientation)
+            length = event.size().width() if wide else event.size().height()
+            self.splitter.setSizes([length // 2, length // 2])
 
     def _build_buttons(self):
         self.step_title = QLabel(wordWrap=True)

@@ -140,7 +140,8 @@ def _forward_html(ctx, layer, j):
     a = trace.activations[layer][ctx.example, j]
     return (equation(f"{var('z', j, layer)} = Σ<sub><i>k</i></sub> {var('w', f'{j}k', layer)} "
                      f"{var('a', 'k', layer - 1)} + {var('b', j, layer)}")
-            + equation("=", plugged_sum(weighted, weighted.constant), f"= <b>{num(weighted.total)}</b>")
+            + equation("=", plugged_sum(weighted, weighted.constant))
+            + equation(f"= <b>{num(weighted.total)}</b>")
             + equation(f"{var('a', j, layer)} = {f}({num(weighted.total)}) = <b>{num(a)}</b>")
             + note("The largest terms:") + terms_table(weighted, _source_label(ctx, layer), var("w"), var("a")))
 
@@ -165,8 +166,8 @@ def _delta_html(ctx, layer, j):
     slope = trace.derivative(layer, example)[j]
     return (equation(f"{var(DELTA, j, layer)} = (Σ<sub><i>k</i></sub> {var('w', f'k{j}', layer + 1)} "
                      f"{var(DELTA, 'k', layer + 1)}) <i>f</i>′({var('z', j, layer)})")
-            + equation("= (", plugged_sum(weighted), f") · {num(slope)}",
-                       f"= {num(weighted.total)} · {num(slope)} = <b>{num(delta)}</b>")
+            + equation("=", f"({plugged_sum(weighted)}) · {num(slope)}")
+            + equation(f"= {num(weighted.total)} · {num(slope)} = <b>{num(delta)}</b>")
             + note("The largest terms:")
             + terms_table(weighted, lambda k: f"{'output' if layer + 1 == trace.n_layers else 'neuron'} {k}",
                           var("w"), var(DELTA)))
