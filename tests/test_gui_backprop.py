@@ -86,6 +86,7 @@ def test_apply_emits_one_sgd_step_of_the_engine_and_the_prediction_moves(qtbot, 
     net, x, label = panel.net, to_inputs(digits[0])[:1], digits[1][:1]
     panel.sig_network_changed.connect(panel.set_network)
     panel.rate_box.setValue(0.3)
+    cost_before = panel.trace.costs[0]
     with qtbot.waitSignal(panel.sig_network_changed, timeout=1000) as blocker:
         qtbot.mouseClick(panel.apply_button, Qt.LeftButton)
     stepped = blocker.args[0]
@@ -93,7 +94,8 @@ def test_apply_emits_one_sgd_step_of_the_engine_and_the_prediction_moves(qtbot, 
     for W, V in zip(stepped.weights, expected.weights):
         np.testing.assert_array_equal(W, V)
     assert stepped.forward(x)[0, label[0]] > net.forward(x)[0, label[0]]
-    assert panel.net is stepped and "After the step:" in panel.prediction.text()
+    assert panel.net is stepped and panel.trace.costs[0] < cost_before
+    assert f"cost {num(cost_before)} → {num(float(panel.trace.costs[0]))}" in panel.prediction.text()
 
 
 def test_a_drawing_waits_for_its_label_and_a_batch_averages_its_examples(qtbot, panel, digits):

@@ -55,7 +55,7 @@ class BackpropPanel(QWidget):
         self.examples = None  # (float32 (n, 784), labels (n,)) the mini-batch draws from
         self.class_names, self.trace, self.walk = (), None, []
         self.step_index, self.selected, self.in_view, self.stale = 0, None, True, False
-        self.before_apply = None  # (label, probability of the true class) when a step was applied
+        self.before_apply = None  # (read as, probability of the true class, cost) before the applied step
         self.applied = None  # the network the last "Apply this step" made
         self.scene = BackpropScene(self)
         self.scene.sig_neuron_clicked.connect(self.select_neuron)
@@ -262,10 +262,11 @@ class BackpropPanel(QWidget):
         label = int(self.trace.labels[ctx.example])
         guess = int(np.argmax(output))
         text = (f"The network reads example {ctx.example + 1} as {self._name(guess)}; the true class "
-                f"{self._name(label)} gets {num(float(output[label]))}.")
+                f"{self._name(label)} gets {num(float(output[label]), 6)}.")
         if self.before_apply is not None and ctx.example == 0:
-            old_guess, old_p = self.before_apply
-            text += (f" <b>After the step:</b> {num(old_p)} → {num(float(output[label]))}"
+            old_guess, old_p, old_cost = self.before_apply
+            text += (f" <b>After the step:</b> {num(old_p, 6)} → {num(float(output[label]), 6)}, cost "
+                     f"{num(old_cost)} → {num(float(self.trace.costs[0]))}"
                      f" (read as {self._name(old_guess)} → {self._name(guess)}).")
         return text
 
@@ -305,7 +306,8 @@ class BackpropPanel(QWidget):
         if batch is None or self.trace is None:
             return
         output = self.trace.activations[-1][0]
-        self.before_apply = (int(np.argmax(output)), float(output[int(self.trace.labels[0])]))
+        self.before_apply = (int(np.argmax(output)), float(output[int(self.trace.labels[0])]),
+                             float(self.trace.costs[0]))
         stepped = apply_step(self.net, *batch, self.rate_box.value())
         logger.info("applied one SGD step (learning rate %s) on %d example(s)", self.rate_box.value(), len(batch[1]))
         self.applied = stepped
