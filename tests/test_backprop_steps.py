@@ -7,7 +7,7 @@ from mnistbench.engine.losses import one_hot
 from mnistbench.engine.network import Network
 from mnistbench.errors import ConfigError
 from mnistbench.workflows.backprop_steps import (apply_step, backward_sum, bias_update, cost_terms, forward_sum,
-                                                 layer_values, output_error_form, steps, trace_pass,
+                                                 layer_values, mini_batch, output_error_form, steps, trace_pass,
                                                  weight_gradients)
 
 FD_STEP = 1e-6  # centred differences in float64: error ~ h² · f‴, far below the tolerance
@@ -154,3 +154,14 @@ def test_bad_labels_and_rates_are_one_clear_line():
         trace_pass(net, inputs, [7])
     with pytest.raises(ConfigError, match="learning rate must be above 0"):
         apply_step(net, inputs, [1], 0.0)
+
+
+def test_a_mini_batch_is_the_input_then_dataset_examples_with_their_labels():
+    images = np.arange(6 * 784, dtype=np.int64).reshape(6, 28, 28) % 256
+    x = np.full(784, 0.5, dtype=np.float32)
+    inputs, labels = mini_batch(x, 7, (images.astype(np.uint8), np.arange(6) + 10), size=4)
+    assert inputs.shape == (4, 784) and labels[0] == 7 and np.all(inputs[0] == 0.5)
+    for row, label in zip(inputs[1:], labels[1:]):  # each example keeps its own label
+        np.testing.assert_allclose(row * 255, images[label - 10].reshape(-1), atol=1e-3)
+    assert len(set(labels[1:])) == 3
+    assert mini_batch(x, 2, None, size=8)[1].tolist() == [2]  # no dataset: the input alone

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mnistbench.data.datasets import to_inputs
 from mnistbench.engine.activations import ACTIVATIONS
 from mnistbench.engine.losses import LOSSES, one_hot
 from mnistbench.engine.optimizers import SGD
@@ -77,6 +78,17 @@ def trace_pass(net, inputs, labels) -> BackpropTrace:
     deltas = [np.stack([grads[2][l] for grads in per_example]) for l in range(len(net.weights))]
     costs = np.array([grads[0] for grads in per_example])
     return BackpropTrace(net, inputs, labels, targets, zs, activations, deltas, costs, loss, grads_W, grads_b)
+
+
+def mini_batch(x, label, examples=None, size=1, seed=0):
+    """The input ``x`` with its ``label``, then ``size - 1`` of ``examples`` (uint8 images, labels) -> (inputs, labels)."""
+    inputs, labels = np.asarray(x, dtype=np.float32).reshape(1, -1), np.array([int(label)])
+    if size > 1 and examples is not None and len(examples[0]):
+        images, known = examples
+        pick = np.random.default_rng(seed).choice(len(images), min(size - 1, len(images)), replace=False)
+        inputs = np.concatenate([inputs, to_inputs(images[pick])])
+        labels = np.concatenate([labels, np.asarray(known, dtype=np.int64)[pick]])
+    return inputs, labels
 
 
 def steps(n_layers) -> list:

@@ -11,37 +11,16 @@ import logging
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QGraphicsView, QHBoxLayout, QLabel, QPushButton,
-                               QSpinBox, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QLabel, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
-from mnistbench.data.datasets import to_inputs
 from mnistbench.errors import MnistbenchError
 from mnistbench.gui.panels.backprop.backprop_scene import BackpropScene
-from mnistbench.gui.panels.backprop.step_explanations import StepContext, neuron_html, step_html
-from mnistbench.gui.panels.backprop.formula_html import num
-from mnistbench.workflows.backprop_steps import apply_step, layer_values, steps, trace_pass
+from mnistbench.gui.panels.backprop.step_controls import FittingView, PassSettings, StepButtons
+from mnistbench.gui.panels.backprop.step_explanations import StepContext, neuron_html, prediction_html, step_html
+from mnistbench.workflows.backprop_steps import apply_step, layer_values, mini_batch, steps, trace_pass
 
 PLAY_MS = 1500  # Play shows each step this long
-BATCH_SIZES = (1, 4, 8, 16)
 logger = logging.getLogger(__name__)
-
-
-class FocusedSpinBox(QDoubleSpinBox):
-    """A spin box that ignores the wheel unless it has the focus (scrolling the panel must not change it)."""
-
-    def wheelEvent(self, event):
-        if self.hasFocus():
-            super().wheelEvent(event)
-        else:
-            event.ignore()
-
-
-class FittingView(QGraphicsView):
-    """Shows the whole scene whatever the dock's size."""
-
-    def resizeEvent(self, event):
-        super().resizeEvent(event)
-        self.fitInView(self.sceneRect(), Qt.KeepAspectRatio)
 
 
 class BackpropPanel(QWidget):
@@ -51,8 +30,8 @@ class BackpropPanel(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.net, self.x, self.given_label = None, None, None
-        self.examples = None  # (float32 (n, 784), labels (n,)) the mini-batch draws from
+        self.net, self.x = None, None
+        self.examples = None  # (uint8 images (n, 28, 28), labels (n,)) a mini-batch draws from
         self.class_names, self.trace, self.walk = (), None, []
         self.step_index, self.selected, self.in_view, self.stale = 0, None, True, False
         self.before_apply = None  # (read as, probability of the true class, cost) before the applied step
@@ -60,32 +39,28 @@ class BackpropPanel(QWidget):
         self.scene = BackpropScene(self)
         self.scene.sig_neuron_clicked.connect(self.select_neuron)
         self.play_timer = QTimer(self, interval=PLAY_MS, timeout=self._play_next)
+        self.settings, self.buttons = PassSettings(), StepButtons()
+        self._connect_controls()
         layout = QVBoxLayout(self)
-        layout.addLayout(self._build_settings())
+        layout.addWidget(self.settings)
         layout.addWidget(self._build_views(), stretch=1)
-        layout.addLayout(self._build_buttons())
+        layout.addWidget(self.buttons)
         self.prediction = QLabel(wordWrap=True)
         layout.addWidget(self.prediction)
         self.refresh()
 
-    def _build_settings(self):
-        self.label_box = QComboBox(toolTip="The true label of the input: a drawing's is yours to pick")
-        self.label_box.currentIndexChanged.connect(self._settings_changed)
-        self.batch_box = QComboBox(toolTip="Examples in the mini-batch: the input, then test images")
-        self.batch_box.addItems([str(size) for size in BATCH_SIZES])
-        self.batch_box.currentIndexChanged.connect(self._settings_changed)
-        self.example_box = QSpinBox(minimum=1, maximum=1, toolTip="Which example of the batch the numbers show")
-        self.example_box.valueChanged.connect(lambda _: self.show_step())
-        self.rate_box = FocusedSpinBox(minimum=0.001, maximum=100.0, value=0.1, decimals=3, singleStep=0.05,
-                                       focusPolicy=Qt.StrongFocus, toolTip="η, the learning rate of the step")
-        self.rate_box.valueChanged.connect(lambda _: self.show_step())
-        row = QHBoxLayout()
-        for text, widget in (("True label", self.label_box), ("Batch", self.batch_box),
-                             ("Example", self.example_box), ("Learning rate η", self.rate_box)):
-            row.addWidget(QLabel(text))
-            row.addWidget(widget)
-        row.addStretch(1)
-        return row
+    def _connect_controls(self):
+        settings, buttons = self.settings, self.buttons
+        self.label_box, self.batch_box = settings.label_box, settings.batch_box  # (tests reach them here)
+        self.example_box, self.rate_box = settings.example_box, settings.rate_box
+        self.back_button, self.next_button = buttons.back_button, buttons.next_button
+        self.play_button, self.apply_button = buttons.play_button, buttons.apply_button
+        settings.sig_pass_changed.connect(self._settings_changed)
+        settings.sig_view_changed.connect(self.show_step)
+        self.back_button.clicked.connect(self.back)
+        self.next_button.clicked.connect(self.next)
+        self.play_button.toggled.connect(self.play)
+        self.apply_button.clicked.connect(self.apply)
 
     def _build_views(self):
         self.view = FittingView(self.scene)
@@ -110,33 +85,20 @@ class BackpropPanel(QWidget):
             length = event.size().width() if wide else event.size().height()
             self.splitter.setSizes([length // 2, length // 2])
 
-    def _build_buttons(self):
-        self.step_title = QLabel(wordWrap=True)
-        self.back_button = QPushButton("◀ Back", clicked=self.back, toolTip="The previous step")
-        self.next_button = QPushButton("Next ▶", clicked=self.next, toolTip="The next step")
-        self.play_button = QPushButton("Play", checkable=True, toolTip="Walk through the steps by themselves")
-        self.play_button.toggled.connect(self.play)
-        self.apply_button = QPushButton("Apply this step", clicked=self.apply,
-                                        toolTip="One SGD step on this batch: updates the window's network")
-        row = QHBoxLayout()
-        row.addWidget(self.step_title, stretch=1)
-        for button in (self.back_button, self.next_button, self.play_button, self.apply_button):
-            row.addWidget(button)
-        return row
-
     # --- what the window calls ---------------------------------------------------
     def set_network(self, net):
         if net is not self.applied:  # another network: the before → after no longer applies
             self.before_apply = None
         self.net, self.applied = net, None
-        self._labels_for(net.layer_sizes[-1])
+        if self.label_box.count() != net.layer_sizes[-1] + 1:
+            self.settings.set_classes(self._names(net.layer_sizes[-1]))
         self._changed()
 
     def set_input(self, x, true_label=None):
         """The state's input: float32 (784,); a drawing has no true label until the user picks one."""
-        self.x, self.given_label = np.asarray(x, dtype=np.float32).reshape(-1), true_label
-        if true_label is not None and 0 <= int(true_label) < self.label_box.count() - 1:
-            self.label_box.setCurrentIndex(int(true_label) + 1)
+        self.x = np.asarray(x, dtype=np.float32).reshape(-1)
+        if true_label is not None:
+            self.settings.show_label(true_label)
         self.before_apply = None
         self._changed()
 
@@ -148,7 +110,7 @@ class BackpropPanel(QWidget):
     def set_class_names(self, names):
         self.class_names = tuple(names)
         if self.net is not None:
-            self._labels_for(self.net.layer_sizes[-1], force=True)
+            self.settings.set_classes(self._names(self.net.layer_sizes[-1]))
 
     def set_in_view(self, in_view):
         """Out of view (a tab behind another, a closed dock) the panel does no work at all."""
@@ -158,17 +120,8 @@ class BackpropPanel(QWidget):
         elif self.stale:
             self.refresh()
 
-    def _labels_for(self, n_out, force=False):
-        if self.label_box.count() == n_out + 1 and not force:
-            return
-        current = self.label_box.currentIndex()
-        self.label_box.blockSignals(True)
-        self.label_box.clear()
-        self.label_box.addItem("pick…")
-        self.label_box.addItems([self.class_names[k] if k < len(self.class_names) else str(k)
-                                 for k in range(n_out)])
-        self.label_box.setCurrentIndex(current if 0 <= current <= n_out else 0)
-        self.label_box.blockSignals(False)
+    def _names(self, n_out):
+        return [self._name(k) for k in range(n_out)]
 
     def _changed(self):
         self.stale = True
@@ -182,17 +135,10 @@ class BackpropPanel(QWidget):
     # --- the pass ------------------------------------------------------------------
     def batch(self):
         """(inputs (B, 784), labels (B,)): the input with its label, then test images; None if incomplete."""
-        label = self.label_box.currentIndex() - 1
+        label = self.settings.label()
         if self.net is None or self.x is None or label < 0:
             return None
-        size = BATCH_SIZES[self.batch_box.currentIndex()]
-        inputs, labels = self.x[None], np.array([label])
-        if size > 1 and self.examples is not None:
-            images, known = self.examples
-            pick = np.random.default_rng(0).choice(len(images), min(size - 1, len(images)), replace=False)
-            inputs = np.concatenate([inputs, to_inputs(images[pick])])
-            labels = np.concatenate([labels, known[pick]])
-        return inputs, labels
+        return mini_batch(self.x, label, self.examples, self.settings.batch_size())
 
     def refresh(self):
         """Recompute the pass for the current network, input, label and batch."""
@@ -224,11 +170,9 @@ class BackpropPanel(QWidget):
     def _show_message(self, text):
         self.walk, self.trace = [], None
         self.formulas.setHtml(f"<p>{text}</p>")
-        self.step_title.setText("")
+        self.buttons.show_position("", 0, 0)
         self.prediction.setText("")
         self.scene.select(None, 0)
-        for button in (self.back_button, self.next_button, self.play_button, self.apply_button):
-            button.setEnabled(False)
 
     def context(self):
         return StepContext(self.trace, self.walk[self.step_index], self.example_box.value() - 1,
@@ -250,25 +194,8 @@ class BackpropPanel(QWidget):
             self.scene.select(None, 0)
             text += "<p><i>Click a neuron in the drawing to see its equations with its numbers.</i></p>"
         self.formulas.setHtml(text)
-        self.step_title.setText(f"Step {self.step_index + 1} of {len(self.walk)}: {ctx.step.title}")
-        self.back_button.setEnabled(self.step_index > 0)
-        self.next_button.setEnabled(self.step_index < len(self.walk) - 1)
-        self.play_button.setEnabled(True)
-        self.apply_button.setEnabled(True)
-        self.prediction.setText(self._prediction_text(ctx))
-
-    def _prediction_text(self, ctx):
-        output = self.trace.activations[-1][ctx.example]
-        label = int(self.trace.labels[ctx.example])
-        guess = int(np.argmax(output))
-        text = (f"The network reads example {ctx.example + 1} as {self._name(guess)}; the true class "
-                f"{self._name(label)} gets {num(float(output[label]), 6)}.")
-        if self.before_apply is not None and ctx.example == 0:
-            old_guess, old_p, old_cost = self.before_apply
-            text += (f" <b>After the step:</b> {num(old_p, 6)} → {num(float(output[label]), 6)}, cost "
-                     f"{num(old_cost)} → {num(float(self.trace.costs[0]))}"
-                     f" (read as {self._name(old_guess)} → {self._name(guess)}).")
-        return text
+        self.buttons.show_position(ctx.step.title, self.step_index, len(self.walk))
+        self.prediction.setText(prediction_html(ctx, self.before_apply))
 
     def _name(self, k):
         return self.class_names[k] if k < len(self.class_names) else str(k)

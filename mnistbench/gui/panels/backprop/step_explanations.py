@@ -193,3 +193,18 @@ def _gradient_html(ctx, layer, j, update):
     if trace.batch_size > 1:
         words += f"; {var('a')} and {DELTA} are example {ctx.example + 1}'s, the gradient the batch's average"
     return text + note(words) + f"<table cellpadding='2'>{head}{body}</table>"
+
+
+def prediction_html(ctx: StepContext, before_apply=None) -> str:
+    """How the network reads the example shown; after an applied step, how its reading moved."""
+    trace, example = ctx.trace, ctx.example
+    output, label = trace.activations[-1][example], int(trace.labels[example])
+    guess = int(np.argmax(output))
+    text = (f"The network reads example {example + 1} as {ctx.label(guess)}; the true class "
+            f"{ctx.label(label)} gets {num(float(output[label]), 6)}.")
+    if before_apply is not None and example == 0:
+        old_guess, old_p, old_cost = before_apply
+        text += (f" <b>After the step:</b> {num(old_p, 6)} → {num(float(output[label]), 6)}, cost "
+                 f"{num(old_cost)} → {num(float(trace.costs[0]))} (read as {ctx.label(old_guess)} → "
+                 f"{ctx.label(guess)}).")
+    return text
