@@ -117,6 +117,15 @@ def test_a_drawing_waits_for_its_label_and_a_batch_averages_its_examples(qtbot, 
     assert num(float(trace.zs[0][2, 0])) in panel.formulas.toPlainText()  # the third example's z
 
 
+def test_an_input_set_before_the_network_keeps_its_true_label(qtbot, digits):
+    panel = BackpropPanel()
+    qtbot.addWidget(panel)
+    images, labels = digits
+    panel.set_input(to_inputs(images)[4], int(labels[4]))  # the window's first test image comes first
+    panel.set_network(small_net())
+    assert panel.settings.label() == labels[4] and panel.trace is not None
+
+
 def test_out_of_view_nothing_is_computed(qtbot, panel, digits):
     panel.set_in_view(False)
     before = panel.trace

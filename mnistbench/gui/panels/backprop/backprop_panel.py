@@ -30,7 +30,7 @@ class BackpropPanel(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.net, self.x = None, None
+        self.net, self.x, self.given_label = None, None, None  # given_label: the input's own, if known
         self.examples = None  # (uint8 images (n, 28, 28), labels (n,)) a mini-batch draws from
         self.class_names, self.trace, self.walk = (), None, []
         self.step_index, self.selected, self.in_view, self.stale = 0, None, True, False
@@ -91,12 +91,12 @@ class BackpropPanel(QWidget):
             self.before_apply = None
         self.net, self.applied = net, None
         if self.label_box.count() != net.layer_sizes[-1] + 1:
-            self.settings.set_classes(self._names(net.layer_sizes[-1]))
+            self._fill_labels(net.layer_sizes[-1])
         self._changed()
 
     def set_input(self, x, true_label=None):
         """The state's input: float32 (784,); a drawing has no true label until the user picks one."""
-        self.x = np.asarray(x, dtype=np.float32).reshape(-1)
+        self.x, self.given_label = np.asarray(x, dtype=np.float32).reshape(-1), true_label
         if true_label is not None:
             self.settings.show_label(true_label)
         self.before_apply = None
@@ -110,7 +110,7 @@ class BackpropPanel(QWidget):
     def set_class_names(self, names):
         self.class_names = tuple(names)
         if self.net is not None:
-            self.settings.set_classes(self._names(self.net.layer_sizes[-1]))
+            self._fill_labels(self.net.layer_sizes[-1])
 
     def set_in_view(self, in_view):
         """Out of view (a tab behind another, a closed dock) the panel does no work at all."""
@@ -120,8 +120,11 @@ class BackpropPanel(QWidget):
         elif self.stale:
             self.refresh()
 
-    def _names(self, n_out):
-        return [self._name(k) for k in range(n_out)]
+    def _fill_labels(self, n_out):
+        """The label choices for ``n_out`` outputs, showing the input's own label if it has one."""
+        self.settings.set_classes([self._name(k) for k in range(n_out)])
+        if self.given_label is not None:
+            self.settings.show_label(self.given_label)
 
     def _changed(self):
         self.stale = True
