@@ -9,7 +9,7 @@ from mnistbench.data.datasets import to_inputs
 from mnistbench.engine.losses import one_hot
 from mnistbench.gui.panels.backprop.backprop_panel import BackpropPanel
 from mnistbench.gui.panels.backprop.formula_html import num
-from mnistbench.workflows.backprop_steps import apply_step
+from mnistbench.workflows.backprop_steps import apply_step, forward_sum
 from tiny_network import trained_network
 from window_helpers import small_net
 
@@ -73,8 +73,13 @@ def test_the_clicked_neurons_delta_and_gradients_are_the_engines(qtbot, panel, d
 def test_the_drawing_colours_the_step_and_play_walks_to_the_end(qtbot, panel):
     go_to(qtbot, panel, "forward", 1)
     assert panel.scene._captions[1].text().endswith(": a") and panel.scene._captions[2].text().endswith("·")
+    click_neuron(qtbot, panel, 1, 3)  # its largest terms are drawn as lines from their pixels
+    lines = sum(link.path().elementCount() for link in panel.scene._links)
+    assert lines == 2 * len(forward_sum(panel.trace, 0, 1, 3).terms)
     go_to(qtbot, panel, "output_error")
     assert panel.scene._captions[2].text().endswith(": δ")
+    click_neuron(qtbot, panel, 2, 0)
+    assert sum(link.path().elementCount() for link in panel.scene._links) == 0  # an output's δ is p − y: no sum
     panel.play_timer.setInterval(10)
     qtbot.mouseClick(panel.play_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: not panel.play_button.isChecked(), timeout=3000)
@@ -160,9 +165,12 @@ def test_in_the_window_a_drawn_digit_steps_and_the_applied_step_becomes_the_netw
     draw_a_stroke(qtbot, window.digit_pad_panel.canvas)
     qtbot.waitUntil(lambda: window.state.input is not None and window.state.input.source == "digit_pad",
                     timeout=2000)
-    assert panel.trace is None  # out of view: no work
+    for epoch in range(3):  # training sends a network per epoch: behind its tab the panel takes none
+        window.state.mark_trained(small_net(hidden=12))
+    assert panel.trace is None and panel.net is not window.state.network  # out of view: no work
     dock.raise_()
     qtbot.waitUntil(lambda: window.state.is_in_view("backprop"), timeout=2000)
+    assert panel.net is window.state.network  # the latest one, once shown
     assert "Pick the true label" in panel.formulas.toPlainText()
     panel.label_box.setCurrentIndex(1 + 1)  # "this is a 1"
     go_to(qtbot, panel, "update")

@@ -81,7 +81,10 @@ def trace_pass(net, inputs, labels) -> BackpropTrace:
 
 
 def mini_batch(x, label, examples=None, size=1, seed=0):
-    """The input ``x`` with its ``label``, then ``size - 1`` of ``examples`` (uint8 images, labels) -> (inputs, labels)."""
+    """The input ``x`` with its ``label``, then ``size - 1`` of ``examples`` (uint8 images, labels).
+
+    Returns (inputs (B, n), labels (B,)); the same examples for the same seed.
+    """
     inputs, labels = np.asarray(x, dtype=np.float32).reshape(1, -1), np.array([int(label)])
     if size > 1 and examples is not None and len(examples[0]):
         images, known = examples
@@ -151,7 +154,7 @@ def forward_sum(trace, example, layer, j, top=TOP_TERMS) -> WeightedSum:
 
 
 def backward_sum(trace, example, layer, j, top=TOP_TERMS) -> WeightedSum:
-    """((Wˡ⁺¹)ᵀ δˡ⁺¹)ⱼ = Σₖ wₖⱼ δₖˡ⁺¹ for a hidden neuron: times f′(zⱼˡ) it is the engine's δⱼˡ."""
+    """((Wˡ⁺¹)ᵀ δˡ⁺¹)ⱼ = Σₖ wₖⱼ δₖˡ⁺¹ of a hidden neuron; times f′(zⱼˡ) it is δⱼˡ."""
     W = trace.net.weights[layer]
     delta = trace.deltas[layer][example]
     return weighted_sum(W[:, j], delta, 0.0, float(W[:, j].astype(np.float64) @ delta), top)

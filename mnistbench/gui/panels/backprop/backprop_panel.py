@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QLabel, QSplitter, QTextBrowser, QVBoxLayout, QWid
 from mnistbench.errors import MnistbenchError
 from mnistbench.gui.panels.backprop.backprop_scene import BackpropScene
 from mnistbench.gui.panels.backprop.step_controls import FittingView, PassSettings, StepButtons
-from mnistbench.gui.panels.backprop.step_explanations import StepContext, neuron_html, prediction_html, step_html
+from mnistbench.gui.panels.backprop.step_explanations import (StepContext, neuron_html, neuron_links,
+                                                              prediction_html, step_html)
 from mnistbench.workflows.backprop_steps import apply_step, layer_values, mini_batch, steps, trace_pass
 
 PLAY_MS = 1500  # Play shows each step this long
@@ -192,9 +193,12 @@ class BackpropPanel(QWidget):
                 and self.selected[1] < self.net.layer_sizes[self.selected[0]]:
             text += "<hr/>" + neuron_html(ctx, *self.selected)
             self.scene.select(*self.selected)
+            links = neuron_links(ctx, *self.selected)
+            self.scene.show_links(*self.selected, *(links or (0, ())))
         else:
             self.selected = None
             self.scene.select(None, 0)
+            self.scene.show_links(0, 0, 0, ())
             text += "<p><i>Click a neuron in the drawing to see its equations with its numbers.</i></p>"
         self.formulas.setHtml(text)
         self.buttons.show_position(ctx.step.title, self.step_index, len(self.walk))

@@ -8,7 +8,7 @@ which colour-blind readers tell apart; activations are grey levels.
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPen, QPixmap
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsScene
 
 from mnistbench.gui.widgets.network_layout import activation_range, layout, levels
@@ -41,6 +41,7 @@ class BackpropScene(QGraphicsScene):
         self.setBackgroundBrush(BACKGROUND)
         self.columns, self.architecture, self.build_count = [], None, 0
         self._pixmaps, self._circles, self._captions, self._frame, self._ring = [], [], [], None, None
+        self._links = []
 
     def set_architecture(self, layer_sizes, activations, class_names=()):
         """Build the items for a network shape (only when it changed)."""
@@ -55,6 +56,8 @@ class BackpropScene(QGraphicsScene):
         for geom in self.columns:
             self._build_column(geom, geom.layer == len(layer_sizes) - 1)
         self.class_names = class_names
+        self._links = [self.addPath(QPainterPath(), QPen(QColor(*colour.astype(int)), 2)) for colour in
+                       (POSITIVE, NEGATIVE)]
         self._frame = self.addRect(QRectF(), QPen(CURRENT, 3))
         self._ring = self.addRect(QRectF(), QPen(SELECTED, 2))
         self._ring.setVisible(False)
@@ -132,6 +135,18 @@ class BackpropScene(QGraphicsScene):
         x, y, w, h = self.columns[layer].rect(j)
         self._ring.setRect(QRectF(x - 2, y - 2, w + 4, h + 4))
         self._ring.setVisible(True)
+
+    def show_links(self, layer, j, other_layer, terms):
+        """Lines from neuron j of ``layer`` to the sources of its largest terms in ``other_layer``:
+        orange where the term (a product) is positive, blue where it is negative."""
+        paths = [QPainterPath(), QPainterPath()]
+        x, y = self.columns[layer].centre(j)
+        for k, _, _, product in terms:
+            path = paths[0 if product >= 0 else 1]
+            path.moveTo(x, y)
+            path.lineTo(*self.columns[other_layer].centre(k))
+        for item, path in zip(self._links, paths):
+            item.setPath(path)
 
     def mousePressEvent(self, event):
         point = event.scenePos()

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mnistbench.gui.panels.backprop.formula_html import (equation, factor, fraction, heading, note, num, partial, plugged_sum,
-                                                         terms_table, var)
+from mnistbench.gui.panels.backprop.formula_html import (equation, factor, fraction, heading, note, num, partial,
+                                                         plugged_sum, terms_table, var)
 from mnistbench.gui.widgets.network_layout import source_name
 from mnistbench.workflows.backprop_steps import (backward_sum, bias_update, cost_terms, forward_sum,
                                                  output_error_form, weight_gradients)
@@ -121,6 +121,22 @@ def neuron_html(ctx: StepContext, layer: int, j: int) -> str:
     return title + _gradient_html(ctx, layer, j, update=kind == "update")
 
 
+def neuron_links(ctx: StepContext, layer: int, j: int):
+    """(the other layer, its largest terms) that the drawing links neuron j to, as ``neuron_html`` explains it:
+    incoming products in the forward pass, outgoing ones for a hidden δ, ∂C/∂w for the gradients; or None."""
+    kind, at = ctx.step.kind, ctx.step.layer
+    if layer == 0 or kind in ("input", "forward") and layer > at:
+        return None
+    if kind in ("output_error", "backward") and layer >= at:
+        if layer == ctx.trace.n_layers:
+            return None
+        return layer + 1, backward_sum(ctx.trace, ctx.example, layer, j).terms
+    if kind in ("gradients", "update"):
+        rows = weight_gradients(ctx.trace, ctx.example, layer, j, ctx.learning_rate)
+        return layer - 1, tuple((r.k, r.a_prev, r.delta, r.gradient) for r in rows)
+    return layer - 1, forward_sum(ctx.trace, ctx.example, layer, j).terms
+
+
 def _neuron_name(ctx, layer, j):
     n_layers = ctx.trace.n_layers
     if layer == 0:
@@ -180,7 +196,8 @@ def _gradient_html(ctx, layer, j, update):
     average = " (average over the batch)" if trace.batch_size > 1 else ""
     text = equation(partial("C", var("b", j, layer)), f"= {var(DELTA, j, layer)}{average} = <b>{num(gradient)}</b>")
     if update:
-        text += equation(f"{var('b', j, layer)} ← {num(before, 6)} − {num(rate)} · {factor(gradient)} = <b>{num(after, 6)}</b>")
+        text += equation(f"{var('b', j, layer)} ← {num(before, 6)} − {num(rate)} · {factor(gradient)} "
+                         f"= <b>{num(after, 6)}</b>")
     label = _source_label(ctx, layer)
     head = (f"<tr><th align='left'>weight from</th><th>{var('a', 'k', layer - 1)}</th><th>{var(DELTA, j, layer)}</th>"
             f"<th>∂C/∂{var('w', 'jk')}</th>" + ("<th>before → after</th>" if update else "") + "</tr>")
