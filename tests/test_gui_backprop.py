@@ -181,3 +181,8 @@ def test_in_the_window_a_drawn_digit_steps_and_the_applied_step_becomes_the_netw
     assert after is not before and window.state.modified and panel.net is after
     assert after.forward(window.state.input.x[None])[0, 1] > p_before
     assert "After the step:" in panel.prediction.text()
+
+
+def test_numbers_read_as_formulas_do():
+    assert num(-0.0) == "0" and num(-0.25) == "−0.25"
+    assert num(3.314e-5) == "3.314·10<sup>-5</sup>".replace("-", "−")

@@ -12,7 +12,7 @@ MINUS = "−"
 
 def num(value, digits=4) -> str:
     """A number with ``digits`` significant digits and a real minus sign."""
-    text = f"{value:.{digits}g}"
+    text = f"{float(value) + 0.0:.{digits}g}"  # + 0.0: −0.0 (a cost of −ln 1) is shown as 0
     if "e" in text:
         mantissa, exponent = text.split("e")
         text = f"{mantissa}·10<sup>{int(exponent)}</sup>"
