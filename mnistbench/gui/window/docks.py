@@ -27,6 +27,7 @@ DOCKS = (
     DockSpec("digit_pad", "Digit pad", "Alt+6"),
     DockSpec("imagine", "What it imagines", "Alt+7"),
     DockSpec("own_digits", "Your digits", "Alt+8"),
+    DockSpec("backprop", "Step through", "Alt+0"),
     DockSpec("log", "Log", "Alt+9", scrolls=False),
 )
 
@@ -74,6 +75,7 @@ def arrange_default(window, docks):
     window.tabifyDockWidget(docks["digit_pad"], docks["image_browser"])
     window.tabifyDockWidget(docks["image_browser"], docks["imagine"])
     window.tabifyDockWidget(docks["imagine"], docks["own_digits"])
+    window.tabifyDockWidget(docks["own_digits"], docks["backprop"])
     for dock in docks.values():
         dock.setFloating(False)
         dock.show()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QToolBar
 
 from mnistbench.gui.jobs.download_job import DownloadController
 from mnistbench.gui.jobs.training_job import TrainingController
+from mnistbench.gui.panels.backprop.backprop_panel import BackpropPanel
 from mnistbench.gui.panels.confusion.confusion_panel import ConfusionPanel
 from mnistbench.gui.panels.curves.curves_panel import CurvesPanel
 from mnistbench.gui.panels.digit_pad.digit_pad_panel import DigitPadPanel
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         self.digit_pad_panel = DigitPadPanel()
         self.imagine_panel = ImaginePanel()
         self.own_digits_panel = OwnDigitsPanel()
+        self.backprop_panel = BackpropPanel()
         self.log_panel = LogPanel()
 
     def panel_widgets(self) -> dict:
@@ -83,6 +85,7 @@ class MainWindow(QMainWindow):
         return {"training": self.training_panel, "curves": self.curves_panel, "confusion": self.confusion_panel,
                 "inspector": self.inspector_panel, "image_browser": self.image_browser_panel,
                 "digit_pad": self.digit_pad_panel, "imagine": self.imagine_panel,
+                "backprop": self.backprop_panel,
                 "own_digits": self.own_digits_panel, "log": self.log_panel}
 
     def _attach_log(self):

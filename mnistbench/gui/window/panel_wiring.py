@@ -50,6 +50,7 @@ def connect_window(w) -> None:
     w.confusion_panel.sig_image_chosen.connect(w.show_test_image)
     w.digit_pad_panel.sig_digit_kept.connect(w.own_digits_panel.add_digit)
     w.own_digits_panel.sig_fine_tune_requested.connect(w.training.fine_tune)
+    w.backprop_panel.sig_network_changed.connect(lambda net: adopt_stepped_network(w, net))
     w.banner.sig_download_requested.connect(w.session.download_mnist)
     w.banner.sig_choose_folder_requested.connect(w.session.choose_dataset_folder)
     for panel in (w.inspector_panel, w.digit_pad_panel):  # drops they do not open themselves
@@ -94,6 +95,9 @@ def _connect_state(w) -> None:
         if name in skip_work_out_of_view:
             skip_work_out_of_view[name](in_view)
 
+    skip_work_out_of_view["backprop"] = w.backprop_panel.set_in_view
+    w.backprop_delivery = NetworkDelivery(w.state, {"backprop": w.backprop_panel.set_network})
+    events.input.connect(lambda chosen: w.backprop_panel.set_input(chosen.x, chosen.true_label))
     events.panel_in_view.connect(panel_in_view)
     events.document.connect(w.show_document_state)
     events.document.connect(lambda: w.curves_panel.set_export_source(source_of(w.state.path, w.state.network)))
@@ -114,8 +118,18 @@ def show_dataset(w, dataset) -> None:
                       else (dataset.train_images, dataset.train_labels))
     w.image_browser_panel.set_dataset(images, labels, list(dataset.class_names))
     w.inspector_panel.set_class_names(list(dataset.class_names))
+    w.backprop_panel.set_class_names(list(dataset.class_names))
+    w.backprop_panel.set_examples(images, labels)
     source = dataset.train_images if dataset.n_train else images
     mean = source[:10000].reshape(-1, 784).mean(axis=0) / 255.0  # "imagine" can start from it
     w.imagine_panel.set_mean_image(np.asarray(mean))
     w.training_panel.set_dataset_message("" if dataset.n_train else
                                          "This dataset has no training set: download MNIST or choose another folder.")
+
+
+def adopt_stepped_network(w, net) -> None:
+    """The network "Apply this step" made: the window's network becomes it, trained and not saved."""
+    if w.controller.running:
+        logger.warning("training is running: the step was not applied")
+        return
+    w.state.mark_trained(net)

@@ -12,7 +12,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsSimpleTextItem
 
-from mnistbench.gui.panels.inspector.network_layout import strongest
+from mnistbench.gui.widgets.network_layout import strongest
 from mnistbench.gui.panels.inspector.weight_maps import NEGATIVE, POSITIVE
 
 TEXT = QColor(225, 225, 225)

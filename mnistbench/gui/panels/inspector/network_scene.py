@@ -12,7 +12,7 @@ from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsPixmapItem, QGraphicsScene, QToolTip
 
 from mnistbench.engine.activations import ACTIVATIONS
-from mnistbench.gui.panels.inspector.network_layout import (IMAGE_SIDE, activation_range, layout, levels, neuron_facts,
+from mnistbench.gui.widgets.network_layout import (IMAGE_SIDE, activation_range, layout, levels, neuron_facts,
                                            neuron_name, source_name)
 from mnistbench.gui.panels.inspector.network_overlays import (DIM_TEXT, HIGHLIGHT, TEXT, OutputColumn, SelectionOverlay,
                                              add_text)

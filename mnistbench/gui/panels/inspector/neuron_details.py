@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QHeaderView, QLabel, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from mnistbench.gui.panels.inspector.network_layout import IMAGE_SIDE, source_name
+from mnistbench.gui.widgets.network_layout import IMAGE_SIDE, source_name
 from mnistbench.gui.panels.inspector.weight_maps import diverging_rgb, rgb_image
 
 MAP_SIZE = 112  # pixels of the 28x28 weight-map preview

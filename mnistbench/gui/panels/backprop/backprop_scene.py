@@ -1,0 +1,159 @@
+"""The network drawing of the step-through view: each neuron coloured by its a or its δ at the current step.
+
+The columns come from ``gui/widgets/network_layout`` (the inspector's layout),
+so hit-testing a click is arithmetic. Items are built once per architecture
+and only refilled per step. δ uses blue (negative) and orange (positive),
+which colour-blind readers tell apart; activations are grey levels.
+"""
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import QGraphicsScene
+
+from mnistbench.gui.widgets.network_layout import activation_range, layout, levels
+
+BACKGROUND = QColor(43, 45, 48)
+NOT_YET = np.array([62, 64, 68], dtype=np.float32)  # a value not computed at this step
+POSITIVE = np.array([245, 150, 30], dtype=np.float32)  # orange: δ > 0
+NEGATIVE = np.array([40, 130, 245], dtype=np.float32)  # blue: δ < 0
+CURRENT = QColor(255, 214, 90)  # the frame around the step's layer
+SELECTED = QColor(255, 255, 255)
+
+
+def value_colours(kind, values, activation_name):
+    """uint8 (n, 3): grey levels for activations, blue/orange by δ's sign and size (scaled to the layer's max)."""
+    if kind == "a":
+        grey = levels(values, *activation_range(values, activation_name)) * 255
+        return np.repeat(grey[:, None], 3, axis=1).astype(np.uint8)
+    t = np.clip(values / max(float(np.max(np.abs(values))), 1e-12), -1, 1)[:, None]
+    rgb = np.where(t >= 0, POSITIVE, NEGATIVE) * np.abs(t) + NOT_YET * (1 - np.abs(t))
+    return rgb.round().astype(np.uint8)
+
+
+class BackpropScene(QGraphicsScene):
+    """Columns of neurons; ``show_values`` colours them, ``select`` rings one."""
+
+    sig_neuron_clicked = Signal(int, int)  # (drawn layer, neuron index) of a clicked neuron
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setBackgroundBrush(BACKGROUND)
+        self.columns, self.architecture, self.build_count = [], None, 0
+        self._pixmaps, self._circles, self._captions, self._frame, self._ring = [], [], [], None, None
+        self._links = []
+
+    def set_architecture(self, layer_sizes, activations, class_names=()):
+        """Build the items for a network shape (only when it changed)."""
+        architecture = (tuple(layer_sizes), tuple(activations), tuple(class_names))
+        if architecture == self.architecture:
+            return
+        self.clear()
+        self.architecture, self.build_count = architecture, self.build_count + 1
+        self.activation_names = ["input", *activations]
+        self.columns = layout(layer_sizes)
+        self._pixmaps, self._circles, self._captions, self._output_texts = [], [], [], []
+        for geom in self.columns:
+            self._build_column(geom, geom.layer == len(layer_sizes) - 1)
+        self.class_names = class_names
+        self._links = [self.addPath(QPainterPath(), QPen(QColor(*colour.astype(int)), 2)) for colour in
+                       (POSITIVE, NEGATIVE)]
+        self._frame = self.addRect(QRectF(), QPen(CURRENT, 3))
+        self._ring = self.addRect(QRectF(), QPen(SELECTED, 2))
+        self._ring.setVisible(False)
+        last = self.columns[-1]
+        top = min(geom.y for geom in self.columns) - 45  # room for the captions and the output values
+        bottom = max(geom.y + geom.height for geom in self.columns) + 15
+        self.setSceneRect(QRectF(-15, top, last.x + last.width + 150, bottom - top))
+
+    def _build_column(self, geom, is_output):
+        self._captions.append(self.addSimpleText(""))
+        self._captions[-1].setBrush(QColor(220, 220, 220))
+        self._captions[-1].setFont(QFont("Sans", 11))
+        self._captions[-1].setPos(geom.x, geom.y - 30)
+        if geom.compact:
+            pixmap = self.addPixmap(QPixmap())
+            pixmap.setPos(geom.x, geom.y)
+            pixmap.setScale(geom.cell)
+            pixmap.setTransformationMode(Qt.FastTransformation)
+            self._pixmaps.append(pixmap)
+            self._circles.append([])
+            return
+        self._pixmaps.append(None)
+        circles = []
+        for j in range(geom.n):
+            circles.append(self.addEllipse(QRectF(*geom.rect(j)), QPen(QColor(150, 150, 150), 1)))
+            if is_output:
+                text = self.addSimpleText("")
+                text.setBrush(QColor(220, 220, 220))
+                cx, cy = geom.centre(j)
+                text.setPos(cx + geom.radius + 6, cy - 8)
+                self._output_texts.append(text)
+        self._circles.append(circles)
+
+    def show_values(self, shown, current_layer):
+        """``shown[l]`` is ("a" | "delta", values (n_l,)) or None; frame the step's layer."""
+        for geom, values, name in zip(self.columns, shown, self.activation_names):
+            kind = values[0] if values else None
+            rgb = (value_colours(kind, values[1], name) if values
+                   else np.repeat(NOT_YET[None].astype(np.uint8), geom.n, axis=0))
+            self._paint(geom, rgb)
+            caption = {"a": "a", "delta": "δ", None: "·"}[kind]
+            label = "input" if geom.layer == 0 else f"layer {geom.layer} ({name})"
+            self._captions[geom.layer].setText(f"{label}: {caption}")
+        self._label_outputs(shown[-1])
+        frame = self.columns[current_layer]
+        self._frame.setRect(QRectF(frame.x - 6, frame.y - 6, frame.width + 12, frame.height + 12))
+
+    def _label_outputs(self, shown):
+        """Each output's class and its value (a or δ) beside its circle."""
+        names = self.class_names
+        for j, text in enumerate(self._output_texts):
+            name = names[j] if j < len(names) else str(j)
+            value = f"{shown[1][j]:+.3g}" if shown and shown[0] == "delta" else (
+                f"{shown[1][j]:.3g}" if shown else "")
+            text.setText(f"{name}  {value.replace('-', '−')}")
+
+    def _paint(self, geom, rgb):
+        pixmap = self._pixmaps[geom.layer]
+        if pixmap is not None:
+            grid = np.full((geom.rows * geom.columns, 3), NOT_YET, dtype=np.uint8)
+            grid[:geom.n] = rgb
+            grid = np.ascontiguousarray(grid.reshape(geom.rows, geom.columns, 3))
+            image = QImage(grid.data, geom.columns, geom.rows, 3 * geom.columns, QImage.Format_RGB888)
+            pixmap.setPixmap(QPixmap.fromImage(image.copy()))
+            return
+        for circle, (r, g, b) in zip(self._circles[geom.layer], rgb.tolist()):
+            circle.setBrush(QBrush(QColor(r, g, b)))
+
+    def select(self, layer, j):
+        """Ring neuron j of ``layer`` (None hides the ring)."""
+        if layer is None or not self.columns:
+            if self._ring is not None:
+                self._ring.setVisible(False)
+            return
+        x, y, w, h = self.columns[layer].rect(j)
+        self._ring.setRect(QRectF(x - 2, y - 2, w + 4, h + 4))
+        self._ring.setVisible(True)
+
+    def show_links(self, layer, j, other_layer, terms):
+        """Lines from neuron j of ``layer`` to the sources of its largest terms in ``other_layer``:
+        orange where the term (a product) is positive, blue where it is negative."""
+        paths = [QPainterPath(), QPainterPath()]
+        x, y = self.columns[layer].centre(j)
+        for k, _, _, product in terms:
+            path = paths[0 if product >= 0 else 1]
+            path.moveTo(x, y)
+            path.lineTo(*self.columns[other_layer].centre(k))
+        for item, path in zip(self._links, paths):
+            item.setPath(path)
+
+    def mousePressEvent(self, event):
+        point = event.scenePos()
+        for geom in self.columns:
+            j = geom.index_at(point.x(), point.y())
+            if j >= 0:
+                self.sig_neuron_clicked.emit(geom.layer, j)
+                event.accept()
+                return
+        super().mousePressEvent(event)
