@@ -57,13 +57,27 @@ def _compile_kernels():
         import numba
     except ImportError:
         return None, 'NumPy (numba not installed: pip install "mnistbench[fast]" for fused kernels)'
+    if not numba.config.CACHE_DIR:  # numba was imported before us: it read no NUMBA_CACHE_DIR
+        numba.config.CACHE_DIR = os.environ["NUMBA_CACHE_DIR"]
+    folder = numba.config.CACHE_DIR
+    problem = _unwritable(folder)
+    if problem is None:
+        try:
+            return _define(numba, cache=True), f"numba {numba.__version__} fused optimiser kernels (JIT cache {folder})"
+        except RuntimeError as error:  # numba: "cannot cache function …: no locator available"
+            problem = str(error)
+    # Never let numba fall back to writing next to the module (a read-only site-packages).
+    return _define(numba, cache=False), (f"numba {numba.__version__} fused optimiser kernels "
+                                         f"(no JIT cache, compiled each start: {problem})")
+
+
+def _unwritable(folder):
+    """None when compiled kernels can be cached in ``folder``, else why not."""
     try:
-        kernels = _define(numba, cache=True)
-        where = f"JIT cache {os.environ['NUMBA_CACHE_DIR']}"
-    except RuntimeError as error:  # numba: "cannot cache function …: no locator available"
-        kernels = _define(numba, cache=False)
-        where = f"no JIT cache ({error})"
-    return kernels, f"numba {numba.__version__} fused optimiser kernels ({where})"
+        os.makedirs(folder, exist_ok=True)
+    except OSError as error:
+        return f"cannot create {folder}: {error.strerror}"
+    return None if os.access(folder, os.W_OK) else f"cannot write in {folder}"
 
 
 class _Kernels:
