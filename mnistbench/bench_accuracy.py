@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 
-from mnistbench.bench import REFERENCE_CONFIG, reference_data, reference_network
 from mnistbench.data import load_dataset
 from mnistbench.errors import MnistbenchError
 from mnistbench.workflows.recipes import build_network, recipe_architecture, recipe_config
@@ -57,33 +56,38 @@ def bench_fidelity(network_file=None):
     return result
 
 
-def bench_peers(data=None):
-    """Epoch time of PyTorch and scikit-learn on the reference work, beside ours (when installed)."""
-    X, y, source = reference_data(data)
-    reference_network().fit(X[:2048], y[:2048], REFERENCE_CONFIG.replace(epochs=1))  # warm-up, like the peers'
-    ours = _seconds(lambda: reference_network().fit(X, y, REFERENCE_CONFIG.replace(epochs=1)))
-    print(f"peers ({source}, one epoch of the reference configuration):")
-    print(f"  mnistbench    {ours:6.2f} s")
-    results = {"mnistbench": ours}
-    for name, run in (("pytorch", _torch_epoch), ("scikit-learn", _sklearn_epoch)):
-        try:
-            run(X[:2048], y[:2048])  # warm-up: first-call set-up is not an epoch's cost
-            seconds = _seconds(lambda: run(X, y))
-        except ImportError:
-            print(f"  {name:<13} not installed")
-            continue
-        results[name] = seconds
-        print(f"  {name:<13} {seconds:6.2f} s   mnistbench is {seconds / ours:.2f}x as fast")
+PEERS = ("pytorch", "scikit-learn")
+
+
+def bench_peers(data=None, rounds=5, batch_sizes=(32, 128, 512), n_images=None):
+    """PyTorch and scikit-learn beside both engine paths, in interleaved rounds: medians and ranges."""
+    from mnistbench.bench import blas_line, machine_load
+    from mnistbench.bench_rounds import median_and_range, run_rounds
+
+    load_before = machine_load()
+    timings, descriptions = run_rounds(("numpy", "fast") + PEERS, batch_sizes, rounds, data, n_images,
+                                       report=print)
+    print(f"peers (reference work, one epoch; {rounds} interleaved rounds; {descriptions['floor']}; {blas_line()};"
+          f" machine load {load_before} before, {machine_load()} after):")
+    for name, description in descriptions.items():
+        print(f"  {name:<13} {description}")
+    results = {"rounds": rounds, "engines": descriptions}
+    for batch_size in batch_sizes:
+        ours = "fast" if ("fast", batch_size) in timings.seconds else "numpy"
+        cells = []
+        for peer in PEERS:
+            if (peer, batch_size) in timings.seconds:
+                speedups = timings.speedups(peer, ours, batch_size)
+                cells.append(f"{median_and_range(speedups)}x as fast as {peer}")
+                results[f"{peer}_batch_{batch_size}"] = speedups
+        ratios = "  ".join(f"{name} {median_and_range(timings.ratios(name, batch_size))}"
+                           for name in ("numpy", "fast") + PEERS if (name, batch_size) in timings.seconds)
+        print(f"  batch {batch_size:>3}: epoch / products: {ratios}")
+        print(f"             mnistbench ({ours}) is {'; '.join(cells) or 'compared with no peer'}")
     return results
 
 
-def _seconds(function):
-    start = time.perf_counter()
-    function()
-    return time.perf_counter() - start
-
-
-def _torch_epoch(X, y):
+def torch_epoch(X, y, batch_size=128):
     import torch
 
     torch.manual_seed(0)
@@ -92,18 +96,18 @@ def _torch_epoch(X, y):
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = torch.nn.CrossEntropyLoss()
     inputs, labels = torch.from_numpy(X), torch.from_numpy(np.asarray(y, dtype=np.int64))
-    for index in torch.randperm(len(inputs)).split(128):
+    for index in torch.randperm(len(inputs)).split(batch_size):
         optimizer.zero_grad()
         loss_fn(model(inputs[index]), labels[index]).backward()
         optimizer.step()
 
 
-def _sklearn_epoch(X, y):
+def sklearn_epoch(X, y, batch_size=128):
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
     model = MLPClassifier(hidden_layer_sizes=(256, 128), solver="adam", learning_rate_init=1e-3,
-                          batch_size=128, max_iter=1, random_state=0)
+                          batch_size=batch_size, max_iter=1, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(X, y)

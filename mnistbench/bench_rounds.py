@@ -1,0 +1,174 @@
+"""Interleaved rounds: timings that hold on a shared, noisy machine.
+
+Each candidate (the NumPy engine, the fused engine, PyTorch, scikit-learn)
+runs in its own warm process; the matrix-product floor runs in another. A
+round times every candidate once per batch size, in an order rotated from
+round to round, and times the floor right before each candidate, so a busy
+moment slows a candidate and its floor alike. Figures are medians of the
+per-round ratios, with their ranges. Run a worker by hand with
+``python -m mnistbench.bench_rounds CANDIDATE [DATA]``: it reads batch sizes
+on stdin and answers with one epoch's seconds.
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+ENGINE_VARIABLE = "MNISTBENCH_ENGINE"  # as mnistbench.engine.fast_kernels reads it
+CANDIDATES = ("floor", "numpy", "fast", "pytorch", "scikit-learn")
+
+
+@dataclass
+class Timings:
+    """Per-round seconds of each (candidate, batch size), and the floor timed right before it."""
+    seconds: dict = field(default_factory=dict)
+    floors: dict = field(default_factory=dict)
+
+    def ratios(self, name, batch_size):
+        key = (name, batch_size)
+        return [s / f for s, f in zip(self.seconds[key], self.floors[key])]
+
+    def speedups(self, slower, faster, batch_size):
+        """Per-round ratio of two candidates' floor ratios (above 1: ``faster`` is faster)."""
+        return [a / b for a, b in zip(self.ratios(slower, batch_size), self.ratios(faster, batch_size))]
+
+
+class WarmProcess:
+    """One candidate in its own Python process, data loaded and code warm, timing epochs on request."""
+
+    def __init__(self, name, data=None, n_images=None):
+        env = dict(os.environ)
+        env[ENGINE_VARIABLE] = "numpy" if name == "numpy" else "fast"
+        args = [sys.executable, "-m", "mnistbench.bench_rounds", name, data or "", str(n_images or 0)]
+        self.name = name
+        self.process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+        self.description = self._answer()  # "ready …" once loaded
+
+    def epoch_seconds(self, batch_size):
+        self.process.stdin.write(f"{batch_size}\n")
+        self.process.stdin.flush()
+        return float(self._answer())
+
+    def _answer(self):
+        line = self.process.stdout.readline().strip()
+        if not line or line.startswith("error"):
+            self.close()
+            raise RuntimeError(f"bench worker {self.name}: {line or 'ended without an answer'}")
+        kind, _, rest = line.partition(" ")
+        if kind == "unavailable":
+            self.close()
+            raise ImportError(rest)
+        return rest
+
+    def close(self):
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            self.process.wait(timeout=60)
+
+
+def run_rounds(names, batch_sizes, rounds, data=None, n_images=None, report=None):
+    """Time ``names`` (from CANDIDATES) ``rounds`` times at each batch size -> (Timings, descriptions)."""
+    processes = {"floor": WarmProcess("floor", data, n_images)}
+    descriptions = {}
+    try:
+        for name in names:
+            try:
+                processes[name] = WarmProcess(name, data, n_images)
+                descriptions[name] = processes[name].description
+            except ImportError as missing:
+                descriptions[name] = f"not installed ({missing})"
+        present = [n for n in names if n in processes]
+        timings = Timings()
+        for round_index in range(rounds):
+            shift = round_index % max(len(present), 1)
+            for batch_size in batch_sizes:
+                for name in present[shift:] + present[:shift]:
+                    floor = processes["floor"].epoch_seconds(batch_size)
+                    seconds = processes[name].epoch_seconds(batch_size)
+                    timings.floors.setdefault((name, batch_size), []).append(floor)
+                    timings.seconds.setdefault((name, batch_size), []).append(seconds)
+            if report:
+                report(f"  round {round_index + 1}/{rounds} done")
+        descriptions["floor"] = processes["floor"].description
+        return timings, descriptions
+    finally:
+        for process in processes.values():
+            process.close()
+
+
+def blas_description():
+    """The BLAS library and kernel NumPy's products run on (threadpoolctl when installed)."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown (pip install threadpoolctl to see it)"
+    pools = [p for p in threadpool_info() if p.get("user_api") == "blas"]
+    return "; ".join(f"{p.get('internal_api')} {p.get('version')} ({p.get('architecture')}, "
+                     f"{p.get('num_threads')} threads)" for p in pools) or "none found"
+
+
+def median_and_range(values):
+    """'1.32 (1.28–1.41)': the median and the range of a list of ratios."""
+    return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})"
+
+
+def _epoch_function(name, X, y):
+    """The function that trains one epoch (or times the products of one) for a candidate."""
+    from mnistbench import bench, bench_accuracy
+
+    if name == "floor":
+        return lambda batch_size: bench.matrix_product_seconds(bench.REFERENCE_LAYERS, len(X), batch_size)
+    if name in ("numpy", "fast"):
+        return lambda batch_size: bench.reference_network().fit(
+            X, y, bench.REFERENCE_CONFIG.replace(epochs=1, batch_size=batch_size))
+    peers = {"pytorch": bench_accuracy.torch_epoch, "scikit-learn": bench_accuracy.sklearn_epoch}
+    return lambda batch_size: peers[name](X, y, batch_size)
+
+
+def _describe(name):
+    if name in ("numpy", "fast"):
+        from mnistbench.engine import fast_kernels
+        return fast_kernels.engine_description()
+    if name == "pytorch":
+        import torch
+        return f"torch {torch.__version__}, {torch.get_num_threads()} threads"
+    if name == "scikit-learn":
+        import sklearn
+        return f"scikit-learn {sklearn.__version__}"
+    return "matrix products alone"
+
+
+def _serve(name, data, n_images):
+    """Worker loop: answer each batch size read on stdin with one epoch's seconds."""
+    from mnistbench import bench
+
+    X, y, source = bench.reference_data(data or None)
+    X, y = (X[:n_images], y[:n_images]) if n_images else (X, y)
+    try:
+        run = _epoch_function(name, X, y)
+        description = f"{_describe(name)}; {source}, {len(X):,} images"
+    except ImportError as missing:
+        print(f"unavailable {missing}", flush=True)
+        return
+    print(f"ready {description}", flush=True)
+    warmed = set()
+    for line in sys.stdin:
+        batch_size = int(line)
+        if batch_size not in warmed:  # first-call set-up (BLAS buffers, JIT) is not an epoch's cost
+            _epoch_function(name, X[:2048], y[:2048])(batch_size)
+            warmed.add(batch_size)
+        start = time.perf_counter()
+        measured = run(batch_size)
+        seconds = measured if name == "floor" else time.perf_counter() - start
+        print(f"seconds {seconds!r}", flush=True)
+
+
+if __name__ == "__main__":
+    try:
+        _serve(sys.argv[1], sys.argv[2], int(sys.argv[3]))
+    except Exception as error:  # reported to the parent as one line; it names the worker
+        print(f"error {type(error).__name__}: {error}", flush=True)
+        raise
