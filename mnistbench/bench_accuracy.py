@@ -40,6 +40,40 @@ def bench_accuracy():
     return results
 
 
+QUICK_SEEDS = (0, 1, 2)
+QUICK_ORDER = (("quick", 0), ("best-mnist", None), ("quick", 1), ("quick", 2))  # best-mnist amid the seeds
+
+
+def bench_quick(data="mnist-10k-split"):
+    """Time to accuracy: the quick recipe's held-out accuracy (mean of 3 seeds) and its training time
+    as a ratio to best-mnist's, measured in the same run (absolute seconds move 2x on a shared machine)."""
+    from mnistbench.bench import machine_load
+    from mnistbench.engine import fast_kernels
+
+    dataset = load_dataset(data)
+    load_before, runs = machine_load(), []
+    for recipe, seed in QUICK_ORDER:
+        config = recipe_config(recipe)
+        config = config.replace(seed=seed) if seed is not None else config
+        net = build_network(recipe_architecture(recipe), seed=config.seed)
+        start = time.perf_counter()
+        train_and_record(net, dataset, config)
+        runs.append((recipe, config.seed, net.metadata["training"]["held_out_accuracy"],
+                     time.perf_counter() - start))
+    quick = [(seed, accuracy, seconds) for recipe, seed, accuracy, seconds in runs if recipe == "quick"]
+    best_seconds = next(seconds for recipe, _, _, seconds in runs if recipe == "best-mnist")
+    mean_accuracy = float(np.mean([accuracy for _, accuracy, _ in quick]))
+    ratio = float(np.mean([seconds for _, _, seconds in quick])) / best_seconds
+    print(f"time to accuracy on {data} ({fast_kernels.engine_description()}; machine load {load_before} "
+          f"before, {machine_load()} after):")
+    for seed, accuracy, seconds in quick:
+        print(f"  quick, seed {seed}: held-out {accuracy:.2%} in {seconds:.1f} s")
+    print(f"  best-mnist (seed 0) took {best_seconds:.1f} s in the same run")
+    print(f"  quick: mean held-out {mean_accuracy:.2%} (target >= 98.0%) in {ratio:.2f} of best-mnist's time "
+          f"(target <= 0.25)")
+    return {"runs": runs, "mean_accuracy": mean_accuracy, "time_ratio": ratio, "best_mnist_seconds": best_seconds}
+
+
 def bench_fidelity(network_file=None):
     """How much accuracy survives redrawing real test digits as 280x280 pen strokes."""
     from mnistbench.fidelity import measure_fidelity

@@ -19,6 +19,7 @@ def run_bench(what, data=None, rounds=5):
         "inference": bench.bench_inference,
         "peers": lambda: bench_accuracy.bench_peers(data, rounds),
         "accuracy": bench_accuracy.bench_accuracy,
+        "quick": bench_accuracy.bench_quick,
         "fidelity": bench_accuracy.bench_fidelity,
     }
     names = list(runners) if "all" in what else what
