@@ -64,9 +64,10 @@ class WarmProcess:
         return rest
 
     def close(self):
-        if self.process.poll() is None:
-            self.process.stdin.close()
-            self.process.wait(timeout=60)
+        """End the worker (it stops at the end of its stdin) and close our ends of its pipes."""
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+        self.process.stdout.close()
 
 
 def run_rounds(names, batch_sizes, rounds, data=None, n_images=None, report=None):

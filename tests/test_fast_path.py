@@ -148,3 +148,34 @@ def test_importing_the_engine_does_not_import_numba():
             "print('numba' in sys.modules)")
     assert run_python(code, clean_environment()) == "False"
     assert Path(fast_kernels.__file__).name == "fast_kernels.py"
+
+
+def test_info_engine_names_the_path_that_trains(monkeypatch, capsys):
+    from mnistbench.cli import main
+
+    monkeypatch.delenv(fast_kernels.ENGINE_VARIABLE, raising=False)
+    assert main(["info", "--engine"]) == 0
+    assert capsys.readouterr().out.startswith("engine: numba ")
+    monkeypatch.setenv(fast_kernels.ENGINE_VARIABLE, "numpy")
+    assert main(["info", "--engine", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["engine"] == "numpy"
+
+
+def test_info_without_a_file_or_engine_says_what_it_needs(capsys):
+    from mnistbench.cli import main
+
+    assert main(["info"]) == 1
+    assert "info needs a network file" in capsys.readouterr().err
+
+
+def test_interleaved_rounds_time_each_engine_in_its_own_process_against_the_floor():
+    from mnistbench.bench_rounds import median_and_range, run_rounds
+
+    timings, descriptions = run_rounds(("numpy", "fast"), (256,), rounds=2, data="no-such-dataset",
+                                       n_images=1024)
+    assert descriptions["numpy"].startswith("NumPy (forced") and descriptions["fast"].startswith("numba ")
+    assert "generated, 1,024 images" in descriptions["floor"]
+    for name in ("numpy", "fast"):
+        ratios = timings.ratios(name, 256)
+        assert len(ratios) == 2 and all(r > 0 for r in ratios)
+        assert median_and_range(ratios).count("–") == 1
