@@ -32,9 +32,9 @@ def _flat(arrays):
     return [a.reshape(-1) for a in arrays]
 
 
-def _scalars(dtype, *values):
-    """Python floats in the parameters' dtype: what NumPy turns them into before a float32 operation."""
-    return [dtype.type(x) for x in values]
+def _decays(cast, decay, n):
+    """One weight-decay coefficient per parameter, in the parameters' dtype."""
+    return [cast(d) for d in decay] if decay else [cast(0.0)] * n
 
 
 class SGD:
@@ -43,8 +43,10 @@ class SGD:
 
     def step(self, params, grads, learning_rate, decay=None):
         if self.kernels is not None:
-            for p, g, d in zip(_flat(params), _flat(grads), decay or [0.0] * len(params)):
-                self.kernels.sgd(p, g, *_scalars(p.dtype, learning_rate, d))
+            cast = params[0].dtype.type  # Python floats become the parameters' dtype, as in NumPy
+            rate = cast(learning_rate)
+            for p, g, d in zip(_flat(params), _flat(grads), _decays(cast, decay, len(params))):
+                self.kernels.sgd(p, g, rate, d)
             return
         add_decay(params, grads, decay)
         for p, g in zip(params, grads):
@@ -63,9 +65,11 @@ class Momentum:
             self.velocities = [np.zeros_like(p) for p in params]
         mu = self.momentum
         if self.kernels is not None:
+            cast = params[0].dtype.type
+            rate, mu = cast(learning_rate), cast(mu)
             for p, g, v, d in zip(_flat(params), _flat(grads), _flat(self.velocities),
-                                  decay or [0.0] * len(params)):
-                self.kernels.momentum(p, g, v, *_scalars(p.dtype, learning_rate, mu, d), self.nesterov)
+                                  _decays(cast, decay, len(params))):
+                self.kernels.momentum(p, g, v, rate, mu, d, self.nesterov)
             return
         add_decay(params, grads, decay)
         for p, g, v in zip(params, grads, self.velocities):
@@ -115,10 +119,11 @@ class Adam:
             p -= tmp
 
     def _fused_step(self, params, grads, step_size, eps, decay):
-        b1, b2 = self.beta1, self.beta2
+        cast = params[0].dtype.type
+        scalars = (cast(step_size), cast(eps), cast(1 - self.beta1), cast(1 - self.beta2))
         for p, g, m, v, d in zip(_flat(params), _flat(grads), _flat(self.means), _flat(self.squares),
-                                 decay or [0.0] * len(params)):
-            self.kernels.adam(p, g, m, v, *_scalars(p.dtype, step_size, eps, 1 - b1, 1 - b2, d))
+                                 _decays(cast, decay, len(params))):
+            self.kernels.adam(p, g, m, v, *scalars, d)
 
 
 def make_optimizer(config, kernels=None):
