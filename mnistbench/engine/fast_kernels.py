@@ -17,20 +17,23 @@ is writable the kernels compile for this process only.
 
 import os
 import sys
+import threading
 import warnings
 
 import numpy as np
 
 ENGINE_VARIABLE = "MNISTBENCH_ENGINE"  # "numpy" forces the NumPy path
 _loaded = {}  # "kernels": the kernels namespace or None; "why": one line about the choice
+_loading = threading.Lock()  # the window's training thread and the GUI thread may both ask first
 
 
 def load():
     """The fused kernels, or None when the NumPy path runs (numba missing or forced off)."""
     if os.environ.get(ENGINE_VARIABLE, "").strip().lower() == "numpy":
         return None
-    if "kernels" not in _loaded:
-        _loaded["kernels"], _loaded["why"] = _compile_kernels()
+    with _loading:
+        if "kernels" not in _loaded:
+            _loaded["kernels"], _loaded["why"] = _compile_kernels()
     return _loaded["kernels"]
 
 
@@ -63,7 +66,8 @@ def _compile_kernels():
     problem = _unwritable(folder)
     if problem is None:
         try:
-            return _define(numba, cache=True), f"numba {numba.__version__} fused optimiser kernels (JIT cache {folder})"
+            return (_define(numba, cache=True),
+                    f"numba {numba.__version__} fused optimiser kernels (JIT cache {folder})")
         except RuntimeError as error:  # numba: "cannot cache function …: no locator available"
             problem = str(error)
     # Never let numba fall back to writing next to the module (a read-only site-packages).
