@@ -66,9 +66,9 @@ class _ProductTimer:
         network.dense_forward, network.dense_backward = self._forward, self._backward
         saved_step, timer = optimizers.Adam.step, self
 
-        def step(optimizer, params, grads, learning_rate):
+        def step(optimizer, params, grads, learning_rate, decay=None):
             start = time.perf_counter()
-            saved_step(optimizer, params, grads, learning_rate)
+            saved_step(optimizer, params, grads, learning_rate, decay)
             timer.optimizer += time.perf_counter() - start
         optimizers.Adam.step = step
         return self

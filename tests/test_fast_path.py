@@ -179,3 +179,12 @@ def test_interleaved_rounds_time_each_engine_in_its_own_process_against_the_floo
         ratios = timings.ratios(name, 256)
         assert len(ratios) == 2 and all(r > 0 for r in ratios)
         assert median_and_range(ratios).count("–") == 1
+
+
+def test_the_epoch_breakdown_times_products_and_optimiser_steps_inside_a_real_epoch(monkeypatch):
+    from mnistbench import bench
+
+    X, y = np.random.default_rng(0).random((2048 + 512, 784), dtype=np.float32), np.arange(2560) % 10
+    monkeypatch.setattr(bench, "reference_data", lambda data: (X, y, "generated"))
+    inside = bench.epoch_breakdown()
+    assert 0 < inside["products"] < inside["epoch"] and 0 < inside["optimizer"] < inside["epoch"]
