@@ -188,3 +188,12 @@ def test_the_epoch_breakdown_times_products_and_optimiser_steps_inside_a_real_ep
     monkeypatch.setattr(bench, "reference_data", lambda data: (X, y, "generated"))
     inside = bench.epoch_breakdown()
     assert 0 < inside["products"] < inside["epoch"] and 0 < inside["optimizer"] < inside["epoch"]
+
+
+def test_a_division_by_zero_gives_what_numpy_gives_not_an_exception(kernels):
+    params = {engine: [np.ones(4, np.float32)] for engine in ("numpy", "fast")}
+    for engine, kernel_set in (("numpy", None), ("fast", kernels)):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            Adam(epsilon=0.0, kernels=kernel_set).step(params[engine], [np.zeros(4, np.float32)], 0.1)
+    assert np.isnan(params["fast"][0]).all()
+    assert np.array_equal(params["numpy"][0], params["fast"][0], equal_nan=True)
