@@ -15,7 +15,7 @@ usage() {
 usage: ./dev.sh [COMMAND] [ARGS...]
 
 Sets up $VENV on first use (a virtual environment with an editable install of
-this checkout, the window's and the tests' packages), then runs COMMAND:
+this checkout, the window's, the fast engine's and the tests' packages), then runs COMMAND:
 
   gui [FILE]     start the workbench (the default command)
   test [ARGS]    run the test suite (pytest ARGS)
@@ -38,7 +38,7 @@ setup() {
     local stamp="$VENV/.mnistbench-installed"
     if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
         "$VENV/bin/python" -m pip install --quiet --upgrade pip
-        "$VENV/bin/python" -m pip install --quiet -e ".[gui,test]"
+        "$VENV/bin/python" -m pip install --quiet -e ".[gui,fast,test]"
         touch "$stamp"
     fi
 }

@@ -4,6 +4,7 @@ Every comparison is a ratio measured in the same run, because these machines
 are shared and noisy. Targets (issue 2) are printed beside each figure.
 """
 
+import os
 import subprocess
 import sys
 import time
@@ -65,9 +66,9 @@ class _ProductTimer:
         network.dense_forward, network.dense_backward = self._forward, self._backward
         saved_step, timer = optimizers.Adam.step, self
 
-        def step(optimizer, params, grads, learning_rate):
+        def step(optimizer, params, grads, learning_rate, decay=None):
             start = time.perf_counter()
-            saved_step(optimizer, params, grads, learning_rate)
+            saved_step(optimizer, params, grads, learning_rate, decay)
             timer.optimizer += time.perf_counter() - start
         optimizers.Adam.step = step
         return self
@@ -91,42 +92,77 @@ class _ProductTimer:
         return dW, delta.sum(axis=0), grad_a_prev
 
 
-def bench_speed(data=None, epochs=2):
-    X, y, source = reference_data(data)
-    net = reference_network()
-    net.fit(X[:2048], y[:2048], REFERENCE_CONFIG.replace(epochs=1))  # warm up BLAS and caches
-    net = reference_network()
-    epoch = products = float("inf")
-    for _ in range(epochs):  # interleaved, so a busy moment on a shared machine hits both alike
-        start = time.perf_counter()
-        net.fit(X, y, REFERENCE_CONFIG.replace(epochs=1))
-        epoch = min(epoch, time.perf_counter() - start)
-        products = min(products, matrix_product_seconds(REFERENCE_LAYERS, len(X), REFERENCE_CONFIG.batch_size))
-    print(f"speed ({source}, {len(X):,} images, 784-256-128-10 ReLU, Adam, batch 128):")
-    print(f"  epoch time            {epoch:7.2f} s   (best of {epochs})")
-    print(f"  matrix products alone {products:7.2f} s")
-    print(f"  ratio                 {epoch / products:7.2f}     target <= 1.30")
+SPEED_BATCH_SIZES = (32, 128, 512)
+
+
+def bench_speed(data=None, rounds=5, batch_sizes=SPEED_BATCH_SIZES, n_images=None):
+    """Epoch time over the products' floor, NumPy and fused paths, in interleaved rounds (medians, ranges)."""
+    from mnistbench.bench_rounds import median_and_range, run_rounds
+
+    load_before = machine_load()
+    timings, descriptions = run_rounds(("numpy", "fast"), batch_sizes, rounds, data, n_images, report=print)
+    print(f"speed (784-256-128-10 ReLU, Adam 1e-3, one epoch; {rounds} interleaved rounds; "
+          f"epoch / its matrix products, median (range)):")
+    print(f"  data and BLAS: {descriptions['floor']}; {blas_line()}")
+    print(f"  machine load {load_before} before, {machine_load()} after (2 cores: above 2 the figures are noisy)")
+    results = {"rounds": rounds, "engines": descriptions, "load": [load_before, machine_load()]}
+    for name in ("numpy", "fast"):
+        print(f"  {name:<5}: {descriptions[name]}")
+    targets = {32: 1.6, 128: 1.30}
+    for batch_size in batch_sizes:
+        row = {name: timings.ratios(name, batch_size) for name in ("numpy", "fast") if (name, batch_size)
+               in timings.seconds}
+        figures = "   ".join(f"{name} {median_and_range(r)}" for name, r in row.items())
+        target = f"   target fast <= {targets[batch_size]:.2f}" if batch_size in targets else ""
+        print(f"  batch {batch_size:>3}: {figures}{target}")
+        results[f"batch_{batch_size}"] = {name: {"ratios": r, "seconds": timings.seconds[(name, batch_size)]}
+                                          for name, r in row.items()}
+    results["inside"] = epoch_breakdown(data)
+    return results
+
+
+def machine_load():
+    """The 1-minute load average, as text (the machines here are shared)."""
+    return f"{os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "unknown"
+
+
+def blas_line():
+    from mnistbench.bench_rounds import blas_description
+    import numpy  # noqa: F401  (loaded already; threadpoolctl lists the BLAS it loaded)
+    return f"BLAS {blas_description()}"
+
+
+def epoch_breakdown(data=None):
+    """One batch-128 epoch in this process (default path) with its products and optimiser steps timed."""
+    from mnistbench.engine import fast_kernels
+
+    X, y, _ = reference_data(data)
+    print(f"  where the time goes ({fast_kernels.engine_description().split(' (')[0]}, batch 128):")
+    reference_network().fit(X[:2048], y[:2048], REFERENCE_CONFIG.replace(epochs=1))  # warm-up, JIT load
     with _ProductTimer() as inside:
         start = time.perf_counter()
         reference_network().fit(X, y, REFERENCE_CONFIG.replace(epochs=1))
         timed_epoch = time.perf_counter() - start
     rest = timed_epoch - inside.products - inside.optimizer
-    print(f"  one more epoch, timed inside: {timed_epoch:.2f} s = products {inside.products:.2f} s "
+    print(f"    one epoch, timed inside: {timed_epoch:.2f} s = products {inside.products:.2f} s "
           f"+ Adam steps {inside.optimizer:.2f} s + everything else {rest:.2f} s "
           f"(epoch / its own products {timed_epoch / inside.products:.2f})")
-    return {"epoch_seconds": epoch, "matmul_seconds": products, "ratio": epoch / products, "data": source,
-            "inside": {"epoch": timed_epoch, "products": inside.products, "optimizer": inside.optimizer}}
+    return {"epoch": timed_epoch, "products": inside.products, "optimizer": inside.optimizer}
 
 
 def bench_memory(data=None):
-    """Peak resident memory of a fresh process that loads 60,000 images and trains one epoch."""
+    """Peak resident memory of a fresh process that loads 60,000 images and trains one epoch, per path."""
     code = ("import resource, sys; from mnistbench.bench import _train_one_epoch; "
             f"_train_one_epoch({data!r}); "
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    peak_mb = int(out.stdout.split()[-1]) / 1024
-    print(f"memory: peak resident {peak_mb:7.1f} MB while training one epoch on 60,000 images   target < 600 MB")
-    return {"peak_mb": peak_mb}
+    results = {}
+    for engine in ("numpy", "fast"):  # numba itself (LLVM) takes about 120 MB once imported
+        env = {**os.environ, "MNISTBENCH_ENGINE": engine}
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+        results[f"{engine}_peak_mb"] = int(out.stdout.split()[-1]) / 1024
+    print(f"memory: peak resident while training one epoch on 60,000 images: NumPy path "
+          f"{results['numpy_peak_mb']:.1f} MB, fast path {results['fast_peak_mb']:.1f} MB   target < 600 MB")
+    return results
 
 
 def _train_one_epoch(data):

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 
-from mnistbench.bench import REFERENCE_CONFIG, reference_data, reference_network
 from mnistbench.data import load_dataset
 from mnistbench.errors import MnistbenchError
 from mnistbench.workflows.recipes import build_network, recipe_architecture, recipe_config
@@ -41,6 +40,38 @@ def bench_accuracy():
     return results
 
 
+QUICK_SEEDS = (0, 1, 2)
+QUICK_ORDER = (("quick", 0), ("best-mnist", None), ("quick", 1), ("quick", 2))  # best-mnist amid the seeds
+
+
+def bench_quick(data="mnist-10k-split"):
+    """Time to accuracy: the quick recipe's held-out accuracy (mean of 3 seeds) and its training time
+    as a ratio to best-mnist's, measured in the same run (absolute seconds move 2x on a shared machine)."""
+    from mnistbench.bench import machine_load
+    from mnistbench.engine import fast_kernels
+
+    dataset = load_dataset(data)
+    load_before, runs = machine_load(), []
+    print(f"time to accuracy on {data} ({fast_kernels.engine_description()}; machine load {load_before}):")
+    for recipe, seed in QUICK_ORDER:
+        config = recipe_config(recipe)
+        config = config.replace(seed=seed) if seed is not None else config
+        net = build_network(recipe_architecture(recipe), seed=config.seed)
+        start = time.perf_counter()
+        train_and_record(net, dataset, config)
+        runs.append((recipe, config.seed, net.metadata["training"]["held_out_accuracy"],
+                     time.perf_counter() - start))
+        print(f"  {recipe}, seed {config.seed}: held-out {runs[-1][2]:.2%} in {runs[-1][3]:.1f} s", flush=True)
+    quick = [(accuracy, seconds) for recipe, _, accuracy, seconds in runs if recipe == "quick"]
+    best_seconds = next(seconds for recipe, _, _, seconds in runs if recipe == "best-mnist")
+    mean_accuracy = float(np.mean([accuracy for accuracy, _ in quick]))
+    ratio = float(np.mean([seconds for _, seconds in quick])) / best_seconds
+    per_seed = ", ".join(f"{seconds / best_seconds:.2f}" for _, seconds in quick)
+    print(f"  quick: mean held-out {mean_accuracy:.2%} (target >= 98.0%) in {ratio:.2f} of best-mnist's time "
+          f"(per seed {per_seed}; target <= 0.25; machine load {machine_load()} at the end)")
+    return {"runs": runs, "mean_accuracy": mean_accuracy, "time_ratio": ratio, "best_mnist_seconds": best_seconds}
+
+
 def bench_fidelity(network_file=None):
     """How much accuracy survives redrawing real test digits as 280x280 pen strokes."""
     from mnistbench.fidelity import measure_fidelity
@@ -57,33 +88,38 @@ def bench_fidelity(network_file=None):
     return result
 
 
-def bench_peers(data=None):
-    """Epoch time of PyTorch and scikit-learn on the reference work, beside ours (when installed)."""
-    X, y, source = reference_data(data)
-    reference_network().fit(X[:2048], y[:2048], REFERENCE_CONFIG.replace(epochs=1))  # warm-up, like the peers'
-    ours = _seconds(lambda: reference_network().fit(X, y, REFERENCE_CONFIG.replace(epochs=1)))
-    print(f"peers ({source}, one epoch of the reference configuration):")
-    print(f"  mnistbench    {ours:6.2f} s")
-    results = {"mnistbench": ours}
-    for name, run in (("pytorch", _torch_epoch), ("scikit-learn", _sklearn_epoch)):
-        try:
-            run(X[:2048], y[:2048])  # warm-up: first-call set-up is not an epoch's cost
-            seconds = _seconds(lambda: run(X, y))
-        except ImportError:
-            print(f"  {name:<13} not installed")
-            continue
-        results[name] = seconds
-        print(f"  {name:<13} {seconds:6.2f} s   mnistbench is {seconds / ours:.2f}x as fast")
+PEERS = ("pytorch", "scikit-learn")
+
+
+def bench_peers(data=None, rounds=5, batch_sizes=(32, 128, 512), n_images=None):
+    """PyTorch and scikit-learn beside both engine paths, in interleaved rounds: medians and ranges."""
+    from mnistbench.bench import blas_line, machine_load
+    from mnistbench.bench_rounds import median_and_range, run_rounds
+
+    load_before = machine_load()
+    timings, descriptions = run_rounds(("numpy", "fast") + PEERS, batch_sizes, rounds, data, n_images,
+                                       report=print)
+    print(f"peers (reference work, one epoch; {rounds} interleaved rounds; {descriptions['floor']}; {blas_line()};"
+          f" machine load {load_before} before, {machine_load()} after):")
+    for name, description in descriptions.items():
+        print(f"  {name:<13} {description}")
+    results = {"rounds": rounds, "engines": descriptions}
+    for batch_size in batch_sizes:
+        ours = "fast" if ("fast", batch_size) in timings.seconds else "numpy"
+        cells = []
+        for peer in PEERS:
+            if (peer, batch_size) in timings.seconds:
+                speedups = timings.speedups(peer, ours, batch_size)
+                cells.append(f"{median_and_range(speedups)}x as fast as {peer}")
+                results[f"{peer}_batch_{batch_size}"] = speedups
+        ratios = "  ".join(f"{name} {median_and_range(timings.ratios(name, batch_size))}"
+                           for name in ("numpy", "fast") + PEERS if (name, batch_size) in timings.seconds)
+        print(f"  batch {batch_size:>3}: epoch / products: {ratios}")
+        print(f"             mnistbench ({ours}) is {'; '.join(cells) or 'compared with no peer'}")
     return results
 
 
-def _seconds(function):
-    start = time.perf_counter()
-    function()
-    return time.perf_counter() - start
-
-
-def _torch_epoch(X, y):
+def torch_epoch(X, y, batch_size=128):
     import torch
 
     torch.manual_seed(0)
@@ -92,18 +128,18 @@ def _torch_epoch(X, y):
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = torch.nn.CrossEntropyLoss()
     inputs, labels = torch.from_numpy(X), torch.from_numpy(np.asarray(y, dtype=np.int64))
-    for index in torch.randperm(len(inputs)).split(128):
+    for index in torch.randperm(len(inputs)).split(batch_size):
         optimizer.zero_grad()
         loss_fn(model(inputs[index]), labels[index]).backward()
         optimizer.step()
 
 
-def _sklearn_epoch(X, y):
+def sklearn_epoch(X, y, batch_size=128):
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
     model = MLPClassifier(hidden_layer_sizes=(256, 128), solver="adam", learning_rate_init=1e-3,
-                          batch_size=128, max_iter=1, random_state=0)
+                          batch_size=batch_size, max_iter=1, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(X, y)

@@ -30,8 +30,9 @@ def build_parser():
     parser.train_parser = _add_train(commands)
     _add_test(commands)
     info = commands.add_parser("info", help="layers, parameters, activations and training record of a network")
-    info.add_argument("file", help="network file (.nn) or a bundled network's name")
+    info.add_argument("file", nargs="?", help="network file (.nn) or a bundled network's name")
     info.add_argument("--json", action="store_true", help="print JSON for scripts")
+    info.add_argument("--engine", action="store_true", help="which engine path trains here (NumPy or numba)")
     predict = commands.add_parser("predict", help="read digits from PNG/JPEG images")
     predict.add_argument("file", help="network file (.nn) or a bundled network's name")
     predict.add_argument("images", nargs="+", metavar="IMAGE", help="PNG or JPEG of one handwritten digit")
@@ -44,7 +45,7 @@ def build_parser():
     bench.add_argument("what", nargs="*", default=["speed"],
                        help="speed, memory, inference, accuracy, fidelity, peers or all (default: speed)")
     bench.add_argument("--data", default=None, help="dataset for speed/memory (default fashion-mnist if present)")
-    bench.add_argument("--epochs", type=int, default=2, help="epochs to time (default 2)")
+    bench.add_argument("--rounds", type=int, default=5, help="interleaved rounds for speed and peers (default 5)")
     gui = commands.add_parser("gui", help="open the workbench window")
     gui.add_argument("files", nargs="*", metavar="FILE", help="network files to open")
     return parser

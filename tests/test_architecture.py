@@ -101,15 +101,29 @@ def test_nothing_outside_gui_loads_qt_when_imported():
     assert out.strip() == "[]"
 
 
+FAST_KERNELS = "mnistbench.engine.fast_kernels"  # the one engine module that may use numba, lazily
+
+
 def test_engine_imports_only_numpy_the_stdlib_and_itself():
     allowed_stdlib = {"copy", "math", "threading", "time", "dataclasses", "typing"}
     for name, path in MODULES.items():
         if not name.startswith("mnistbench.engine"):
             continue
+        allowed = allowed_stdlib | ({"numba", "os", "sys", "warnings"} if name == FAST_KERNELS else set())
         for module in imported_modules(path):
             top = module.split(".")[0]
-            assert (top == "numpy" or top in allowed_stdlib or module.startswith("mnistbench.engine")
+            assert (top == "numpy" or top in allowed or module.startswith("mnistbench.engine")
                     or module == "mnistbench.errors"), f"{name} imports {module}"
+
+
+def test_numba_is_imported_only_inside_a_function_of_the_fast_kernels():
+    tree = ast.parse(MODULES[FAST_KERNELS].read_text())
+    top_level = {alias.name.split(".")[0] for node in tree.body if isinstance(node, ast.Import)
+                 for alias in node.names}
+    top_level |= {node.module.split(".")[0] for node in tree.body
+                  if isinstance(node, ast.ImportFrom) and node.module}
+    assert "numba" not in top_level
+    assert "numba" in set(imported_modules(MODULES[FAST_KERNELS]))  # … but it is imported, lazily
 
 
 def test_lower_layers_never_import_the_cli_the_bench_or_the_window():

@@ -68,3 +68,15 @@ def test_schedules():
     assert learning_rate_at(cosine, 0) == 1.0
     assert math.isclose(learning_rate_at(cosine, 2), 0.5)
     assert math.isclose(learning_rate_at(cosine, 4), 0.0, abs_tol=1e-12)
+
+
+@pytest.mark.parametrize("make", [SGD, lambda: Momentum(0.9), lambda: Momentum(0.9, nesterov=True), Adam])
+def test_weight_decay_adds_decay_times_the_parameter_to_each_gradient(make):
+    decayed, plain = [np.array([1.0, -2.0, 3.0]), np.array([0.5])], [np.array([1.0, -2.0, 3.0]), np.array([0.5])]
+    with_decay, without = make(), make()
+    for g in GRADS:
+        grads = [g.copy(), np.array([0.25])]
+        with_decay.step(decayed, [x.copy() for x in grads], 0.1, decay=[0.2, 0.0])
+        without.step(plain, [grads[0] + 0.2 * plain[0], grads[1]], 0.1)
+    np.testing.assert_array_equal(decayed[0], plain[0])
+    np.testing.assert_array_equal(decayed[1], plain[1])  # a zero coefficient leaves the bias alone

@@ -8,17 +8,18 @@ from mnistbench.errors import MnistbenchError
 
 
 def bench_command(args):
-    return run_bench(args.what, data=args.data, epochs=args.epochs)
+    return run_bench(args.what, data=args.data, rounds=args.rounds)
 
 
-def run_bench(what, data=None, epochs=2):
+def run_bench(what, data=None, rounds=5):
     """Run the named benchmarks and print their figures; `all` runs every one."""
     runners = {
-        "speed": lambda: bench.bench_speed(data, epochs),
+        "speed": lambda: bench.bench_speed(data, rounds),
         "memory": lambda: bench.bench_memory(data),
         "inference": bench.bench_inference,
-        "peers": lambda: bench_accuracy.bench_peers(data),
+        "peers": lambda: bench_accuracy.bench_peers(data, rounds),
         "accuracy": bench_accuracy.bench_accuracy,
+        "quick": bench_accuracy.bench_quick,
         "fidelity": bench_accuracy.bench_fidelity,
     }
     names = list(runners) if "all" in what else what

@@ -95,6 +95,10 @@ def _short(names):
 
 
 def info_command(args):
+    if args.engine:
+        return engine_info(args.json)
+    if args.file is None:
+        raise MnistbenchError("info needs a network file or a bundled network's name (or --engine)")
     net = load_network(resolve_network(args.file))
     record = net.metadata.get("training", {})
     if args.json:
@@ -121,6 +125,23 @@ def info_command(args):
     for key in ("created", "program"):
         if key in net.metadata:
             print(f"{key}: {net.metadata[key]}")
+    return 0
+
+
+def engine_info(as_json=False):
+    """Which engine path trains in this installation, with NumPy's and the BLAS library's versions."""
+    from mnistbench.bench_rounds import blas_description
+    from mnistbench.engine import fast_kernels
+
+    engine = fast_kernels.engine_description()
+    fast = fast_kernels.load() is not None
+    blas = blas_description()
+    if as_json:
+        print(json.dumps({"engine": "numba" if fast else "numpy", "description": engine,
+                          "numpy": np.__version__, "blas": blas}, indent=2))
+        return 0
+    print(f"engine: {engine}")
+    print(f"numpy {np.__version__}; BLAS: {blas}")
     return 0
 
 

@@ -16,6 +16,7 @@ from typing import Optional
 
 import numpy as np
 
+from mnistbench.engine import fast_kernels
 from mnistbench.engine.augment import shift_and_rotate
 from mnistbench.engine.divergence import DivergenceGuard
 from mnistbench.engine.reports import (  # noqa: F401  (re-exported: callers import them from here)
@@ -133,7 +134,9 @@ class Trainer:
         self.net, self.config, self.validation = net, config, validation
         self.callbacks, self.control, self.guard = callbacks, control, guard
         self.params = net.weights + net.biases  # the live arrays the optimiser updates in place
-        self.optimizer = make_optimizer(config)
+        self.optimizer = make_optimizer(config, fast_kernels.load())  # fused steps when numba is here
+        self.decay = ([config.weight_decay] * len(net.weights) + [0.0] * len(net.biases)
+                      if config.weight_decay else None)  # L2 on the weights, never the biases
         self.random = RandomStreams(config.seed)
         self.history = {key: [] for key in HISTORY_KEYS}
         self.samples_seen = 0
@@ -201,10 +204,7 @@ class Trainer:
         # A non-finite value anywhere reaches the loss or the bias gradients (cheap to sum).
         if not math.isfinite(loss + sum(float(g.sum()) for g in grads_b)):
             return loss, None
-        if config.weight_decay:
-            for g, W in zip(grads_W, net.weights):
-                g += config.weight_decay * W
-        self.optimizer.step(self.params, grads_W + grads_b, learning_rate)
+        self.optimizer.step(self.params, grads_W + grads_b, learning_rate, self.decay)
         return loss, output
 
     def _evaluate_subset(self, epoch, batch):
