@@ -10,11 +10,14 @@ exception in a Qt slot or event handler fails it through pytest-qt.
 
 import logging
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# numba's compiled kernels go to a folder of this test session, never the user's cache.
+os.environ.setdefault("NUMBA_CACHE_DIR", tempfile.mkdtemp(prefix="mnistbench-tests-numba-"))
 
 NO_SHARED_DATA = "MNISTBENCH_DATASETS not set: real-data test needs ../shared/datasets"
 
