@@ -6,8 +6,13 @@ module only knows titles, shortcuts and the default arrangement.
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea
+
+PREFERRED_SIZE = (1500, 950)  # the first window's size where the screen has room
+SCREEN_SHARE = 0.92  # else this share of the screen's free area (panels, taskbar and title bar left out)
+COLUMN_SHARES = (0.25, 0.30, 0.45)  # training | curves and log | inspector and inputs
 
 
 @dataclass(frozen=True)
@@ -35,8 +40,19 @@ class PanelDock(QDockWidget):
     """A dock that hands dragged files to its window, also when it floats as a window of its own.
 
     (Overriding these two handlers, not filtering every event of every dock,
-    keeps Python out of the docks' paint events while training runs.)
+    keeps Python out of the docks' paint events while training runs.) It also says when it was
+    moved or resized, so the layout is saved as it changes.
     """
+
+    sig_geometry_changed = Signal()  # resized or moved (the settings save the layout a moment later)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self.sig_geometry_changed.emit()
+
+    def moveEvent(self, event):
+        super().moveEvent(event)
+        self.sig_geometry_changed.emit()
 
     def dragEnterEvent(self, event):
         self.parent().dragEnterEvent(event)
@@ -61,6 +77,16 @@ def make_dock(spec, widget, parent):
     return dock
 
 
+def fit_to_screen(window) -> None:
+    """Size the first window to fit the screen's available area (``PREFERRED_SIZE`` at most), centred."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    area = screen.availableGeometry()
+    width = min(PREFERRED_SIZE[0], int(area.width() * SCREEN_SHARE))
+    height = min(PREFERRED_SIZE[1], int(area.height() * SCREEN_SHARE))
+    window.resize(width, height)
+    window.move(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2)
+
+
 def arrange_default(window, docks):
     """Training left; curves/confusion over the log in the middle; inspector over the inputs right."""
     for dock in docks.values():
@@ -80,7 +106,9 @@ def arrange_default(window, docks):
     docks["curves"].raise_()
     docks["digit_pad"].raise_()
     docks["log"].raise_()
-    window.resizeDocks([docks["training"], docks["curves"], docks["inspector"]], [370, 440, 690],
-                       Qt.Horizontal)
-    window.resizeDocks([docks["curves"], docks["log"]], [560, 260], Qt.Vertical)
-    window.resizeDocks([docks["inspector"], docks["digit_pad"]], [350, 530], Qt.Vertical)
+    width, height = window.width(), window.height()  # shares of the window, so a small screen keeps them
+    window.resizeDocks([docks["training"], docks["curves"], docks["inspector"]],
+                       [int(width * share) for share in COLUMN_SHARES], Qt.Horizontal)
+    window.resizeDocks([docks["curves"], docks["log"]], [int(height * 0.68), int(height * 0.32)], Qt.Vertical)
+    window.resizeDocks([docks["inspector"], docks["digit_pad"]], [int(height * 0.4), int(height * 0.6)],
+                       Qt.Vertical)
