@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea
 PREFERRED_SIZE = (1500, 950)  # the first window's size where the screen has room
 SCREEN_SHARE = 0.92  # else this share of the screen's free area (panels, taskbar and title bar left out)
 COLUMN_SHARES = (0.25, 0.30, 0.45)  # training | curves and log | inspector and inputs
+NARROW_WIDTH = 1200  # below this, two columns (see arrange_default)
+NARROW_COLUMN_SHARES = (0.38, 0.62)  # training | everything else
 
 
 @dataclass(frozen=True)
@@ -24,8 +26,8 @@ class DockSpec:
 
 
 DOCKS = (
-    DockSpec("training", "Training", "Alt+1", scrolls=False),
-    DockSpec("curves", "Curves", "Alt+2", scrolls=False),
+    DockSpec("training", "Training", "Alt+1"),  # scrolls too: a small screen must not force the window wider
+    DockSpec("curves", "Curves", "Alt+2"),
     DockSpec("confusion", "Confusion matrix", "Alt+3"),
     DockSpec("inspector", "Network inspector", "Alt+4"),
     DockSpec("image_browser", "Test image", "Alt+5"),
@@ -88,27 +90,42 @@ def fit_to_screen(window) -> None:
 
 
 def arrange_default(window, docks):
-    """Training left; curves/confusion over the log in the middle; inspector over the inputs right."""
+    """Training left; curves/confusion over the log in the middle; inspector over the inputs right.
+
+    A window narrower than ``NARROW_WIDTH`` gets two columns: the inspector joins the curves'
+    tabs and the inputs the log's, so no panel is squeezed below its own minimum width.
+    """
     for dock in docks.values():
         window.removeDockWidget(dock)
+    narrow = window.width() < NARROW_WIDTH
     window.addDockWidget(Qt.LeftDockWidgetArea, docks["training"])
     window.addDockWidget(Qt.RightDockWidgetArea, docks["curves"])
-    window.splitDockWidget(docks["curves"], docks["inspector"], Qt.Horizontal)
+    if not narrow:
+        window.splitDockWidget(docks["curves"], docks["inspector"], Qt.Horizontal)
     window.splitDockWidget(docks["curves"], docks["log"], Qt.Vertical)
-    window.splitDockWidget(docks["inspector"], docks["digit_pad"], Qt.Vertical)
-    window.tabifyDockWidget(docks["curves"], docks["confusion"])
-    window.tabifyDockWidget(docks["digit_pad"], docks["image_browser"])
-    window.tabifyDockWidget(docks["image_browser"], docks["imagine"])
-    window.tabifyDockWidget(docks["imagine"], docks["own_digits"])
+    if not narrow:
+        window.splitDockWidget(docks["inspector"], docks["digit_pad"], Qt.Vertical)
+    tabs = (("curves", "confusion", "inspector") if narrow else ("curves", "confusion"),
+            ("log", "digit_pad", "image_browser", "imagine", "own_digits") if narrow
+            else ("digit_pad", "image_browser", "imagine", "own_digits"))
+    for names in tabs:
+        for first, second in zip(names, names[1:]):
+            window.tabifyDockWidget(docks[first], docks[second])
     for dock in docks.values():
         dock.setFloating(False)
         dock.show()
-    docks["curves"].raise_()
-    docks["digit_pad"].raise_()
-    docks["log"].raise_()
-    width, height = window.width(), window.height()  # shares of the window, so a small screen keeps them
-    window.resizeDocks([docks["training"], docks["curves"], docks["inspector"]],
-                       [int(width * share) for share in COLUMN_SHARES], Qt.Horizontal)
-    window.resizeDocks([docks["curves"], docks["log"]], [int(height * 0.68), int(height * 0.32)], Qt.Vertical)
-    window.resizeDocks([docks["inspector"], docks["digit_pad"]], [int(height * 0.4), int(height * 0.6)],
-                       Qt.Vertical)
+    for name in ("curves", "digit_pad", "log"):
+        docks[name].raise_()
+    _share_space(window, docks, narrow)
+
+
+def _share_space(window, docks, narrow):
+    """Columns and rows as shares of the window, so a small screen keeps the proportions."""
+    width, height = window.width(), window.height()
+    columns = ["training", "curves"] + ([] if narrow else ["inspector"])
+    shares = NARROW_COLUMN_SHARES if narrow else COLUMN_SHARES
+    window.resizeDocks([docks[name] for name in columns], [int(width * share) for share in shares], Qt.Horizontal)
+    window.resizeDocks([docks["curves"], docks["log"]], [int(height * 0.66), int(height * 0.34)], Qt.Vertical)
+    if not narrow:
+        window.resizeDocks([docks["inspector"], docks["digit_pad"]], [int(height * 0.4), int(height * 0.6)],
+                           Qt.Vertical)

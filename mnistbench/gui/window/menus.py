@@ -7,7 +7,9 @@ window enable or disable actions (and tests trigger every one of them).
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+
+from PySide6.QtWidgets import QScrollArea
 
 from mnistbench.gui.window.help_menu import HelpMenu
 
@@ -101,7 +103,18 @@ def show_or_hide(window, dock) -> None:
         return
     dock.show()
     dock.raise_()
-    dock.widget().setFocus(Qt.ShortcutFocusReason)
+    panel = dock.widget()
+    (panel.widget() if isinstance(panel, QScrollArea) else panel).setFocus(Qt.ShortcutFocusReason)
+
+
+def give_escape_to_stop(window, running: bool) -> None:
+    """While training runs, Esc is Stop wherever the focus is: a panel's own Esc shortcut (the
+    inspector's "clear selection") waits, else the two would be ambiguous and neither would run."""
+    escape = QKeySequence(Qt.Key_Escape)
+    for panel in window.panel_widgets().values():
+        for shortcut in panel.findChildren(QShortcut):
+            if shortcut.key() == escape:
+                shortcut.setEnabled(not running)
 
 
 def build_menus(window, docks) -> WindowActions:
@@ -125,7 +138,8 @@ def build_menus(window, docks) -> WindowActions:
         action.setShortcut(QKeySequence(spec.shortcut))
         action.setToolTip(f"Show the {spec.title.lower()} panel in front (or hide it when it is)")
         action.triggered.connect(lambda checked=False, dock=dock: show_or_hide(window, dock))
-        dock.visibilityChanged.connect(lambda visible, dock=dock, action=action: action.setChecked(not dock.isHidden()))
+        dock.visibilityChanged.connect(lambda visible, dock=dock, action=action:
+                                       action.setChecked(not dock.isHidden()))
         window.addAction(action)
         view_menu.addAction(action)
         actions.view[spec.name] = action

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 from mnistbench.bundled import is_bundled
 from mnistbench.errors import ConfigError
 from mnistbench.gui.panels.network_fit import fit_problem
+from mnistbench.gui.window.menus import give_escape_to_stop
 from mnistbench.gui.window.toolbar import show_pause_state
 from mnistbench.workflows.evaluation import seen_warning
 from mnistbench.workflows.fine_tuning import (accuracy_on_test_half, fine_tuning_config, fine_tuning_dataset,
@@ -255,5 +256,6 @@ class TrainingActions(QObject):
             action.setEnabled(not running)
         for action in (actions.pause, actions.stop):
             action.setEnabled(running)
+        give_escape_to_stop(self.window, running)
         if not running:
             show_pause_state(actions, False)
