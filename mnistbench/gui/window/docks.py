@@ -26,8 +26,8 @@ class DockSpec:
 
 
 DOCKS = (
-    DockSpec("training", "Training", "Alt+1"),  # scrolls too: a small screen must not force the window wider
-    DockSpec("curves", "Curves", "Alt+2"),
+    DockSpec("training", "Training", "Alt+1", scrolls=False),  # it scrolls its form itself
+    DockSpec("curves", "Curves", "Alt+2"),  # scrolls: a small screen must not force the window wider
     DockSpec("confusion", "Confusion matrix", "Alt+3"),
     DockSpec("inspector", "Network inspector", "Alt+4"),
     DockSpec("image_browser", "Test image", "Alt+5"),
@@ -89,6 +89,16 @@ def fit_to_screen(window) -> None:
     window.move(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2)
 
 
+def panel_min_width(dock) -> int:
+    """The width the dock's panel asks for (inside its scroll area, with room for a scroll bar)."""
+    widget = dock.widget()
+    if isinstance(widget, QScrollArea):
+        panel = widget.widget()
+        return max(panel.minimumWidth(), panel.minimumSizeHint().width()) + \
+            widget.verticalScrollBar().sizeHint().width() + 2
+    return widget.minimumSizeHint().width()
+
+
 def arrange_default(window, docks):
     """Training left; curves/confusion over the log in the middle; inspector over the inputs right.
 
@@ -124,7 +134,11 @@ def _share_space(window, docks, narrow):
     width, height = window.width(), window.height()
     columns = ["training", "curves"] + ([] if narrow else ["inspector"])
     shares = NARROW_COLUMN_SHARES if narrow else COLUMN_SHARES
-    window.resizeDocks([docks[name] for name in columns], [int(width * share) for share in shares], Qt.Horizontal)
+    widths = [max(int(width * share), panel_min_width(docks[name])) for name, share in zip(columns, shares)]
+    if not narrow:  # the right column keeps room for the digit pad; the curves take what is left
+        widths[2] = max(widths[2], panel_min_width(docks["digit_pad"]))
+    widths[1] = max(100, width - widths[0] - sum(widths[2:]))
+    window.resizeDocks([docks[name] for name in columns], widths, Qt.Horizontal)
     window.resizeDocks([docks["curves"], docks["log"]], [int(height * 0.66), int(height * 0.34)], Qt.Vertical)
     if not narrow:
         window.resizeDocks([docks["inspector"], docks["digit_pad"]], [int(height * 0.4), int(height * 0.6)],
