@@ -25,6 +25,7 @@ from mnistbench.gui.panels.log.log_panel import LogHandler, LogPanel
 from mnistbench.gui.panels.own_digits.own_digits_panel import OwnDigitsPanel
 from mnistbench.gui.panels.training.training_panel import TrainingPanel
 from mnistbench.gui.window import drops, recovery
+from mnistbench.gui.window.column_shares import ColumnShares
 from mnistbench.gui.window.dataset_banner import DatasetBanner
 from mnistbench.gui.window.docks import DOCKS, arrange_default, fit_to_screen, make_dock
 from mnistbench.gui.window.files import NetworkFiles
@@ -60,6 +61,8 @@ class MainWindow(QMainWindow):
         fit_to_screen(self)
         self._build_docks()
         self.autosave = SettingsAutosave(self)
+        self.column_shares = ColumnShares(self, self.docks)
+        self.autosave.layout_timer.timeout.connect(self.column_shares.remember)
         self.status = TrainingStatusBar(self)
         self.setStatusBar(self.status)
         self._build_banner()
@@ -160,6 +163,8 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.column_shares.window_resized()
         self.autosave.layout_timer.start()
 
     def moveEvent(self, event):
@@ -168,6 +173,7 @@ class MainWindow(QMainWindow):
 
     def reset_layout(self):
         arrange_default(self, self.docks)
+        self.column_shares.shares = {}  # the default's shares are remembered once it settles
         logger.info("layout reset")
 
     # --- drops and closing --------------------------------------------------------------
