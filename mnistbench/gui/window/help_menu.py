@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QMessageBox, QTableWidget,
                                QTableWidgetItem, QTextBrowser, QVBoxLayout)
 
+from mnistbench.gui.window.mnemonics import give_mnemonics
 from mnistbench.version import __version__
 
 logger = logging.getLogger(__name__)
@@ -128,7 +129,7 @@ class HelpMenu:
                           "<b>mnistbench</b>: a neural network from scratch, trained on digits and opened up."
                           f"<table>{rows}</table>", QMessageBox.Close, self.window)
         box.setTextFormat(Qt.RichText)
-        self._show(box)
+        self._show(give_mnemonics(box))
 
     def _show(self, dialog) -> None:
         """Non-modal, so the window stays usable (and tests can read and close it)."""

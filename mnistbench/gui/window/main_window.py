@@ -30,6 +30,7 @@ from mnistbench.gui.window.dataset_banner import DatasetBanner
 from mnistbench.gui.window.docks import DOCKS, arrange_default, fit_to_screen, make_dock
 from mnistbench.gui.window.files import NetworkFiles
 from mnistbench.gui.window.menus import build_menus
+from mnistbench.gui.window.mnemonics import give_mnemonics
 from mnistbench.gui.window.panel_wiring import connect_window
 from mnistbench.gui.window.session import Session
 from mnistbench.gui.window.settings_autosave import SettingsAutosave
@@ -129,7 +130,7 @@ class MainWindow(QMainWindow):
     # --- what the helpers share -----------------------------------------------------
     def ask(self, title, text, buttons, default):
         """A modal question; returns the StandardButton clicked."""
-        box = QMessageBox(QMessageBox.Question, title, text, buttons, self)
+        box = give_mnemonics(QMessageBox(QMessageBox.Question, title, text, buttons, self))
         box.setDefaultButton(default)
         self.last_question = box
         try:
