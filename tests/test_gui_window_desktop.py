@@ -156,7 +156,7 @@ def test_fine_tuning_asks_first_then_shows_test_and_own_digit_accuracy_before_an
     assert "mixed with 600 digits training images" in asked[0][1]
     box = asked[0][0]
     assert box.button(QMessageBox.Yes).text() == "&Yes" and box.button(QMessageBox.Cancel).text() == "&Cancel"
-    summary = window.training.after_fine_tuning
+    summary = window.training.fine_tuning.summary
     assert summary.startswith("fine-tuned: test accuracy ") and "your held-out digits" in summary
     assert "→" in summary and summary in window.log_panel.text()
     assert window.state.network is not before

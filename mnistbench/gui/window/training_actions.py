@@ -8,16 +8,14 @@ log; its running flag enables the actions that make sense.
 import logging
 
 from PySide6.QtCore import QObject, Slot
-from PySide6.QtWidgets import QMessageBox
 
 from mnistbench.bundled import is_bundled
 from mnistbench.errors import ConfigError
 from mnistbench.gui.panels.network_fit import fit_problem
+from mnistbench.gui.window.fine_tuning_actions import FineTuningActions
 from mnistbench.gui.window.menus import give_escape_to_stop
 from mnistbench.gui.window.toolbar import show_pause_state
 from mnistbench.workflows.evaluation import seen_warning
-from mnistbench.workflows.fine_tuning import (accuracy_on_test_half, fine_tuning_config, fine_tuning_dataset,
-                                              fine_tuning_plan, fine_tuning_summary, held_out_accuracy)
 from mnistbench.workflows.training_record import note_started_from
 from mnistbench.workflows.workbench_state import describe_network
 
@@ -39,11 +37,10 @@ class TrainingActions(QObject):
         c.sig_failed.connect(self._on_failed)
         c.sig_message.connect(self._on_message)
         c.sig_running_changed.connect(self._on_running_changed)
-        self._fine_tuning = None  # (images, labels, test accuracy before, own held-out accuracy before)
+        self.fine_tuning = FineTuningActions(window, self)
         self._evaluating = None  # the state's network an evaluate job scores (the job has a copy)
         self._scored = None  # (network, dataset) the status bar's test accuracy belongs to
         self._last_evaluation = None  # the Evaluation the current job sent (None before it does)
-        self.after_fine_tuning = ""  # the last fine-tuning's before → after line
         window.state.events.network.connect(self._forget_stale_accuracy)
         window.state.events.dataset.connect(self._forget_stale_accuracy)
 
@@ -73,7 +70,7 @@ class TrainingActions(QObject):
             return False
         net = self.state.network.copy()
         self._leave_bundled_file(net)
-        self._fine_tuning = self._last_evaluation = None
+        self.fine_tuning.pending = self._last_evaluation = None
         self._forget_accuracy()
         continued = bool(net.metadata.get("training", {}).get("epochs"))
         self.window.curves_panel.start_run(continued, config.epochs)
@@ -96,40 +93,9 @@ class TrainingActions(QObject):
             logger.info("training a copy of the bundled network %s: it stays as shipped, and Save will "
                         "ask where to keep the new one", path.stem)
 
-    # --- fine-tuning on the user's digits (mnistbench.workflows.fine_tuning) ---------------
     def fine_tune(self, images, labels) -> bool:
-        """Ask first (how many digits, what is mixed in), then fine-tune; the figures come after."""
-        try:
-            config = self.window.training_panel.training_form.config()
-        except ConfigError as error:
-            logger.error("%s", error)
-            return False
-        dataset, net = self.state.dataset, self.state.network
-        plan = fine_tuning_plan(labels, dataset, config)
-        answer = self.window.ask("Fine-tune on your digits", plan.question(),
-                                 QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel)
-        if answer != QMessageBox.Yes:
-            logger.info("not fine-tuned: the network is unchanged")
-            return False
-        if not self.start(fine_tuning_config(config), fine_tuning_dataset(images, labels, dataset)):
-            return False
-        self._fine_tuning = (images, labels, accuracy_on_test_half(net, dataset),
-                             held_out_accuracy(net, images, labels))
-        logger.info("fine-tuning on %d of your %d digits with %s replayed training images; %s",
-                    plan.trained, plan.digits, f"{plan.replay:,}", f"{plan.held_out} held out to judge it"
-                    if plan.held_out else "keep 5 or more to hold some out and judge it on digits it did not "
-                                          "train on")
-        return True
-
-    def _report_fine_tuning(self, evaluation) -> None:
-        """Both figures, before → after: the test accuracy and the user's held-out digits."""
-        images, labels, test_before, own_before = self._fine_tuning
-        self._fine_tuning = None
-        self.after_fine_tuning = fine_tuning_summary(
-            test_before, evaluation.accuracy if evaluation is not None else None, own_before,
-            held_out_accuracy(self.controller.network, images, labels))
-        logger.info("%s", self.after_fine_tuning, extra={"success": True})
-        self.window.status.showMessage(self.after_fine_tuning, 30000)
+        """Fine-tune on the user's digits, asking first (``fine_tuning_actions``)."""
+        return self.fine_tuning.fine_tune(images, labels)
 
     # --- the test accuracy shown belongs to the current network and dataset -----------------
     def _forget_accuracy(self) -> None:
@@ -137,7 +103,8 @@ class TrainingActions(QObject):
         self.window.status.clear_accuracy()
 
     def _forget_stale_accuracy(self, *_) -> None:
-        if self._scored is not None and self._scored != (self.state.network, self.state.dataset):
+        if self._scored is not None and (self._scored[0] is not self.state.network
+                                         or self._scored[1] is not self.state.dataset):
             self._forget_accuracy()
 
     # --- pause, resume, stop, evaluate ----------------------------------------------------
@@ -233,12 +200,11 @@ class TrainingActions(QObject):
         self.window.status.finish_run(result.message)
         level = logging.WARNING if result.stop_reason == "diverged" else logging.INFO
         logger.log(level, "%s", result.message, extra={"success": result.stop_reason not in ("diverged", "stopped")})
-        if self._fine_tuning is not None:
-            self._report_fine_tuning(self._last_evaluation)
+        self.fine_tuning.finished(self._last_evaluation)
 
     @Slot(str)
     def _on_failed(self, message):
-        self._fine_tuning = None
+        self.fine_tuning.pending = None
         self.window.curves_panel.end_run()
         self.window.status.finish_run()
         logger.error("%s", message)
