@@ -15,7 +15,7 @@ from mnistbench.gui.window.help_menu import readme_text, shortcut_rows, versions
 from mnistbench.gui.window.main_window import MainWindow  # noqa: E402
 from mnistbench.gui.window.menus import in_front  # noqa: E402
 from mnistbench.netfile import save_network  # noqa: E402
-from window_helpers import answer, small_net  # noqa: E402
+from window_helpers import answer, bring_to_front, small_net  # noqa: E402
 
 pytestmark = pytest.mark.gui
 
@@ -71,6 +71,7 @@ def test_view_and_alt_keys_bring_a_panel_behind_a_tab_to_the_front_never_hide_it
 @pytest.mark.parametrize("focus", ["window", "spin box", "inspector"])
 def test_escape_stops_training_wherever_the_focus_is(make_window, qtbot, focus):
     window = make_window()
+    bring_to_front(window, "inspector")
     long_training(window, qtbot)
     target = {"window": window, "spin box": window.training_panel.training_form.epochs,
               "inspector": window.inspector_panel.view}[focus]
@@ -79,6 +80,11 @@ def test_escape_stops_training_wherever_the_focus_is(make_window, qtbot, focus):
     with qtbot.waitSignal(window.controller.sig_finished, timeout=30000) as finished:
         qtbot.keyClick(target, Qt.Key_Escape)
     assert finished.args[0].stop_reason == "stopped"
+    if focus == "inspector":  # idle again: Esc is the inspector's "clear selection" once more, not ambiguous
+        window.inspector_panel.scene.select(1, 0)
+        assert window.inspector_panel.scene.selected
+        qtbot.keyClick(target, Qt.Key_Escape)
+        assert not window.inspector_panel.scene.selected
 
 
 def test_the_toolbar_runs_the_main_actions_and_the_status_bar_says_paused(make_window, qtbot):
