@@ -2,9 +2,12 @@
 
 The window is a thin mediator (STYLE.md, "The workbench"): it holds each
 panel as a typed attribute, the Qt-free ``WorkbenchState`` the panels
-subscribe to, and four helpers with one job each — ``files`` (open, save,
+subscribe to, and helpers with one job each — ``files`` (open, save,
 recent), ``session`` (start-up, datasets, download, recovery), ``training``
-(train, pause, stop, evaluate, reports) — wired in ``panel_wiring``.
+(train, fine-tune, pause, stop, evaluate, reports), ``autosave`` (settings
+written as they change), ``column_shares`` (the columns' widths across
+window resizes) — wired in ``panel_wiring``; menus, the Help menu and the
+main toolbar are built from tables of the same actions.
 """
 
 import logging
