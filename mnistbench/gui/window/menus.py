@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-
 from PySide6.QtWidgets import QScrollArea
 
 from mnistbench.gui.window.help_menu import HelpMenu
@@ -96,15 +95,16 @@ def in_front(dock) -> bool:
     return not dock.isHidden() and (dock.isFloating() or not dock.visibleRegion().isEmpty())
 
 
-def show_or_hide(window, dock) -> None:
+def show_or_hide(dock, action) -> None:
     """View → panel and Alt+1…9: show a panel and bring it to the front; hide it only when it is in front."""
     if in_front(dock):
         dock.hide()
-        return
-    dock.show()
-    dock.raise_()
-    panel = dock.widget()
-    (panel.widget() if isinstance(panel, QScrollArea) else panel).setFocus(Qt.ShortcutFocusReason)
+    else:
+        dock.show()
+        dock.raise_()
+        panel = dock.widget()
+        (panel.widget() if isinstance(panel, QScrollArea) else panel).setFocus(Qt.ShortcutFocusReason)
+    action.setChecked(not dock.isHidden())
 
 
 def give_escape_to_stop(window, running: bool) -> None:
@@ -137,7 +137,7 @@ def build_menus(window, docks) -> WindowActions:
         action = QAction(spec.title, window, checkable=True, checked=not dock.isHidden())
         action.setShortcut(QKeySequence(spec.shortcut))
         action.setToolTip(f"Show the {spec.title.lower()} panel in front (or hide it when it is)")
-        action.triggered.connect(lambda checked=False, dock=dock: show_or_hide(window, dock))
+        action.triggered.connect(lambda checked=False, dock=dock, action=action: show_or_hide(dock, action))
         dock.visibilityChanged.connect(lambda visible, dock=dock, action=action:
                                        action.setChecked(not dock.isHidden()))
         window.addAction(action)
