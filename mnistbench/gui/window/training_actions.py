@@ -10,7 +10,6 @@ import logging
 from PySide6.QtCore import QObject, Slot
 
 from mnistbench.bundled import is_bundled
-from mnistbench.errors import ConfigError
 from mnistbench.gui.panels.network_fit import fit_problem
 from mnistbench.gui.window.fine_tuning_actions import FineTuningActions
 from mnistbench.gui.window.menus import give_escape_to_stop
