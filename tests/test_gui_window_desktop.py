@@ -199,3 +199,19 @@ def test_growing_the_window_back_gives_the_right_column_its_share(make_window, q
     qtbot.wait(300)
     assert abs(inspector.width() / window.width() - share) < 0.03
     assert window.docks["inspector"] in window.column_shares.shares
+
+
+@pytest.mark.parametrize("width, columns", [(1500, 3), (1000, 2), (650, 1)])
+def test_the_default_layout_has_as_many_columns_as_the_window_has_room_for(make_window, qtbot, width, columns):
+    window = make_window()
+    window.resize(width, 600)
+    window.reset_layout()
+    docks = window.docks
+    tabbed_with_curves = window.tabifiedDockWidgets(docks["curves"])
+    assert (docks["inspector"] in tabbed_with_curves) == (columns < 3)
+    assert (docks["training"] in tabbed_with_curves) == (columns == 1)
+    assert all(not dock.isHidden() and not dock.isFloating() for dock in docks.values())
+    assert in_front(docks["training"]) and in_front(docks["log"])
+    if columns > 1:
+        assert in_front(docks["curves"])
+        assert docks["training"].width() >= docks["training"].widget().minimumWidth()

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea
 PREFERRED_SIZE = (1500, 950)  # the first window's size where the screen has room
 SCREEN_SHARE = 0.92  # else this share of the screen's free area (panels, taskbar and title bar left out)
 COLUMN_SHARES = (0.25, 0.30, 0.45)  # training | curves and log | inspector and inputs
-NARROW_WIDTH = 1200  # below this, two columns (see arrange_default)
+NARROW_WIDTH = 1200  # below this, two columns (see arrange_default) ...
+SINGLE_COLUMN_WIDTH = 700  # ... and below this, one
 NARROW_COLUMN_SHARES = (0.38, 0.62)  # training | everything else
 
 
@@ -99,47 +100,61 @@ def panel_min_width(dock) -> int:
     return widget.minimumSizeHint().width()
 
 
+# Tab groups per number of columns: the first of each group is placed, the others tabbed behind it.
+TAB_GROUPS = {
+    3: (("curves", "confusion"), ("digit_pad", "image_browser", "imagine", "own_digits")),
+    2: (("curves", "confusion", "inspector"), ("log", "digit_pad", "image_browser", "imagine", "own_digits")),
+    1: (("training", "curves", "confusion", "inspector"), ("log", "digit_pad", "image_browser", "imagine",
+                                                          "own_digits")),
+}
+
+
+def column_count(width) -> int:
+    return 1 if width < SINGLE_COLUMN_WIDTH else 2 if width < NARROW_WIDTH else 3
+
+
 def arrange_default(window, docks):
     """Training left; curves/confusion over the log in the middle; inspector over the inputs right.
 
-    A window narrower than ``NARROW_WIDTH`` gets two columns: the inspector joins the curves'
-    tabs and the inputs the log's, so no panel is squeezed below its own minimum width.
+    A window narrower than ``NARROW_WIDTH`` gets two columns (the inspector joins the curves'
+    tabs, the inputs the log's), one narrower than ``SINGLE_COLUMN_WIDTH`` one column (training
+    joins them too), so no panel is squeezed below its own minimum width.
     """
     for dock in docks.values():
         window.removeDockWidget(dock)
-    narrow = window.width() < NARROW_WIDTH
+    columns = column_count(window.width())
     window.addDockWidget(Qt.LeftDockWidgetArea, docks["training"])
-    window.addDockWidget(Qt.RightDockWidgetArea, docks["curves"])
-    if not narrow:
+    top = docks["training"] if columns == 1 else docks["curves"]
+    if columns > 1:
+        window.addDockWidget(Qt.RightDockWidgetArea, docks["curves"])
+    if columns == 3:
         window.splitDockWidget(docks["curves"], docks["inspector"], Qt.Horizontal)
-    window.splitDockWidget(docks["curves"], docks["log"], Qt.Vertical)
-    if not narrow:
+    window.splitDockWidget(top, docks["log"], Qt.Vertical)
+    if columns == 3:
         window.splitDockWidget(docks["inspector"], docks["digit_pad"], Qt.Vertical)
-    tabs = (("curves", "confusion", "inspector") if narrow else ("curves", "confusion"),
-            ("log", "digit_pad", "image_browser", "imagine", "own_digits") if narrow
-            else ("digit_pad", "image_browser", "imagine", "own_digits"))
-    for names in tabs:
+    for names in TAB_GROUPS[columns]:
         for first, second in zip(names, names[1:]):
             window.tabifyDockWidget(docks[first], docks[second])
     for dock in docks.values():
         dock.setFloating(False)
         dock.show()
-    for name in ("curves", "digit_pad", "log"):
+    for name in ("curves", "digit_pad", "log", "training"):
         docks[name].raise_()
-    _share_space(window, docks, narrow)
+    _share_space(window, docks, columns, top)
 
 
-def _share_space(window, docks, narrow):
+def _share_space(window, docks, columns, top):
     """Columns and rows as shares of the window, so a small screen keeps the proportions."""
     width, height = window.width(), window.height()
-    columns = ["training", "curves"] + ([] if narrow else ["inspector"])
-    shares = NARROW_COLUMN_SHARES if narrow else COLUMN_SHARES
-    widths = [max(int(width * share), panel_min_width(docks[name])) for name, share in zip(columns, shares)]
-    if not narrow:  # the right column keeps room for the digit pad; the curves take what is left
+    window.resizeDocks([top, docks["log"]], [int(height * 0.66), int(height * 0.34)], Qt.Vertical)
+    if columns == 1:
+        return
+    names = ["training", "curves", "inspector"][:columns]
+    shares = COLUMN_SHARES if columns == 3 else NARROW_COLUMN_SHARES
+    widths = [max(int(width * share), panel_min_width(docks[name])) for name, share in zip(names, shares)]
+    if columns == 3:  # the right column keeps room for the digit pad; the curves take what is left
         widths[2] = max(widths[2], panel_min_width(docks["digit_pad"]))
-    widths[1] = max(100, width - widths[0] - sum(widths[2:]))
-    window.resizeDocks([docks[name] for name in columns], widths, Qt.Horizontal)
-    window.resizeDocks([docks["curves"], docks["log"]], [int(height * 0.66), int(height * 0.34)], Qt.Vertical)
-    if not narrow:
         window.resizeDocks([docks["inspector"], docks["digit_pad"]], [int(height * 0.4), int(height * 0.6)],
                            Qt.Vertical)
+    widths[1] = max(100, width - widths[0] - sum(widths[2:]))
+    window.resizeDocks([docks[name] for name in names], widths, Qt.Horizontal)
