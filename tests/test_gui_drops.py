@@ -8,7 +8,7 @@ from PIL import Image  # noqa: E402
 from PySide6.QtWidgets import QWidget  # noqa: E402
 
 from mnistbench.netfile import save_network  # noqa: E402
-from window_helpers import drop, drop_target, small_net  # noqa: E402
+from window_helpers import bring_to_front, drop, drop_target, small_net  # noqa: E402
 
 pytestmark = pytest.mark.gui
 
@@ -26,6 +26,7 @@ def drop_targets(window):
 
 def test_a_network_dropped_on_any_part_of_any_dock_opens(make_window, qtbot, tmp_path):
     window = make_window()
+    bring_to_front(window, "inspector")
     targets = drop_targets(window)
     pad, view = window.digit_pad_panel, window.inspector_panel.view
     assert drop_target(pad.canvas) is pad and drop_target(view.viewport()) is view.viewport()

@@ -11,6 +11,7 @@ pytest.importorskip("pytestqt")
 from mnistbench.data import to_inputs  # noqa: E402
 from mnistbench.engine.network import Network  # noqa: E402
 from mnistbench.netfile import save_network  # noqa: E402
+from window_helpers import bring_to_front  # noqa: E402
 
 pytestmark = pytest.mark.gui
 SHAPES = [(100, 10), (784, 5), (784, 20), (784, 1), (1, 1), (4, 3, 2), (784, 64, 64, 64, 10), (2, 10),
@@ -80,6 +81,7 @@ def test_training_an_odd_shaped_network_is_refused_in_one_line(make_window, tmp_
 
 def test_the_inspector_does_not_judge_a_blank_input_against_the_last_images_label(make_window, tmp_path):
     window = make_window()
+    bring_to_front(window, "inspector")
     window.image_browser_panel.show_index(1)
     assert window.inspector_panel.scene.true_label is not None
     path = tmp_path / "odd.nn"

@@ -17,7 +17,7 @@ from idx_factory import write_synthetic_dataset  # noqa: E402
 from mnistbench.gui.window import recovery  # noqa: E402
 from mnistbench.gui.window.docks import DOCKS  # noqa: E402
 from mnistbench.netfile import save_network  # noqa: E402
-from window_helpers import answer, drop, small_net, train_once  # noqa: E402
+from window_helpers import answer, bring_to_front, drop, small_net, train_once  # noqa: E402
 
 pytestmark = pytest.mark.gui
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,6 +103,7 @@ def test_training_in_the_window_feeds_curves_confusion_status_and_recovery(make_
 def test_panels_out_of_view_get_only_the_latest_network_when_shown(make_window, qtbot):
     """While training sends a network per epoch, a tab behind another does no work."""
     window = make_window()
+    bring_to_front(window, "inspector")
     imagine, inspector = window.imagine_panel, window.inspector_panel
     qtbot.waitUntil(lambda: not window.state.is_in_view("imagine"), timeout=2000)  # behind the digit pad
     before = imagine._net

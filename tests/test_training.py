@@ -128,6 +128,48 @@ def test_pause_blocks_between_batches_until_resumed():
     assert not worker.is_alive() and seen == list(range(1, 11))
 
 
+class StandingClock:
+    """A perf_counter that only moves when the test moves it."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def perf_counter(self):
+        return self.now
+
+
+def test_epoch_times_and_speed_leave_out_the_time_spent_paused(monkeypatch):
+    from mnistbench.engine import training
+
+    clock = StandingClock()
+    monkeypatch.setattr(training, "time", clock)
+    X, y = blobs(200)
+    control, reports, paused_at = TrainingControl(), [], threading.Event()
+
+    def on_batch(report):
+        reports.append(report)
+        if report.batch == 2 and not paused_at.is_set():
+            control.pause()
+            paused_at.set()
+
+    run, paused_net = {}, small_net()
+    worker = threading.Thread(target=lambda: run.setdefault("result", train(
+        paused_net, X, y, TrainingConfig(epochs=1, batch_size=20), control=control,
+        callbacks=TrainingCallbacks(on_batch=on_batch))))
+    worker.start()
+    assert paused_at.wait(10)
+    clock.now += 100.0  # a hundred seconds "pass" while paused
+    control.resume()
+    worker.join(10)
+    assert control.paused_seconds == 100.0
+    assert run["result"].history["seconds"] == [0.0] and run["result"].seconds == 0.0
+    assert reports[-1].samples_per_second == 200 / 1e-9  # no time passed outside the pause
+    unpaused = small_net()
+    train(unpaused, X, y, TrainingConfig(epochs=1, batch_size=20))
+    for a, b in zip(unpaused.weights + unpaused.biases, paused_net.weights + paused_net.biases):
+        np.testing.assert_array_equal(a, b)
+
+
 def exploding_linear_model():
     """A linear model for which a large step makes the error grow geometrically until it overflows."""
     rng = np.random.default_rng(0)

@@ -64,3 +64,12 @@ def train_once(window, qtbot, epochs=1):
     window.training_panel.training_form.learning_rate.setText("0.01")
     with qtbot.waitSignal(window.controller.sig_finished, timeout=30000):
         qtbot.mouseClick(window.training_panel.train_button, Qt.LeftButton)
+
+
+def bring_to_front(window, name):
+    """Show dock ``name`` in front (on a small screen the inspector starts as a tab behind the curves)."""
+    from mnistbench.gui.window.menus import in_front
+
+    if not in_front(window.docks[name]):
+        window.actions.view[name].trigger()
+    assert in_front(window.docks[name]), name

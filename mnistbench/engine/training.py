@@ -37,6 +37,7 @@ class TrainingControl:
         self._stop = threading.Event()
         self._running = threading.Event()
         self._running.set()
+        self.paused_seconds = 0.0  # time spent waiting while paused: epoch times leave it out
 
     def request_stop(self):
         self._stop.set()
@@ -57,8 +58,11 @@ class TrainingControl:
         return not self._running.is_set()
 
     def wait_while_paused(self):
-        """Block while paused; True when the loop should go on."""
-        self._running.wait()
+        """Block while paused (adding the wait to ``paused_seconds``); True when the loop should go on."""
+        if not self._running.is_set():
+            waited = time.perf_counter()
+            self._running.wait()
+            self.paused_seconds += time.perf_counter() - waited
         return not self._stop.is_set()
 
 
@@ -107,7 +111,7 @@ def train(net, X, y, config, validation=None, callbacks=None, control=None):
         if stop is not None:
             break
     trainer.restore_best_weights()
-    seconds = time.perf_counter() - started
+    seconds = time.perf_counter() - started - trainer.control.paused_seconds
     stop = stop or Stop("completed", f"trained {epochs_completed} epochs in {seconds:.1f} s")
     result = TrainingResult(stop.reason, stop.message, epochs_completed, seconds, trainer.history)
     record_run(net, config, result)
@@ -149,7 +153,7 @@ class Trainer:
         also judged by its outputs: an epoch that ends unhealthy counts as diverged too.
         """
         snapshot = [p.copy() for p in self.params]
-        started = time.perf_counter()
+        started, paused = time.perf_counter(), self.control.paused_seconds
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked explicitly
             loss, accuracy, stop = self._run_batches(X, y, epoch)
             if (stop is None or stop.reason == "stopped") and not self.guard.healthy(loss):
@@ -160,7 +164,8 @@ class Trainer:
                 p[...] = saved
             stop = Stop(stop.reason, f"{stop.message}; the network is put back as it was at the start "
                                      f"of epoch {epoch} — try a smaller learning rate")
-        return EpochOutcome(loss, accuracy, time.perf_counter() - started, stop)
+        seconds = time.perf_counter() - started - (self.control.paused_seconds - paused)
+        return EpochOutcome(loss, accuracy, seconds, stop)
 
     def _run_batches(self, X, y, epoch):
         """The epoch's batches in a fresh random order -> (mean loss, accuracy, Stop or None)."""
@@ -171,6 +176,7 @@ class Trainer:
                           for k in range(1, config.evaluations_per_epoch + 1)}
         order = self.random.shuffle.permutation(n)
         loss_sum, correct, seen, started, stop = 0.0, 0, 0, time.perf_counter(), None
+        paused = self.control.paused_seconds  # samples/s leave pauses out
         for batch in range(1, batches + 1):
             if not self.control.wait_while_paused():
                 stop = Stop("stopped", f"stopped in epoch {epoch}, batch {batch}")
@@ -186,7 +192,7 @@ class Trainer:
             loss_sum += loss * len(index)
             correct += int(np.count_nonzero(output.argmax(axis=1) == y[index]))
             if self.callbacks.on_batch:
-                elapsed = max(time.perf_counter() - started, 1e-9)
+                elapsed = max(time.perf_counter() - started - (self.control.paused_seconds - paused), 1e-9)
                 self.callbacks.on_batch(BatchReport(epoch, batch, batches, self.samples_seen, loss,
                                                     correct / seen, seen / elapsed, learning_rate))
             if self.validation is not None and batch in evaluate_after and self.callbacks.on_evaluation:

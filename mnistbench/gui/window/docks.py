@@ -6,8 +6,16 @@ module only knows titles, shortcuts and the default arrangement.
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea
+
+PREFERRED_SIZE = (1500, 950)  # the first window's size where the screen has room
+SCREEN_SHARE = 0.92  # else this share of the screen's free area (panels, taskbar and title bar left out)
+COLUMN_SHARES = (0.25, 0.30, 0.45)  # training | curves and log | inspector and inputs
+NARROW_WIDTH = 1200  # below this, two columns (see arrange_default) ...
+SINGLE_COLUMN_WIDTH = 700  # ... and below this, one
+NARROW_COLUMN_SHARES = (0.38, 0.62)  # training | everything else
 
 
 @dataclass(frozen=True)
@@ -19,8 +27,8 @@ class DockSpec:
 
 
 DOCKS = (
-    DockSpec("training", "Training", "Alt+1", scrolls=False),
-    DockSpec("curves", "Curves", "Alt+2", scrolls=False),
+    DockSpec("training", "Training", "Alt+1", scrolls=False),  # it scrolls its form itself
+    DockSpec("curves", "Curves", "Alt+2"),  # scrolls: a small screen must not force the window wider
     DockSpec("confusion", "Confusion matrix", "Alt+3"),
     DockSpec("inspector", "Network inspector", "Alt+4"),
     DockSpec("image_browser", "Test image", "Alt+5"),
@@ -36,8 +44,19 @@ class PanelDock(QDockWidget):
     """A dock that hands dragged files to its window, also when it floats as a window of its own.
 
     (Overriding these two handlers, not filtering every event of every dock,
-    keeps Python out of the docks' paint events while training runs.)
+    keeps Python out of the docks' paint events while training runs.) It also says when it was
+    moved or resized, so the layout is saved as it changes.
     """
+
+    sig_geometry_changed = Signal()  # resized or moved (the settings save the layout a moment later)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self.sig_geometry_changed.emit()
+
+    def moveEvent(self, event):
+        super().moveEvent(event)
+        self.sig_geometry_changed.emit()
 
     def dragEnterEvent(self, event):
         self.parent().dragEnterEvent(event)
@@ -62,27 +81,82 @@ def make_dock(spec, widget, parent):
     return dock
 
 
+def fit_to_screen(window) -> None:
+    """Size the first window to fit the screen's available area (``PREFERRED_SIZE`` at most), centred."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    area = screen.availableGeometry()
+    width = min(PREFERRED_SIZE[0], int(area.width() * SCREEN_SHARE))
+    height = min(PREFERRED_SIZE[1], int(area.height() * SCREEN_SHARE))
+    window.resize(width, height)
+    window.move(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2)
+
+
+def panel_min_width(dock) -> int:
+    """The width the dock's panel asks for (inside its scroll area, with room for a scroll bar)."""
+    widget = dock.widget()
+    if isinstance(widget, QScrollArea):
+        panel = widget.widget()
+        return max(panel.minimumWidth(), panel.minimumSizeHint().width()) + \
+            widget.verticalScrollBar().sizeHint().width() + 2
+    return widget.minimumSizeHint().width()
+
+
+# Tab groups per number of columns: the first of each group is placed, the others tabbed behind it.
+TAB_GROUPS = {
+    3: (("curves", "confusion"), ("digit_pad", "image_browser", "imagine", "own_digits", "backprop")),
+    2: (("curves", "confusion", "inspector"), ("log", "digit_pad", "image_browser", "imagine", "own_digits",
+                                               "backprop")),
+    1: (("training", "curves", "confusion", "inspector"), ("log", "digit_pad", "image_browser", "imagine",
+                                                          "own_digits", "backprop")),
+}
+
+
+def column_count(width) -> int:
+    return 1 if width < SINGLE_COLUMN_WIDTH else 2 if width < NARROW_WIDTH else 3
+
+
 def arrange_default(window, docks):
-    """Training left; curves/confusion over the log in the middle; inspector over the inputs right."""
+    """Training left; curves/confusion over the log in the middle; inspector over the inputs right.
+
+    A window narrower than ``NARROW_WIDTH`` gets two columns (the inspector joins the curves'
+    tabs, the inputs the log's), one narrower than ``SINGLE_COLUMN_WIDTH`` one column (training
+    joins them too), so no panel is squeezed below its own minimum width.
+    """
     for dock in docks.values():
         window.removeDockWidget(dock)
+    columns = column_count(window.width())
     window.addDockWidget(Qt.LeftDockWidgetArea, docks["training"])
-    window.addDockWidget(Qt.RightDockWidgetArea, docks["curves"])
-    window.splitDockWidget(docks["curves"], docks["inspector"], Qt.Horizontal)
-    window.splitDockWidget(docks["curves"], docks["log"], Qt.Vertical)
-    window.splitDockWidget(docks["inspector"], docks["digit_pad"], Qt.Vertical)
-    window.tabifyDockWidget(docks["curves"], docks["confusion"])
-    window.tabifyDockWidget(docks["digit_pad"], docks["image_browser"])
-    window.tabifyDockWidget(docks["image_browser"], docks["imagine"])
-    window.tabifyDockWidget(docks["imagine"], docks["own_digits"])
-    window.tabifyDockWidget(docks["own_digits"], docks["backprop"])
+    top = docks["training"] if columns == 1 else docks["curves"]
+    if columns > 1:
+        window.addDockWidget(Qt.RightDockWidgetArea, docks["curves"])
+    if columns == 3:
+        window.splitDockWidget(docks["curves"], docks["inspector"], Qt.Horizontal)
+    window.splitDockWidget(top, docks["log"], Qt.Vertical)
+    if columns == 3:
+        window.splitDockWidget(docks["inspector"], docks["digit_pad"], Qt.Vertical)
+    for names in TAB_GROUPS[columns]:
+        for first, second in zip(names, names[1:]):
+            window.tabifyDockWidget(docks[first], docks[second])
     for dock in docks.values():
         dock.setFloating(False)
         dock.show()
-    docks["curves"].raise_()
-    docks["digit_pad"].raise_()
-    docks["log"].raise_()
-    window.resizeDocks([docks["training"], docks["curves"], docks["inspector"]], [370, 440, 690],
-                       Qt.Horizontal)
-    window.resizeDocks([docks["curves"], docks["log"]], [560, 260], Qt.Vertical)
-    window.resizeDocks([docks["inspector"], docks["digit_pad"]], [350, 530], Qt.Vertical)
+    for name in ("curves", "digit_pad", "log", "training"):
+        docks[name].raise_()
+    _share_space(window, docks, columns, top)
+
+
+def _share_space(window, docks, columns, top):
+    """Columns and rows as shares of the window, so a small screen keeps the proportions."""
+    width, height = window.width(), window.height()
+    window.resizeDocks([top, docks["log"]], [int(height * 0.66), int(height * 0.34)], Qt.Vertical)
+    if columns == 1:
+        return
+    names = ["training", "curves", "inspector"][:columns]
+    shares = COLUMN_SHARES if columns == 3 else NARROW_COLUMN_SHARES
+    widths = [max(int(width * share), panel_min_width(docks[name])) for name, share in zip(names, shares)]
+    if columns == 3:  # the right column keeps room for the digit pad; the curves take what is left
+        widths[2] = max(widths[2], panel_min_width(docks["digit_pad"]))
+        window.resizeDocks([docks["inspector"], docks["digit_pad"]], [int(height * 0.4), int(height * 0.6)],
+                           Qt.Vertical)
+    widths[1] = max(100, width - widths[0] - sum(widths[2:]))
+    window.resizeDocks([docks[name] for name in names], widths, Qt.Horizontal)

@@ -2,15 +2,18 @@
 
 The window is a thin mediator (STYLE.md, "The workbench"): it holds each
 panel as a typed attribute, the Qt-free ``WorkbenchState`` the panels
-subscribe to, and four helpers with one job each — ``files`` (open, save,
+subscribe to, and helpers with one job each — ``files`` (open, save,
 recent), ``session`` (start-up, datasets, download, recovery), ``training``
-(train, pause, stop, evaluate, reports) — wired in ``panel_wiring``.
+(train, fine-tune, pause, stop, evaluate, reports), ``autosave`` (settings
+written as they change), ``column_shares`` (the columns' widths across
+window resizes) — wired in ``panel_wiring``; menus, the Help menu and the
+main toolbar are built from tables of the same actions.
 """
 
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QToolBar
 
 from mnistbench.gui.jobs.download_job import DownloadController
@@ -26,20 +29,23 @@ from mnistbench.gui.panels.log.log_panel import LogHandler, LogPanel
 from mnistbench.gui.panels.own_digits.own_digits_panel import OwnDigitsPanel
 from mnistbench.gui.panels.training.training_panel import TrainingPanel
 from mnistbench.gui.window import drops, recovery
+from mnistbench.gui.window.column_shares import ColumnShares
 from mnistbench.gui.window.dataset_banner import DatasetBanner
-from mnistbench.gui.window.docks import DOCKS, arrange_default, make_dock
+from mnistbench.gui.window.docks import DOCKS, arrange_default, fit_to_screen, make_dock
 from mnistbench.gui.window.files import NetworkFiles
 from mnistbench.gui.window.menus import build_menus
+from mnistbench.gui.window.mnemonics import give_mnemonics
 from mnistbench.gui.window.panel_wiring import connect_window
 from mnistbench.gui.window.session import Session
+from mnistbench.gui.window.settings_autosave import SettingsAutosave
 from mnistbench.gui.window.status_bar import TrainingStatusBar
+from mnistbench.gui.window.toolbar import build_toolbar
 from mnistbench.gui.window.training_actions import TrainingActions
 from mnistbench.netfile import BUNDLED_NETWORKS
 from mnistbench.workflows.workbench_state import WorkbenchState, describe_network
 
 logger = logging.getLogger(__name__)
 APP_LOGGER = logging.getLogger("mnistbench")  # the log panel shows this logger's records
-STATE_VERSION = 2  # 2: the test-image dock is dock_image_browser
 
 
 class MainWindow(QMainWindow):
@@ -57,15 +63,20 @@ class MainWindow(QMainWindow):
         self.last_question = None  # the QMessageBox being asked (tests answer it)
         self._build_panels()
         self._attach_log()
+        fit_to_screen(self)
         self._build_docks()
+        self.autosave = SettingsAutosave(self)
+        self.column_shares = ColumnShares(self, self.docks)
+        self.autosave.layout_timer.timeout.connect(self.column_shares.remember)
         self.status = TrainingStatusBar(self)
         self.setStatusBar(self.status)
         self._build_banner()
         self.files, self.session, self.training = NetworkFiles(self), Session(self), TrainingActions(self)
         self.actions = build_menus(self, [(spec, self.docks[spec.name]) for spec in DOCKS])
+        self.toolbar = build_toolbar(self, self.actions, self.status.summary_label)
+        self.insertToolBarBreak(self.banner_bar)
         connect_window(self)
         self.setAcceptDrops(True)
-        self.resize(1500, 950)
         self.restore_settings()
 
     def _build_panels(self):
@@ -125,7 +136,7 @@ class MainWindow(QMainWindow):
     # --- what the helpers share -----------------------------------------------------
     def ask(self, title, text, buttons, default):
         """A modal question; returns the StandardButton clicked."""
-        box = QMessageBox(QMessageBox.Question, title, text, buttons, self)
+        box = give_mnemonics(QMessageBox(QMessageBox.Question, title, text, buttons, self))
         box.setDefaultButton(default)
         self.last_question = box
         try:
@@ -151,25 +162,25 @@ class MainWindow(QMainWindow):
 
     # --- settings and layout ---------------------------------------------------------
     def restore_settings(self):
-        s = self.settings
-        geometry, state = s.value("window/geometry"), s.value("window/state")
-        self.geometry_restored = isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray):
-            self.restoreState(state, STATE_VERSION)
-        recent = s.value("files/recent", [])
-        self.state.set_recent([recent] if isinstance(recent, str) else list(recent or []))
+        self.geometry_restored = self.autosave.restore()
 
     def save_settings(self):
-        s = self.settings
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState(STATE_VERSION))
-        s.setValue("files/recent", self.state.recent)
-        if self.state.dataset_folder is not None:
-            s.setValue("data/folder", self.state.dataset_folder)
-        s.sync()
+        """Everything at once (closing); ``autosave`` writes each setting as it changes."""
+        self.autosave.save_all()
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.column_shares.window_resized()
+        self.autosave.layout_timer.start()
+
+    def moveEvent(self, event):
+        super().moveEvent(event)
+        self.autosave.layout_timer.start()
 
     def reset_layout(self):
         arrange_default(self, self.docks)
+        self.column_shares.shares = {}  # the default's shares are remembered once it settles
         logger.info("layout reset")
 
     # --- drops and closing --------------------------------------------------------------

@@ -6,7 +6,11 @@ window enable or disable actions (and tests trigger every one of them).
 
 from dataclasses import dataclass, field
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import QScrollArea
+
+from mnistbench.gui.window.help_menu import HelpMenu
 
 
 @dataclass
@@ -25,14 +29,15 @@ class WindowActions:
     stop: QAction = None
     evaluate: QAction = None
     reset_layout: QAction = None
-    view: dict = field(default_factory=dict)  # dock name -> its show/hide action
+    view: dict = field(default_factory=dict)  # dock name -> its show-and-raise (or hide) action
+    help: object = None  # help_menu.HelpMenu
 
     def all(self) -> list:
         """Every action of every menu (the recent files are rebuilt each time that menu opens)."""
         fixed = [self.initialise, self.open, self.save, self.save_as, self.export_png, self.export_svg,
                  self.export_csv, self.quit, self.train, self.pause, self.stop, self.evaluate,
                  self.reset_layout]
-        return fixed + list(self.view.values())
+        return fixed + list(self.view.values()) + (self.help.all() if self.help is not None else [])
 
 
 def file_table(w):
@@ -58,9 +63,10 @@ def train_table(w):
     return (
         ("&Train", ("Ctrl+T", "F5"), w.training.train_from_panel,
          "Train the current network with the training panel's settings"),
-        ("&Pause / resume", ("Ctrl+P",), w.training.toggle_pause,
+        ("&Pause", ("Ctrl+P",), w.training.toggle_pause,
          "Pause training between batches, or go on"),
-        ("&Stop", ("Esc", "Ctrl+."), w.training.stop, "Stop after the current batch"),
+        ("&Stop", ("Esc", "Ctrl+."), w.training.stop, "Stop after the current batch (Esc works wherever "
+                                                       "the focus is while training runs)"),
         None,
         ("&Evaluate on the test set", ("Ctrl+E",), w.training.evaluate,
          "Run the whole test set through the network (confusion matrix)"),
@@ -84,6 +90,33 @@ def _add_actions(window, menu, table) -> list:
     return added
 
 
+def in_front(dock) -> bool:
+    """Shown and not behind another tab (a tabified dock counts as visible even then)."""
+    return not dock.isHidden() and (dock.isFloating() or not dock.visibleRegion().isEmpty())
+
+
+def show_or_hide(dock, action) -> None:
+    """View → panel and Alt+1…9: show a panel and bring it to the front; hide it only when it is in front."""
+    if in_front(dock):
+        dock.hide()
+    else:
+        dock.show()
+        dock.raise_()
+        panel = dock.widget()
+        (panel.widget() if isinstance(panel, QScrollArea) else panel).setFocus(Qt.ShortcutFocusReason)
+    action.setChecked(not dock.isHidden())
+
+
+def give_escape_to_stop(window, running: bool) -> None:
+    """While training runs, Esc is Stop wherever the focus is: a panel's own Esc shortcut (the
+    inspector's "clear selection") waits, else the two would be ambiguous and neither would run."""
+    escape = QKeySequence(Qt.Key_Escape)
+    for panel in window.panel_widgets().values():
+        for shortcut in panel.findChildren(QShortcut):
+            if shortcut.key() == escape:
+                shortcut.setEnabled(not running)
+
+
 def build_menus(window, docks) -> WindowActions:
     """File, Train and View menus; View lists every dock (``docks``: (DockSpec, dock) pairs) and Reset layout."""
     actions = WindowActions()
@@ -101,13 +134,18 @@ def build_menus(window, docks) -> WindowActions:
         _add_actions(window, bar.addMenu("&Train"), train_table(window))
     view_menu = bar.addMenu("&View")
     for spec, dock in docks:
-        action = dock.toggleViewAction()
+        action = QAction(spec.title, window, checkable=True, checked=not dock.isHidden())
         action.setShortcut(QKeySequence(spec.shortcut))
-        action.setToolTip(f"Show or hide the {spec.title.lower()} panel")
+        action.setToolTip(f"Show the {spec.title.lower()} panel in front (or hide it when it is)")
+        action.triggered.connect(lambda checked=False, dock=dock, action=action: show_or_hide(dock, action))
+        dock.visibilityChanged.connect(lambda visible, dock=dock, action=action:
+                                       action.setChecked(not dock.isHidden()))
+        window.addAction(action)
         view_menu.addAction(action)
         actions.view[spec.name] = action
     view_menu.addSeparator()
     actions.reset_layout = view_menu.addAction("&Reset layout")
     actions.reset_layout.setToolTip("Put every panel back where it started")
     actions.reset_layout.triggered.connect(window.reset_layout)
+    actions.help = HelpMenu(window, actions)
     return actions

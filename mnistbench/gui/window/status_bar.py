@@ -21,10 +21,16 @@ def format_duration(seconds: float) -> str:
 
 
 class TrainingStatusBar(QStatusBar):
-    """Epoch, batch, progress, time left, samples/s and the last accuracy of a run."""
+    """Epoch, batch, progress, time left, samples/s and the last accuracy of a run.
+
+    ``summary_label`` is the compact read-out the main toolbar shows (epoch, percent, paused).
+    """
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.paused_label = self._label("Training waits between batches: Resume (Ctrl+P) goes on")
+        self.paused_label.setText("<b>paused</b>")
+        self.summary_label = QLabel(toolTip="Where the run is (the status bar has the details)")
         self.epoch_label = self._label("Epoch of the run")
         self.batch_label = self._label("Mini-batch within the epoch")
         self.progress = QProgressBar(maximumWidth=160, textVisible=True, toolTip="Progress of the whole run")
@@ -34,6 +40,7 @@ class TrainingStatusBar(QStatusBar):
         self.speed_label = self._label("Training speed (samples per second, this epoch)")
         self.accuracy_label = self._label("Last accuracy: validation if known, else training")
         self._epochs, self._started, self._batch = 1, None, None
+        self._paused_at, self._paused_total = None, 0.0  # time.monotonic() of the pause; seconds paused
         self._accuracy_text, self._dirty = "", False
         self.timer = QTimer(self, interval=REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
@@ -46,15 +53,39 @@ class TrainingStatusBar(QStatusBar):
 
     def set_idle(self):
         self.progress.setVisible(False)
-        for label in (self.epoch_label, self.batch_label, self.time_label, self.speed_label):
+        self.paused_label.setVisible(False)
+        self._paused_at = None
+        for label in (self.epoch_label, self.batch_label, self.time_label, self.speed_label, self.summary_label):
             label.setText("")
 
     def start_run(self, epochs: int) -> None:
         self._epochs, self._started, self._batch = max(1, epochs), time.monotonic(), None
+        self._paused_at, self._paused_total = None, 0.0
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.epoch_label.setText(f"Epoch 1/{self._epochs}")
+        self.summary_label.setText(f"Epoch 1/{self._epochs}")
         self.timer.start()
+
+    def set_paused(self, paused: bool) -> None:
+        """Show "paused"; the time-left estimate leaves the pause out."""
+        if paused and self._paused_at is None:
+            self._paused_at = time.monotonic()
+        elif not paused and self._paused_at is not None:
+            self._paused_total += time.monotonic() - self._paused_at
+            self._paused_at = None
+        self.paused_label.setVisible(paused)
+        self._dirty = True
+        self.refresh()
+
+    def is_paused(self) -> bool:
+        return self._paused_at is not None
+
+    def elapsed(self) -> float:
+        """Seconds the run has trained, pauses left out."""
+        now = time.monotonic()
+        paused = self._paused_total + (now - self._paused_at if self._paused_at is not None else 0.0)
+        return now - self._started - paused
 
     def add_batch(self, report) -> None:
         """Keep the latest report; the timer shows it."""
@@ -73,6 +104,10 @@ class TrainingStatusBar(QStatusBar):
     def set_accuracy(self, text: str) -> None:
         self._accuracy_text = text
         self.accuracy_label.setText(text)
+
+    def clear_accuracy(self) -> None:
+        """The accuracy shown belonged to another network or dataset."""
+        self.set_accuracy("")
 
     def finish_run(self, message: str = "") -> None:
         self.timer.stop()
@@ -101,8 +136,10 @@ class TrainingStatusBar(QStatusBar):
         self.epoch_label.setText(f"Epoch {report.epoch}/{self._epochs}")
         self.batch_label.setText(f"Batch {report.batch}/{report.batches_per_epoch}")
         self.progress.setValue(int(100 * fraction))
+        self.summary_label.setText(f"Epoch {report.epoch}/{self._epochs} · {int(100 * fraction)} %"
+                                   + (" · paused" if self.is_paused() else ""))
         if self._started is not None and fraction > 0:
-            elapsed = time.monotonic() - self._started
+            elapsed = self.elapsed()
             self.time_label.setText(f"{format_duration(elapsed * (1 - fraction) / fraction)} left")
         self.speed_label.setText(f"{report.samples_per_second:,.0f} samples/s")
 

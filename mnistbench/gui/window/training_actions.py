@@ -10,10 +10,11 @@ import logging
 from PySide6.QtCore import QObject, Slot
 
 from mnistbench.bundled import is_bundled
-from mnistbench.errors import ConfigError
 from mnistbench.gui.panels.network_fit import fit_problem
+from mnistbench.gui.window.fine_tuning_actions import FineTuningActions
+from mnistbench.gui.window.menus import give_escape_to_stop
+from mnistbench.gui.window.toolbar import show_pause_state
 from mnistbench.workflows.evaluation import seen_warning
-from mnistbench.workflows.fine_tuning import fine_tuning_config, fine_tuning_dataset, fine_tuning_split
 from mnistbench.workflows.training_record import note_started_from
 from mnistbench.workflows.workbench_state import describe_network
 
@@ -35,6 +36,12 @@ class TrainingActions(QObject):
         c.sig_failed.connect(self._on_failed)
         c.sig_message.connect(self._on_message)
         c.sig_running_changed.connect(self._on_running_changed)
+        self.fine_tuning = FineTuningActions(window, self)
+        self._evaluating = None  # the state's network an evaluate job scores (the job has a copy)
+        self._scored = None  # (network, dataset) the status bar's test accuracy belongs to
+        self._last_evaluation = None  # the Evaluation the current job sent (None before it does)
+        window.state.events.network.connect(self._forget_stale_accuracy)
+        window.state.events.dataset.connect(self._forget_stale_accuracy)
 
     def train_from_panel(self) -> None:
         """The Train action: the training panel's settings, as its Train button would."""
@@ -62,6 +69,8 @@ class TrainingActions(QObject):
             return False
         net = self.state.network.copy()
         self._leave_bundled_file(net)
+        self.fine_tuning.pending = self._last_evaluation = None
+        self._forget_accuracy()
         continued = bool(net.metadata.get("training", {}).get("epochs"))
         self.window.curves_panel.start_run(continued, config.epochs)
         self.window.status.start_run(config.epochs)
@@ -83,21 +92,19 @@ class TrainingActions(QObject):
             logger.info("training a copy of the bundled network %s: it stays as shipped, and Save will "
                         "ask where to keep the new one", path.stem)
 
-    # --- fine-tuning: the coordinator swaps in mnistbench.workflows.fine_tuning at merge ---
     def fine_tune(self, images, labels) -> bool:
-        """Train on the user's own digits, validated on the current test set when there is one."""
-        try:
-            config = self.window.training_panel.training_form.config()
-        except ConfigError as error:
-            logger.error("%s", error)
-            return False
-        held = len(fine_tuning_split(len(labels))[1])
-        if not self.start(fine_tuning_config(config), fine_tuning_dataset(images, labels, self.state.dataset)):
-            return False
-        logger.info("fine-tuning on %d of your %d digits; %s", len(labels) - held, len(labels),
-                    f"{held} held out to judge it (Own digits shows the accuracy on them)" if held else
-                    "keep 5 or more to hold some out: the accuracy on your digits will be on digits it trained on")
-        return True
+        """Fine-tune on the user's digits, asking first (``fine_tuning_actions``)."""
+        return self.fine_tuning.fine_tune(images, labels)
+
+    # --- the test accuracy shown belongs to the current network and dataset -----------------
+    def _forget_accuracy(self) -> None:
+        self._scored = None
+        self.window.status.clear_accuracy()
+
+    def _forget_stale_accuracy(self, *_) -> None:
+        if self._scored is not None and (self._scored[0] is not self.state.network
+                                         or self._scored[1] is not self.state.dataset):
+            self._forget_accuracy()
 
     # --- pause, resume, stop, evaluate ----------------------------------------------------
     def toggle_pause(self) -> None:
@@ -107,12 +114,16 @@ class TrainingActions(QObject):
         if self.controller.running:
             self.controller.pause()
             self.window.training_panel.set_training_state("paused")
+            self.window.status.set_paused(True)
+            show_pause_state(self.window.actions, True)
             logger.info("paused (between batches)")
 
     def resume(self) -> None:
         if self.controller.paused:
             self.controller.resume()
             self.window.training_panel.set_training_state("running")
+            self.window.status.set_paused(False)
+            show_pause_state(self.window.actions, False)
             logger.info("resumed")
 
     def stop(self) -> None:
@@ -139,6 +150,7 @@ class TrainingActions(QObject):
             self.window.confusion_panel.show_unavailable(fit_problem(net, len(dataset.class_names)))
             logger.warning("cannot evaluate on %s: %s", dataset.name, fit_problem(net, len(dataset.class_names)))
         else:
+            self._evaluating = net
             self.controller.evaluate(net.copy(), dataset)
             self.window.training_panel.set_training_state("evaluating")
 
@@ -167,6 +179,9 @@ class TrainingActions(QObject):
     def _on_evaluated(self, evaluation):
         """The figures name their data, and say so when the network trained on some of it."""
         self.window.confusion_panel.show_evaluation(evaluation)
+        self._last_evaluation = evaluation
+        self._scored = (self.controller.network if self.controller.job == "train" else self._evaluating,
+                        self.state.dataset)
         name = self.state.dataset.name if self.state.dataset is not None else "the"
         warning, unseen = seen_warning(evaluation), evaluation.unseen()
         self.window.status.set_accuracy(
@@ -184,9 +199,11 @@ class TrainingActions(QObject):
         self.window.status.finish_run(result.message)
         level = logging.WARNING if result.stop_reason == "diverged" else logging.INFO
         logger.log(level, "%s", result.message, extra={"success": result.stop_reason not in ("diverged", "stopped")})
+        self.fine_tuning.finished(self._last_evaluation)
 
     @Slot(str)
     def _on_failed(self, message):
+        self.fine_tuning.pending = None
         self.window.curves_panel.end_run()
         self.window.status.finish_run()
         logger.error("%s", message)
@@ -204,3 +221,6 @@ class TrainingActions(QObject):
             action.setEnabled(not running)
         for action in (actions.pause, actions.stop):
             action.setEnabled(running)
+        give_escape_to_stop(self.window, running)
+        if not running:
+            show_pause_state(actions, False)

@@ -54,6 +54,7 @@ class DigitPadPanel(QWidget):
         self._x = None  # float32 (784,): what the network gets, None while the pad is empty
         self.canvas = DrawingCanvas()
         self.canvas.setToolTip("Write a digit here with the mouse or a pen")
+        self.canvas.setFocusPolicy(Qt.StrongFocus)  # a click gives the pad the keys: Ctrl+Z, Delete
         self._timer = QTimer(self, singleShot=True, interval=UPDATE_MS, timeout=self.refresh)
         self.canvas.sig_drawing_changed.connect(self._schedule_refresh)
         self.canvas.sig_stroke_finished.connect(self.refresh)
