@@ -28,6 +28,7 @@ DOCKS = (
     DockSpec("imagine", "What it imagines", "Alt+7"),
     DockSpec("own_digits", "Your digits", "Alt+8"),
     DockSpec("backprop", "Step through", "Alt+0"),
+    DockSpec("time_machine", "Time machine", "Alt+M"),
     DockSpec("log", "Log", "Alt+9", scrolls=False),
 )
 
@@ -76,6 +77,7 @@ def arrange_default(window, docks):
     window.tabifyDockWidget(docks["image_browser"], docks["imagine"])
     window.tabifyDockWidget(docks["imagine"], docks["own_digits"])
     window.tabifyDockWidget(docks["own_digits"], docks["backprop"])
+    window.splitDockWidget(docks["training"], docks["time_machine"], Qt.Vertical)  # a slider under the form
     for dock in docks.values():
         dock.setFloating(False)
         dock.show()
@@ -86,3 +88,4 @@ def arrange_default(window, docks):
                        Qt.Horizontal)
     window.resizeDocks([docks["curves"], docks["log"]], [560, 260], Qt.Vertical)
     window.resizeDocks([docks["inspector"], docks["digit_pad"]], [350, 530], Qt.Vertical)
+    window.resizeDocks([docks["training"], docks["time_machine"]], [760, 120], Qt.Vertical)
