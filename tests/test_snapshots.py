@@ -105,3 +105,34 @@ def test_hook_copies_at_the_chosen_batches_and_leaves_results_bit_identical():
     assert not np.array_equal(taken[0].network.weights[0], hooked.weights[0])
     assert not np.array_equal(taken[0].network.weights[0], taken[-1].network.weights[0])
     assert taken[0].network.weights[0] is not hooked.weights[0]
+
+
+def test_state_shows_a_snapshot_for_display_only_and_training_does_not_yank_it():
+    from mnistbench.workflows.workbench_state import WorkbenchState
+
+    state, shown, snapshots = WorkbenchState(), [], []
+    state.events.network.connect(shown.append)
+    state.events.snapshot.connect(snapshots.append)
+    real, earlier, trained = small_net(1), small_net(2), small_net(3)
+    state.set_network(real, "/tmp/a.nn")
+    state.show_snapshot(earlier)
+    assert state.network is real and state.displayed_network is earlier and shown[-1] is earlier
+    assert not state.modified and snapshots == [earlier]
+    state.mark_trained(trained)  # an epoch arrives while the user looks back: the panels keep the moment
+    assert state.network is trained and state.modified and shown[-1] is earlier
+    state.show_snapshot(None)
+    assert shown[-1] is trained and state.displayed_network is trained and snapshots[-1] is None
+
+
+def test_state_replacing_the_network_leaves_the_snapshot():
+    from mnistbench.workflows.workbench_state import WorkbenchState
+
+    state, replaced, snapshots = WorkbenchState(), [], []
+    state.events.replaced.connect(lambda: replaced.append(True))
+    state.events.snapshot.connect(snapshots.append)
+    state.set_network(small_net(1))
+    state.show_snapshot(small_net(2))
+    other = small_net(3)
+    state.set_network(other)
+    assert state.snapshot is None and state.displayed_network is other
+    assert snapshots[-1] is None and replaced == [True, True]
