@@ -131,3 +131,31 @@ def test_the_replay_refuses_a_network_without_28x28_inputs_in_one_line(tmp_path)
 
     with pytest.raises(ValueError, match="64 inputs"):
         write_gif([Snapshot(0, None, 0, Network([64, 8, 10]))], tmp_path / "x.gif")
+
+
+def test_export_replay_from_the_panel_writes_the_gif_chosen(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    panel = TimeMachinePanel()
+    qtbot.addWidget(panel)
+    panel.start_run(small_net(hidden=4))
+    panel.add_epoch(epoch_report(1, small_net(hidden=4)))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *args: (str(tmp_path / "run"), "Animated GIF (*.gif)"))
+    assert panel.export_dialog() == tmp_path / "run.gif"
+    with Image.open(tmp_path / "run.gif") as gif:
+        assert gif.n_frames == 2
+
+
+def test_an_evaluation_arriving_while_a_moment_is_shown_keeps_the_moments_matrix(make_window, qtbot):
+    window = make_window()
+    train_once(window, qtbot)
+    window.time_machine_panel.choose(0)
+    then = np.array(window.confusion_panel.model.counts)
+    with qtbot.waitSignal(window.controller.sig_running_changed, timeout=30000,
+                          check_params_cb=lambda running: not running):
+        window.training.evaluate()  # judges the network itself
+    assert np.array_equal(window.confusion_panel.model.counts, then)
+    window.time_machine_panel.return_to_now()
+    assert np.array_equal(window.confusion_panel.model.counts,
+                          evaluate_test_set(window.state.network, window.state.dataset).confusion)

@@ -17,7 +17,10 @@ class SnapshotEvaluations:
         self.last_shown = (None, None)  # (snapshot network, its Evaluation): a repeat costs nothing
 
     def remember(self, evaluation) -> None:
+        """The network itself was judged (connected after the panel's own slot, so this runs last)."""
         self.latest = evaluation
+        if self.state.snapshot is not None:  # the panel keeps showing the moment being looked at
+            self.show(self.state.snapshot)
 
     def forget(self) -> None:
         """Another network or another run: the saved figures no longer apply."""

@@ -8,8 +8,10 @@ rests for a moment, so dragging does not recompute every panel at every step.
 """
 
 import logging
+from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider, QVBoxLayout, QWidget
 
 from mnistbench.gui.panels.time_machine.replay_export import replay_formats
@@ -52,8 +54,8 @@ class TimeMachinePanel(QWidget):
         row.addWidget(self.now_button)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
-        layout.addWidget(self.moment)
         layout.addWidget(self.export_button, 0, Qt.AlignLeft)
+        layout.addWidget(self.moment)  # last: its one or two lines never move the buttons
         layout.addStretch(1)
 
     # --- the film -----------------------------------------------------------------
@@ -152,7 +154,19 @@ class TimeMachinePanel(QWidget):
         if not len(self.film):
             logger.warning("no run to export: train a network first")
             return None
-        return export_file(self, "replay", replay_formats(self.film.snapshots), self.export_source)
+        formats = [replace(f, write=busy_while(f.write)) for f in replay_formats(self.film.snapshots)]
+        return export_file(self, "replay", formats, self.export_source)
+
+
+def busy_while(write):
+    """``write`` under a busy cursor: each frame imagines every digit, seconds in all for a long film."""
+    def run(path):
+        QGuiApplication.setOverrideCursor(Qt.BusyCursor)
+        try:
+            return write(path)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+    return run
 
 
 def _preview():
