@@ -159,3 +159,18 @@ def test_an_evaluation_arriving_while_a_moment_is_shown_keeps_the_moments_matrix
     window.time_machine_panel.return_to_now()
     assert np.array_equal(window.confusion_panel.model.counts,
                           evaluate_test_set(window.state.network, window.state.dataset).confusion)
+
+
+def test_a_moment_thinned_out_while_shown_gives_way_to_the_nearest_kept(qtbot):
+    net = small_net()
+    panel = TimeMachinePanel(budget_bytes=4 * network_bytes(net))
+    qtbot.addWidget(panel)
+    panel.start_run(net)
+    for epoch in range(1, 4):
+        panel.add_epoch(epoch_report(epoch, small_net()))
+    panel.choose(1)  # end of epoch 1
+    assert panel.shown.epoch == 1
+    with qtbot.waitSignal(panel.sig_snapshot_chosen) as chosen:
+        panel.add_epoch(epoch_report(4, small_net()))  # over budget: every other copy goes, epoch 1's too
+    assert panel.shown in panel.film.snapshots and chosen.args == [panel.shown.network]
+    assert panel.shown.epoch in (0, 2) and panel.slider.value() == panel.film.snapshots.index(panel.shown)

@@ -84,16 +84,25 @@ class TimeMachinePanel(QWidget):
         self._refit_slider(True)
 
     def _refit_slider(self, at_now):
-        """The slider spans the film plus "now"; it stays on the moment shown, or follows "now"."""
+        """The slider spans the film plus "now"; it stays on the moment shown, or follows "now".
+
+        When the budget thinned out the moment shown, the nearest kept one is shown instead.
+        """
         self.slider.blockSignals(True)
         self.slider.setMaximum(len(self.film))
         snapshots = self.film.snapshots
+        thinned_out = not at_now and self.shown is not None and self.shown not in snapshots
         if at_now or self.shown is None:
             self.slider.setValue(len(self.film))
-        elif self.shown in snapshots:
+        elif thinned_out:
+            self.slider.setValue(min(range(len(snapshots)),
+                                     key=lambda i: abs(snapshots[i].position - self.shown.position)))
+        else:
             self.slider.setValue(snapshots.index(self.shown))
         self.slider.blockSignals(False)
         self._show_moment()
+        if thinned_out:
+            self._send_choice()
 
     # --- choosing a moment ---------------------------------------------------------
     @property
