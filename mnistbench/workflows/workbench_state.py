@@ -41,6 +41,8 @@ class StateEvents:
         self.dataset = Event("dataset")  # (Dataset): a dataset was loaded
         self.input = Event("input")  # (InputImage): a new input image was chosen
         self.panel_in_view = Event("panel_in_view")  # (panel name, bool)
+        self.snapshot = Event("snapshot")  # (Network or None): a moment of the run shown instead, None = now
+        self.replaced = Event("replaced")  # (): another network was opened, made or restored (not trained)
 
 
 @dataclass(frozen=True)
@@ -82,21 +84,41 @@ class WorkbenchState:
         self.dataset_folder = None  # str: the folder the dataset came from
         self.input = None  # InputImage
         self.in_view = {}  # panel name -> bool (a tab behind another is not in view)
+        self.snapshot = None  # a copy from the run shown for display only; Save and training use .network
 
     # --- the network and its file ------------------------------------------------
     def set_network(self, net, path=None, modified=False) -> None:
         """A network from a file (``path``), a fresh one, or a restored one (``modified``)."""
+        if self.snapshot is not None:
+            self.snapshot = None
+            self.events.snapshot.emit(None)
         self.network, self.path, self.modified = net, (Path(path) if path else None), modified
         if path:
             self._add_recent(path)
         self.events.network.emit(net)
         self.events.document.emit()
+        self.events.replaced.emit()
 
     def mark_trained(self, net) -> None:
         """Training produced ``net`` (unsaved); the file name stays for Save."""
         self.network, self.modified = net, True
-        self.events.network.emit(net)
+        if self.snapshot is None:  # while a snapshot is shown, the panels keep showing it
+            self.events.network.emit(net)
         self.events.document.emit()
+
+    def show_snapshot(self, net) -> None:
+        """Show ``net`` (a copy from the run) in the panels, for display only; None shows the network again.
+
+        ``self.network`` stays the document's: Save, training and evaluation never see the snapshot.
+        """
+        self.snapshot = net
+        self.events.network.emit(self.displayed_network)
+        self.events.snapshot.emit(net)
+
+    @property
+    def displayed_network(self):
+        """What the panels show: the snapshot being looked at, else the network."""
+        return self.snapshot if self.snapshot is not None else self.network
 
     def mark_saved(self, path) -> None:
         self.path, self.modified = Path(path), False

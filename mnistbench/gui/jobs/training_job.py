@@ -16,6 +16,7 @@ from mnistbench.engine.training import TrainingCallbacks, TrainingControl
 from mnistbench.errors import MnistbenchError
 from mnistbench.gui.jobs.job_thread import end_thread, thread_for
 from mnistbench.workflows.evaluation import evaluate_test_set
+from mnistbench.workflows.snapshots import InEpochSnapshots
 from mnistbench.workflows.training_run import train_and_record
 
 BATCH_INTERVAL = 0.1  # seconds: batch reports cross to the GUI thread in bundles this often
@@ -33,6 +34,7 @@ class TrainingWorker(QObject):
     sig_batches = Signal(object)  # list of BatchReport, in order
     sig_evaluation = Signal(object)  # EvaluationReport
     sig_epoch = Signal(object)  # EpochReport (its .network is a copy)
+    sig_snapshot = Signal(object)  # workflows Snapshot: a copy of the network inside a short run's first epoch
     sig_evaluated = Signal(object)  # workflows Evaluation of data never trained on (images included)
     sig_finished = Signal(object)  # TrainingResult
     sig_failed = Signal(str)  # one line for the log
@@ -44,6 +46,7 @@ class TrainingWorker(QObject):
         self._net, self._dataset, self._config = net, dataset, config
         self._control, self._save_recovery = control, save_recovery
         self._batch_interval, self._pending, self._last_sent = batch_interval, [], 0.0
+        self._snapshots = InEpochSnapshots(net, config.epochs, self.sig_snapshot.emit) if config is not None else None
 
     @Slot()
     def run(self):
@@ -72,6 +75,8 @@ class TrainingWorker(QObject):
             self._send_batches()
 
     def _on_batch(self, report):
+        if self._snapshots is not None:  # a copy at a few batches of epoch 1 (one comparison after it)
+            self._snapshots(report)
         self._pending.append(report)
         if time.perf_counter() - self._last_sent >= self._batch_interval:
             self._send_batches()
@@ -103,6 +108,7 @@ class TrainingController(QObject):
     sig_batches = Signal(object)  # list of BatchReport, in order, about 10 times a second
     sig_evaluation = Signal(object)  # EvaluationReport
     sig_epoch = Signal(object)  # EpochReport
+    sig_snapshot = Signal(object)  # workflows Snapshot inside a short run's first epoch (a copy)
     sig_evaluated = Signal(object)  # workflows Evaluation (images included)
     sig_finished = Signal(object)  # TrainingResult; the thread has ended
     sig_failed = Signal(str)  # one line; the thread has ended
@@ -153,6 +159,7 @@ class TrainingController(QObject):
         worker.sig_batches.connect(self.sig_batches)
         worker.sig_evaluation.connect(self.sig_evaluation)
         worker.sig_epoch.connect(self.sig_epoch)
+        worker.sig_snapshot.connect(self.sig_snapshot)
         worker.sig_evaluated.connect(self.sig_evaluated)
         worker.sig_message.connect(self.sig_message)
         worker.sig_finished.connect(self._on_finished)

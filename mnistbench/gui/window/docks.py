@@ -36,6 +36,7 @@ DOCKS = (
     DockSpec("imagine", "What it imagines", "Alt+7"),
     DockSpec("own_digits", "Your digits", "Alt+8"),
     DockSpec("backprop", "Step through", "Alt+0"),
+    DockSpec("time_machine", "Time machine", "Alt+M"),
     DockSpec("log", "Log", "Alt+9", scrolls=False),
 )
 
@@ -137,6 +138,7 @@ def arrange_default(window, docks):
     for names in TAB_GROUPS[columns]:
         for first, second in zip(names, names[1:]):
             window.tabifyDockWidget(docks[first], docks[second])
+    window.splitDockWidget(docks["training"], docks["time_machine"], Qt.Vertical)  # a slider under the form
     for dock in docks.values():
         dock.setFloating(False)
         dock.show()
@@ -151,6 +153,8 @@ def _share_space(window, docks, columns, top):
     window.resizeDocks([top, docks["log"]], [int(height * 0.66), int(height * 0.34)], Qt.Vertical)
     if columns == 1:
         return
+    window.resizeDocks([docks["training"], docks["time_machine"]], [int(height * 0.85), int(height * 0.15)],
+                       Qt.Vertical)
     names = ["training", "curves", "inspector"][:columns]
     shares = COLUMN_SHARES if columns == 3 else NARROW_COLUMN_SHARES
     widths = [max(int(width * share), panel_min_width(docks[name])) for name, share in zip(names, shares)]

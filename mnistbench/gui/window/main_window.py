@@ -27,6 +27,7 @@ from mnistbench.gui.panels.imagine.imagine_panel import ImaginePanel
 from mnistbench.gui.panels.inspector.inspector_panel import InspectorPanel
 from mnistbench.gui.panels.log.log_panel import LogHandler, LogPanel
 from mnistbench.gui.panels.own_digits.own_digits_panel import OwnDigitsPanel
+from mnistbench.gui.panels.time_machine.time_machine_panel import TimeMachinePanel
 from mnistbench.gui.panels.training.training_panel import TrainingPanel
 from mnistbench.gui.window import drops, recovery
 from mnistbench.gui.window.column_shares import ColumnShares
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         self.imagine_panel = ImaginePanel()
         self.own_digits_panel = OwnDigitsPanel()
         self.backprop_panel = BackpropPanel()
+        self.time_machine_panel = TimeMachinePanel()
         self.log_panel = LogPanel()
 
     def panel_widgets(self) -> dict:
@@ -97,6 +99,7 @@ class MainWindow(QMainWindow):
                 "inspector": self.inspector_panel, "image_browser": self.image_browser_panel,
                 "digit_pad": self.digit_pad_panel, "imagine": self.imagine_panel,
                 "backprop": self.backprop_panel,
+                "time_machine": self.time_machine_panel,
                 "own_digits": self.own_digits_panel, "log": self.log_panel}
 
     def _attach_log(self):

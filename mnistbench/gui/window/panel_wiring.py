@@ -14,6 +14,7 @@ import logging
 import numpy as np
 from PySide6.QtCore import Qt
 
+from mnistbench.gui.panels.time_machine.snapshot_evaluation import SnapshotEvaluations
 from mnistbench.gui.widgets.export_dialog import source_of
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ def connect_window(w) -> None:
     _connect_training_panel(w)
     _connect_inputs(w)
     _connect_state(w)
+    _connect_time_machine(w)
     w.confusion_panel.sig_evaluate_requested.connect(w.training.evaluate)
     w.confusion_panel.sig_image_chosen.connect(w.show_test_image)
     w.digit_pad_panel.sig_digit_kept.connect(w.own_digits_panel.add_digit)
@@ -105,6 +107,30 @@ def _connect_state(w) -> None:
     events.input.connect(lambda chosen: show_input(w, chosen))
 
 
+def _connect_time_machine(w) -> None:
+    """The film records every training run; a chosen moment is shown in the panels for display only."""
+    panel, controller, events = w.time_machine_panel, w.controller, w.state.events
+    controller.sig_running_changed.connect(lambda running: start_film(w, running))
+    controller.sig_snapshot.connect(panel.add_snapshot)
+    controller.sig_epoch.connect(panel.add_epoch)
+    panel.sig_snapshot_chosen.connect(w.state.show_snapshot)
+    events.snapshot.connect(panel.show_state_snapshot)
+    events.replaced.connect(panel.clear)
+    events.document.connect(lambda: panel.set_export_source(source_of(w.state.path, w.state.network)))
+    w.snapshot_evaluations = SnapshotEvaluations(w.state, w.confusion_panel.show_evaluation)
+    controller.sig_evaluated.connect(w.snapshot_evaluations.remember)
+    events.snapshot.connect(w.snapshot_evaluations.show)
+    events.replaced.connect(w.snapshot_evaluations.forget)
+
+
+def start_film(w, running) -> None:
+    """A training run starts from the state's network (training works on a copy of it): the film's first frame."""
+    if running and w.controller.job == "train" and w.state.network is not None:
+        if w.state.snapshot is not None:  # the run continues from the network, not from the moment shown
+            w.time_machine_panel.return_to_now()
+        w.time_machine_panel.start_run(w.state.network.copy())
+
+
 def show_input(w, chosen) -> None:
     w.inspector_panel.set_input(chosen.x, chosen.true_label)
     if chosen.source != "imagine":  # imagine's own pictures would replace the input it explains
@@ -131,5 +157,8 @@ def adopt_stepped_network(w, net) -> None:
     """The network "Apply this step" made: the window's network becomes it, trained and not saved."""
     if w.controller.running:
         logger.warning("training is running: the step was not applied")
+        return
+    if w.state.snapshot is not None:
+        logger.warning("the time machine shows an earlier moment: go back to Now to apply a step")
         return
     w.state.mark_trained(net)
