@@ -30,6 +30,7 @@ from mnistbench.gui.window.docks import DOCKS, arrange_default, make_dock
 from mnistbench.gui.window.files import NetworkFiles
 from mnistbench.gui.window.menus import build_menus
 from mnistbench.gui.window.panel_wiring import connect_window
+from mnistbench.gui.window.run_tracking import RunTracking
 from mnistbench.gui.window.session import Session
 from mnistbench.gui.window.status_bar import TrainingStatusBar
 from mnistbench.gui.window.training_actions import TrainingActions
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else recovery.open_settings()
         self.networks_dir = Path(networks_dir) if networks_dir else BUNDLED_NETWORKS
         self.state = WorkbenchState()
+        self.run_tracking = RunTracking(self.state)  # every training run goes into the runs store
         self.controller = TrainingController(self, save_recovery=recovery.write_recovery)
         self.downloader = DownloadController(self)
         self.last_question = None  # the QMessageBox being asked (tests answer it)

@@ -35,6 +35,7 @@ class TrainingActions(QObject):
         c.sig_failed.connect(self._on_failed)
         c.sig_message.connect(self._on_message)
         c.sig_running_changed.connect(self._on_running_changed)
+        c.sig_estimated.connect(self._on_estimated)
 
     def train_from_panel(self) -> None:
         """The Train action: the training panel's settings, as its Train button would."""
@@ -65,7 +66,7 @@ class TrainingActions(QObject):
         continued = bool(net.metadata.get("training", {}).get("epochs"))
         self.window.curves_panel.start_run(continued, config.epochs)
         self.window.status.start_run(config.epochs)
-        self.controller.start(net, dataset, config)
+        self.controller.start(net, dataset, config, self.window.run_tracking.recorder_for(dataset))
         logger.info("%s %s on %s (%s images): %s, learning rate %g, batch %d, %d epochs",
                     "continuing" if continued else "training", describe_network(net), dataset.name,
                     f"{dataset.n_train:,}", config.optimizer, config.learning_rate, config.batch_size,
@@ -181,6 +182,7 @@ class TrainingActions(QObject):
     def _on_finished(self, result):
         self.window.curves_panel.end_run()
         self.state.mark_trained(self.controller.network)
+        self.window.run_tracking.run_trained(self.controller.network, self.controller.recorder)
         self.window.status.finish_run(result.message)
         level = logging.WARNING if result.stop_reason == "diverged" else logging.INFO
         logger.log(level, "%s", result.message, extra={"success": result.stop_reason not in ("diverged", "stopped")})
@@ -190,6 +192,12 @@ class TrainingActions(QObject):
         self.window.curves_panel.end_run()
         self.window.status.finish_run()
         logger.error("%s", message)
+
+    @Slot(object)
+    def _on_estimated(self, cost):
+        """The run's estimated time and memory, timed on this machine before it trains."""
+        logger.info("%s", cost.describe())
+        self.window.status.showMessage(cost.describe(), 15000)
 
     @Slot(str, str)
     def _on_message(self, text, level):
