@@ -28,6 +28,7 @@ DOCKS = (
     DockSpec("imagine", "What it imagines", "Alt+7"),
     DockSpec("own_digits", "Your digits", "Alt+8"),
     DockSpec("log", "Log", "Alt+9", scrolls=False),
+    DockSpec("runs", "Runs and models", "Alt+0", scrolls=False),
 )
 
 
@@ -71,6 +72,7 @@ def arrange_default(window, docks):
     window.splitDockWidget(docks["curves"], docks["log"], Qt.Vertical)
     window.splitDockWidget(docks["inspector"], docks["digit_pad"], Qt.Vertical)
     window.tabifyDockWidget(docks["curves"], docks["confusion"])
+    window.tabifyDockWidget(docks["confusion"], docks["runs"])
     window.tabifyDockWidget(docks["digit_pad"], docks["image_browser"])
     window.tabifyDockWidget(docks["image_browser"], docks["imagine"])
     window.tabifyDockWidget(docks["imagine"], docks["own_digits"])

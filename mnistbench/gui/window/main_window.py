@@ -23,6 +23,7 @@ from mnistbench.gui.panels.imagine.imagine_panel import ImaginePanel
 from mnistbench.gui.panels.inspector.inspector_panel import InspectorPanel
 from mnistbench.gui.panels.log.log_panel import LogHandler, LogPanel
 from mnistbench.gui.panels.own_digits.own_digits_panel import OwnDigitsPanel
+from mnistbench.gui.panels.runs.runs_panel import RunsPanel
 from mnistbench.gui.panels.training.training_panel import TrainingPanel
 from mnistbench.gui.window import drops, recovery
 from mnistbench.gui.window.dataset_banner import DatasetBanner
@@ -32,6 +33,7 @@ from mnistbench.gui.window.menus import build_menus
 from mnistbench.gui.window.panel_wiring import connect_window
 from mnistbench.gui.window.run_tracking import RunTracking
 from mnistbench.gui.window.session import Session
+from mnistbench.gui.window.sweep_actions import SweepActions
 from mnistbench.gui.window.status_bar import TrainingStatusBar
 from mnistbench.gui.window.training_actions import TrainingActions
 from mnistbench.netfile import BUNDLED_NETWORKS
@@ -63,6 +65,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self._build_banner()
         self.files, self.session, self.training = NetworkFiles(self), Session(self), TrainingActions(self)
+        self.sweeps = SweepActions(self)  # sweeps from the window, one run after another
         self.actions = build_menus(self, [(spec, self.docks[spec.name]) for spec in DOCKS])
         connect_window(self)
         self.setAcceptDrops(True)
@@ -79,13 +82,15 @@ class MainWindow(QMainWindow):
         self.imagine_panel = ImaginePanel()
         self.own_digits_panel = OwnDigitsPanel()
         self.log_panel = LogPanel()
+        self.runs_panel = RunsPanel()
 
     def panel_widgets(self) -> dict:
         """Dock name -> panel (the order and titles are docks.DOCKS')."""
         return {"training": self.training_panel, "curves": self.curves_panel, "confusion": self.confusion_panel,
                 "inspector": self.inspector_panel, "image_browser": self.image_browser_panel,
                 "digit_pad": self.digit_pad_panel, "imagine": self.imagine_panel,
-                "own_digits": self.own_digits_panel, "log": self.log_panel}
+                "own_digits": self.own_digits_panel, "log": self.log_panel,
+                "runs": self.runs_panel}
 
     def _attach_log(self):
         """The log panel shows the ``mnistbench`` logger; warnings and errors also go to the status bar."""
@@ -192,6 +197,7 @@ class MainWindow(QMainWindow):
         if not self.state.modified:
             recovery.clear_recovery()
         self.downloader.shutdown()
+        self.sweeps.controller.shutdown()  # a cancelled sweep resumes when started again
         self.save_settings()
         APP_LOGGER.removeHandler(self.log_handler)
         event.accept()

@@ -49,6 +49,7 @@ def connect_window(w) -> None:
     w.digit_pad_panel.sig_digit_kept.connect(w.own_digits_panel.add_digit)
     w.own_digits_panel.sig_fine_tune_requested.connect(w.training.fine_tune)
     w.banner.sig_download_requested.connect(w.session.download_mnist)
+    _connect_runs_panel(w)
     w.banner.sig_choose_folder_requested.connect(w.session.choose_dataset_folder)
     for panel in (w.inspector_panel, w.digit_pad_panel):  # drops they do not open themselves
         panel.sig_files_dropped.connect(w.files.open_dropped, Qt.QueuedConnection)
@@ -70,6 +71,16 @@ def _connect_training_panel(w) -> None:
     panel.sig_download_requested.connect(w.session.download_mnist)
     panel.sig_download_cancel_requested.connect(w.downloader.cancel)
     panel.sig_problem.connect(lambda text: logger.error("%s", text))  # a setting the engine refused
+
+
+def _connect_runs_panel(w) -> None:
+    """The Runs dock lists the window's runs store; a finished run or sweep point shows in it."""
+    panel = w.runs_panel
+    panel.set_store(w.run_tracking.store)
+    panel.sig_open_network.connect(w.files.open_network)
+    panel.sig_sweep_requested.connect(w.sweeps.open_dialog)
+    w.controller.sig_running_changed.connect(lambda running: panel.refresh())
+    w.state.events.dataset.connect(panel.set_dataset)
 
 
 def _connect_inputs(w) -> None:

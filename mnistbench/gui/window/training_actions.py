@@ -47,6 +47,9 @@ class TrainingActions(QObject):
         if self.controller.running:
             logger.warning("training is already running")
             return False
+        if self.window.sweeps.running:
+            logger.warning("a sweep is running: train once it has ended or is cancelled (one run at a time)")
+            return False
         if dataset is None or not dataset.n_train:
             logger.error("no training set: download MNIST or choose a folder of IDX files")
             self.window.banner_bar.show()
