@@ -29,6 +29,7 @@ from mnistbench.gui.window import drops, recovery
 from mnistbench.gui.window.dataset_banner import DatasetBanner
 from mnistbench.gui.window.docks import DOCKS, arrange_default, make_dock
 from mnistbench.gui.window.files import NetworkFiles
+from mnistbench.gui.window.lr_finder_actions import LearningRateFinder
 from mnistbench.gui.window.menus import build_menus
 from mnistbench.gui.window.panel_wiring import connect_window
 from mnistbench.gui.window.run_tracking import RunTracking
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         self._build_banner()
         self.files, self.session, self.training = NetworkFiles(self), Session(self), TrainingActions(self)
         self.sweeps = SweepActions(self)  # sweeps from the window, one run after another
+        self.lr_finder = LearningRateFinder(self)  # the training panel's learning-rate range test
         self.actions = build_menus(self, [(spec, self.docks[spec.name]) for spec in DOCKS])
         connect_window(self)
         self.setAcceptDrops(True)

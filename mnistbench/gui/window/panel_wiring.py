@@ -71,6 +71,7 @@ def _connect_training_panel(w) -> None:
     panel.sig_download_requested.connect(w.session.download_mnist)
     panel.sig_download_cancel_requested.connect(w.downloader.cancel)
     panel.sig_problem.connect(lambda text: logger.error("%s", text))  # a setting the engine refused
+    panel.sig_lr_finder_requested.connect(w.lr_finder.run)
 
 
 def _connect_runs_panel(w) -> None:

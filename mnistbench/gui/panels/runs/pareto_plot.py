@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QV
 
 from mnistbench.workflows.sweep import pareto_front
 
-COSTS = (("seconds", "training time", "s", lambda row: row.seconds),
-         ("parameters", "parameters", "", lambda row: row.parameters or None))
+COSTS = (("seconds", "training time (s)", lambda row: row.seconds),
+         ("parameters", "parameters (log scale)", lambda row: row.parameters or None))
 
 
 def scatter_points(rows, cost):
@@ -30,10 +30,11 @@ class ParetoDialog(QDialog):
         self.setWindowTitle("Accuracy against cost")
         self.plots, self.fronts = {}, {}
         plots = QHBoxLayout()
-        for key, name, unit, cost in COSTS:
+        for key, name, cost in COSTS:
             plot = pg.PlotWidget(background="w")
             plot.setLabel("left", "held-out accuracy", units="%")
-            plot.setLabel("bottom", name, units=unit)
+            plot.setLabel("bottom", name)
+            plot.getAxis("bottom").enableAutoSIPrefix(False)  # plain numbers, no "x1e+27"
             plot.showGrid(x=True, y=True, alpha=0.3)
             if key == "parameters":
                 plot.setLogMode(x=True, y=False)
@@ -45,7 +46,7 @@ class ParetoDialog(QDialog):
             self.plots[key], self.fronts[key] = plot, front
             plots.addWidget(plot)
         counted = sum(1 for row in rows if row.held_out_accuracy is not None)
-        note = QLabel(f"{counted} runs with a held-out accuracy. Red: the Pareto front — no other finished run "
+        note = QLabel(f"{counted} run(s) with a held-out accuracy. Red: the Pareto front — no other finished run "
                       f"is as accurate for less time (left) or fewer parameters (right).", wordWrap=True)
         layout = QVBoxLayout(self)
         layout.addWidget(note)

@@ -47,8 +47,10 @@ class SweepBar(QWidget):
         if percent != self.bar.value():
             self.bar.setValue(percent)
         now = f", now {progress.label}" if progress.label else ""
-        self.label.setText(f"sweep {progress.done}/{progress.points} done{now}; "
-                           f"about {format_duration(progress.seconds_left)} left")
+        text = f"sweep {progress.done}/{progress.points} done{now}; about {format_duration(progress.seconds_left)} left"
+        self.label.setText(text)
+        self.label.setToolTip(text)
+        self.bar.setFormat(f"%p% · {format_duration(progress.seconds_left)} left")
 
     def _pause_clicked(self):
         (self.sig_resume_requested if self.paused else self.sig_pause_requested).emit()
