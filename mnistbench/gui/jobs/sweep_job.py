@@ -104,7 +104,7 @@ class SweepController(QObject):
         """Train ``sweep``'s pending points on ``dataset`` (a Dataset), recorded in ``store``."""
         if self.running:
             raise RuntimeError("a sweep is already running")
-        self.sweep, self._control, self._outcome = sweep, TrainingControl(), None
+        self.sweep, self._control, self._outcome, self._store = sweep, TrainingControl(), None, store
         self._indices = pending_points(store, sweep)
         self._clock = None
         self._worker = SweepWorker(store, sweep, dataset, self._control, estimates)
@@ -166,10 +166,10 @@ class SweepController(QObject):
 
     @Slot(object)
     def _on_finished(self, trained):
-        stopped = self._control.stop_requested
-        self._outcome = ("finished", f"sweep {self.sweep.id}: {len(trained)} of {len(self._indices)} points "
-                                     f"trained" + ("; cancelled — starting it again trains the rest"
-                                                   if stopped else ""))
+        left = pending_points(self._store, self.sweep)  # a cancelled point is not done
+        done = len(self._indices) - len(left)
+        self._outcome = ("finished", f"sweep {self.sweep.id}: {done} of {len(self._indices)} points trained"
+                         + (f"; cancelled — starting it again trains the {len(left)} left" if left else ""))
 
     @Slot(str)
     def _on_failed(self, line):
