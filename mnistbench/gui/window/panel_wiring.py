@@ -80,7 +80,7 @@ def _connect_runs_panel(w) -> None:
     panel.set_store(w.run_tracking.store)
     panel.sig_open_network.connect(w.files.open_network)
     panel.sig_sweep_requested.connect(w.sweeps.open_dialog)
-    w.controller.sig_running_changed.connect(lambda running: panel.refresh())
+    w.controller.sig_running_changed.connect(lambda running: panel.refresh_runs())
     w.state.events.dataset.connect(panel.set_dataset)
 
 

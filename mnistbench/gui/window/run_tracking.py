@@ -37,8 +37,8 @@ class RunTracking:
         run_id = self._run_id if self.state.network is self._network else self._run_of_file()
         if run_id is not None and not self._continuable(run_id, dataset):
             run_id = None
-        path = self.state.path if self.state.path is not None and not self.state.modified else ""
-        return RunRecorder(self.store, network_path=str(path or ""), continue_run=run_id)
+        # no file yet: the trained network is not saved until Save (which then tells the run)
+        return RunRecorder(self.store, continue_run=run_id)
 
     def run_trained(self, net, recorder) -> None:
         """Training ended and ``net`` is now the state's network: it continues ``recorder``'s run."""

@@ -86,14 +86,14 @@ class SweepActions(QObject):
 
     @Slot(int)
     def _point_done(self, run_id) -> None:
-        self.window.runs_panel.refresh()
+        self.window.runs_panel.refresh_runs()
 
     @Slot(str)
     def _finished(self, line) -> None:
-        self.window.runs_panel.refresh()
+        self.window.runs_panel.refresh_runs()
         logger.info("%s", line, extra={"success": "cancelled" not in line})
 
     @Slot(str)
     def _failed(self, line) -> None:
-        self.window.runs_panel.refresh()
+        self.window.runs_panel.refresh_runs()
         logger.error("%s", line)

@@ -117,6 +117,12 @@ class RunsPanel(QWidget):
         self.message.setText("reading the networks…")
         self.loading.submit(lambda: file_rows(folder, dataset))
 
+    @Slot()
+    def refresh_runs(self) -> None:
+        """Read the store again if the table lists runs (a run started or ended); a folder is left as it is."""
+        if self.source.currentData() == RUNS:
+            self.refresh()
+
     def show_folder(self, folder) -> None:
         """List the ``.nn`` files of ``folder`` (added to the source list)."""
         folder = str(Path(folder))
