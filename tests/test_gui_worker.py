@@ -1,6 +1,7 @@
 """The training thread: real engine on tiny synthetic data, observed through the controller only."""
 
 import json
+import time
 
 import numpy as np
 import pytest
@@ -14,7 +15,7 @@ from mnistbench.data.datasets import DIGIT_CLASSES, Dataset  # noqa: E402
 from mnistbench.engine.config import TrainingConfig  # noqa: E402
 from mnistbench.engine.network import Network  # noqa: E402
 from mnistbench.gui.window import recovery  # noqa: E402
-from mnistbench.gui.jobs.training_job import TrainingController  # noqa: E402
+from mnistbench.gui.jobs.training_job import TrainingController, TrainingWorker  # noqa: E402
 from mnistbench.netfile import load_network, save_network  # noqa: E402
 from mnistbench.workflows.recipes import build_network  # noqa: E402
 
@@ -67,7 +68,20 @@ def test_training_relays_every_report_and_evaluates_the_test_set(qtbot):
     assert not controller.running and not seen.failed
 
 
-def test_stop_ends_training_within_a_batch(qtbot):
+@pytest.fixture
+def paced_batches(monkeypatch):
+    """Batches at a real network's pace: a tiny one runs 40 batches (with the fused kernels) before
+    the GUI thread gets the GIL to act on the first report; a short sleep hands it over."""
+    on_batch = TrainingWorker._on_batch
+
+    def paced(worker, report):
+        time.sleep(0.002)
+        on_batch(worker, report)
+
+    monkeypatch.setattr(TrainingWorker, "_on_batch", paced)
+
+
+def test_stop_ends_training_within_a_batch(qtbot, paced_batches):
     controller = TrainingController(batch_interval=0)  # every batch report crosses at once
     seen = Recorder(controller)
     controller.sig_batches.connect(lambda reports: controller.stop())
@@ -78,7 +92,7 @@ def test_stop_ends_training_within_a_batch(qtbot):
     assert not controller.running
 
 
-def test_pause_holds_training_until_resumed(qtbot):
+def test_pause_holds_training_until_resumed(qtbot, paced_batches):
     controller = TrainingController(batch_interval=0)
     seen = Recorder(controller)
     controller.sig_batches.connect(lambda reports: reports[-1].samples_seen == 10 and controller.pause())

@@ -15,11 +15,14 @@ from PySide6.QtCore import QObject, Signal, Slot
 from mnistbench.engine.training import TrainingCallbacks, TrainingControl
 from mnistbench.errors import MnistbenchError
 from mnistbench.gui.jobs.job_thread import end_thread, thread_for
+from mnistbench.workflows.cost_estimate import estimate_cost
 from mnistbench.workflows.evaluation import evaluate_test_set
 from mnistbench.workflows.snapshots import InEpochSnapshots
 from mnistbench.workflows.training_run import train_and_record
+from mnistbench.workflows.validation_split import training_data
 
 BATCH_INTERVAL = 0.1  # seconds: batch reports cross to the GUI thread in bundles this often
+ESTIMATE_SECONDS = 0.3  # the cost estimate's timing of real batches before each run
 
 
 class TrainingWorker(QObject):
@@ -39,11 +42,15 @@ class TrainingWorker(QObject):
     sig_finished = Signal(object)  # TrainingResult
     sig_failed = Signal(str)  # one line for the log
     sig_message = Signal(str, str)  # (text, level) for the log
+    sig_estimated = Signal(object)  # workflows CostEstimate of the run, before it trains
     sig_done = Signal()  # always last: the job has returned
+    estimate_seconds = ESTIMATE_SECONDS  # how long the cost estimate times batches (0: no estimate)
 
-    def __init__(self, net, dataset, config, control, save_recovery=None, batch_interval=BATCH_INTERVAL):
+    def __init__(self, net, dataset, config, control, save_recovery=None, batch_interval=BATCH_INTERVAL,
+                 recorder=None):
         super().__init__()
         self._net, self._dataset, self._config = net, dataset, config
+        self._recorder = recorder  # a RunRecorder keeping the run in the runs store, or None
         self._control, self._save_recovery = control, save_recovery
         self._batch_interval, self._pending, self._last_sent = batch_interval, [], 0.0
         self._snapshots = InEpochSnapshots(net, config.epochs, self.sig_snapshot.emit) if config is not None else None
@@ -68,11 +75,17 @@ class TrainingWorker(QObject):
     def _train(self):
         callbacks = TrainingCallbacks(on_batch=self._on_batch, on_evaluation=self._on_evaluation,
                                       on_epoch=self._on_epoch)
+        data = training_data(self._dataset, self._config)
+        if self.estimate_seconds:  # the cost before the run, timed here, off the GUI thread
+            self.sig_estimated.emit(estimate_cost(self._net, data, self._config, test_images=self._dataset.n_test,
+                                                  timing_seconds=self.estimate_seconds))
         try:
             return train_and_record(self._net, self._dataset, self._config, callbacks=callbacks,
-                                    control=self._control)
+                                    control=self._control, data=data, recorder=self._recorder)
         finally:
             self._send_batches()
+            if self._recorder is not None and self._recorder.problem:  # the store failed, training did not
+                self.sig_message.emit(self._recorder.problem, "warning")
 
     def _on_batch(self, report):
         if self._snapshots is not None:  # a copy at a few batches of epoch 1 (one comparison after it)
@@ -113,6 +126,7 @@ class TrainingController(QObject):
     sig_finished = Signal(object)  # TrainingResult; the thread has ended
     sig_failed = Signal(str)  # one line; the thread has ended
     sig_message = Signal(str, str)  # (text, level)
+    sig_estimated = Signal(object)  # workflows CostEstimate of the run about to train
     sig_running_changed = Signal(bool)  # a job started (True) or ended (False)
 
     def __init__(self, parent=None, save_recovery=None, batch_interval=BATCH_INTERVAL):
@@ -123,6 +137,8 @@ class TrainingController(QObject):
         self._outcome = None
         self.network = None  # the network of the current or last job (trained in place)
         self.job = None  # "train" or "evaluate": what the current or last job does
+        self.recorder = None  # the RunRecorder of the current or last training job (its run_id), or None
+        self.estimate_seconds = ESTIMATE_SECONDS  # timing for the cost estimate before each run; 0: none
 
     @property
     def running(self) -> bool:
@@ -132,22 +148,27 @@ class TrainingController(QObject):
     def paused(self) -> bool:
         return self.running and self._control.paused
 
-    def start(self, net, dataset, config):
-        """Train ``net`` in place on ``dataset`` with ``config``, then evaluate its test set."""
-        self._launch(net, dataset, config)
+    def start(self, net, dataset, config, recorder=None):
+        """Train ``net`` in place on ``dataset`` with ``config``, then evaluate its test set.
+
+        ``recorder`` (a workflows RunRecorder) keeps the run in the runs store as it trains.
+        """
+        self._launch(net, dataset, config, recorder)
 
     def evaluate(self, net, dataset):
         """Evaluate ``net`` on the test set only (sig_evaluated, then the thread ends)."""
         self._launch(net, dataset, None)
 
-    def _launch(self, net, dataset, config):
+    def _launch(self, net, dataset, config, recorder=None):
         if self.running:
             raise RuntimeError("a training job is already running")
-        self.network, self._outcome = net, None
+        self.network, self._outcome, self.recorder = net, None, recorder
         self.job = "train" if config is not None else "evaluate"
         self._control = TrainingControl()
         recovery = self._save_recovery if config is not None else None
-        self._worker = TrainingWorker(net, dataset, config, self._control, recovery, self._batch_interval)
+        self._worker = TrainingWorker(net, dataset, config, self._control, recovery, self._batch_interval,
+                                      recorder)
+        self._worker.estimate_seconds = self.estimate_seconds
         self._thread = thread_for(self._worker, "mnistbench-training")
         self._connect_worker(self._worker)
         self._thread.start()
@@ -162,6 +183,7 @@ class TrainingController(QObject):
         worker.sig_snapshot.connect(self.sig_snapshot)
         worker.sig_evaluated.connect(self.sig_evaluated)
         worker.sig_message.connect(self.sig_message)
+        worker.sig_estimated.connect(self.sig_estimated)
         worker.sig_finished.connect(self._on_finished)
         worker.sig_failed.connect(self._on_failed)
         worker.sig_done.connect(self._on_done)

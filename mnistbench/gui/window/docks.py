@@ -38,6 +38,7 @@ DOCKS = (
     DockSpec("backprop", "Step through", "Alt+0"),
     DockSpec("time_machine", "Time machine", "Alt+M"),
     DockSpec("log", "Log", "Alt+9", scrolls=False),
+    DockSpec("runs", "Runs and models", "Alt+R"),
 )
 
 
@@ -104,10 +105,10 @@ def panel_min_width(dock) -> int:
 
 # Tab groups per number of columns: the first of each group is placed, the others tabbed behind it.
 TAB_GROUPS = {
-    3: (("curves", "confusion"), ("digit_pad", "image_browser", "imagine", "own_digits", "backprop")),
-    2: (("curves", "confusion", "inspector"), ("log", "digit_pad", "image_browser", "imagine", "own_digits",
+    3: (("curves", "confusion", "runs"), ("digit_pad", "image_browser", "imagine", "own_digits", "backprop")),
+    2: (("curves", "confusion", "runs", "inspector"), ("log", "digit_pad", "image_browser", "imagine", "own_digits",
                                                "backprop")),
-    1: (("training", "curves", "confusion", "inspector"), ("log", "digit_pad", "image_browser", "imagine",
+    1: (("training", "curves", "confusion", "runs", "inspector"), ("log", "digit_pad", "image_browser", "imagine",
                                                           "own_digits", "backprop")),
 }
 

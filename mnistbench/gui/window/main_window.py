@@ -28,17 +28,21 @@ from mnistbench.gui.panels.inspector.inspector_panel import InspectorPanel
 from mnistbench.gui.panels.log.log_panel import LogHandler, LogPanel
 from mnistbench.gui.panels.own_digits.own_digits_panel import OwnDigitsPanel
 from mnistbench.gui.panels.time_machine.time_machine_panel import TimeMachinePanel
+from mnistbench.gui.panels.runs.runs_panel import RunsPanel
 from mnistbench.gui.panels.training.training_panel import TrainingPanel
 from mnistbench.gui.window import drops, recovery
 from mnistbench.gui.window.column_shares import ColumnShares
 from mnistbench.gui.window.dataset_banner import DatasetBanner
 from mnistbench.gui.window.docks import DOCKS, arrange_default, fit_to_screen, make_dock
 from mnistbench.gui.window.files import NetworkFiles
+from mnistbench.gui.window.lr_finder_actions import LearningRateFinder
 from mnistbench.gui.window.menus import build_menus
 from mnistbench.gui.window.mnemonics import give_mnemonics
 from mnistbench.gui.window.panel_wiring import connect_window
+from mnistbench.gui.window.run_tracking import RunTracking
 from mnistbench.gui.window.session import Session
 from mnistbench.gui.window.settings_autosave import SettingsAutosave
+from mnistbench.gui.window.sweep_actions import SweepActions
 from mnistbench.gui.window.status_bar import TrainingStatusBar
 from mnistbench.gui.window.toolbar import build_toolbar
 from mnistbench.gui.window.training_actions import TrainingActions
@@ -59,6 +63,7 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else recovery.open_settings()
         self.networks_dir = Path(networks_dir) if networks_dir else BUNDLED_NETWORKS
         self.state = WorkbenchState()
+        self.run_tracking = RunTracking(self.state)  # every training run goes into the runs store
         self.controller = TrainingController(self, save_recovery=recovery.write_recovery)
         self.downloader = DownloadController(self)
         self.last_question = None  # the QMessageBox being asked (tests answer it)
@@ -73,6 +78,8 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self._build_banner()
         self.files, self.session, self.training = NetworkFiles(self), Session(self), TrainingActions(self)
+        self.sweeps = SweepActions(self)  # sweeps from the window, one run after another
+        self.lr_finder = LearningRateFinder(self)  # the training panel's learning-rate range test
         self.actions = build_menus(self, [(spec, self.docks[spec.name]) for spec in DOCKS])
         self.toolbar = build_toolbar(self, self.actions, self.status.summary_label)
         self.insertToolBarBreak(self.banner_bar)
@@ -92,6 +99,7 @@ class MainWindow(QMainWindow):
         self.backprop_panel = BackpropPanel()
         self.time_machine_panel = TimeMachinePanel()
         self.log_panel = LogPanel()
+        self.runs_panel = RunsPanel()
 
     def panel_widgets(self) -> dict:
         """Dock name -> panel (the order and titles are docks.DOCKS')."""
@@ -100,7 +108,8 @@ class MainWindow(QMainWindow):
                 "digit_pad": self.digit_pad_panel, "imagine": self.imagine_panel,
                 "backprop": self.backprop_panel,
                 "time_machine": self.time_machine_panel,
-                "own_digits": self.own_digits_panel, "log": self.log_panel}
+                "own_digits": self.own_digits_panel, "log": self.log_panel,
+                "runs": self.runs_panel}
 
     def _attach_log(self):
         """The log panel shows the ``mnistbench`` logger; warnings and errors also go to the status bar."""
@@ -207,6 +216,7 @@ class MainWindow(QMainWindow):
         if not self.state.modified:
             recovery.clear_recovery()
         self.downloader.shutdown()
+        self.sweeps.controller.shutdown()  # a cancelled sweep resumes when started again
         self.save_settings()
         APP_LOGGER.removeHandler(self.log_handler)
         event.accept()

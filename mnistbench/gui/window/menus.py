@@ -28,6 +28,7 @@ class WindowActions:
     pause: QAction = None
     stop: QAction = None
     evaluate: QAction = None
+    sweep: QAction = None
     reset_layout: QAction = None
     view: dict = field(default_factory=dict)  # dock name -> its show-and-raise (or hide) action
     help: object = None  # help_menu.HelpMenu
@@ -36,7 +37,7 @@ class WindowActions:
         """Every action of every menu (the recent files are rebuilt each time that menu opens)."""
         fixed = [self.initialise, self.open, self.save, self.save_as, self.export_png, self.export_svg,
                  self.export_csv, self.quit, self.train, self.pause, self.stop, self.evaluate,
-                 self.reset_layout]
+                 self.reset_layout, self.sweep]
         return fixed + list(self.view.values()) + (self.help.all() if self.help is not None else [])
 
 
@@ -70,6 +71,9 @@ def train_table(w):
         None,
         ("&Evaluate on the test set", ("Ctrl+E",), w.training.evaluate,
          "Run the whole test set through the network (confusion matrix)"),
+        None,
+        ("S&weep…", ("Ctrl+Shift+W",), w.sweeps.open_dialog,
+         "Train a grid or random set of settings one after another (Runs dock)"),
     )
 
 
@@ -130,7 +134,7 @@ def build_menus(window, docks) -> WindowActions:
     actions.recent_menu.aboutToShow.connect(window.files.fill_recent_menu)
     actions.export_png, actions.export_svg, actions.export_csv, actions.quit = \
         _add_actions(window, file_menu, files[4:])
-    actions.train, actions.pause, actions.stop, actions.evaluate = \
+    actions.train, actions.pause, actions.stop, actions.evaluate, actions.sweep = \
         _add_actions(window, bar.addMenu("&Train"), train_table(window))
     view_menu = bar.addMenu("&View")
     for spec, dock in docks:

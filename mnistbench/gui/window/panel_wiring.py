@@ -54,6 +54,7 @@ def connect_window(w) -> None:
     w.own_digits_panel.sig_fine_tune_requested.connect(w.training.fine_tune)
     w.backprop_panel.sig_network_changed.connect(lambda net: adopt_stepped_network(w, net))
     w.banner.sig_download_requested.connect(w.session.download_mnist)
+    _connect_runs_panel(w)
     w.banner.sig_choose_folder_requested.connect(w.session.choose_dataset_folder)
     for panel in (w.inspector_panel, w.digit_pad_panel):  # drops they do not open themselves
         panel.sig_files_dropped.connect(w.files.open_dropped, Qt.QueuedConnection)
@@ -75,6 +76,17 @@ def _connect_training_panel(w) -> None:
     panel.sig_download_requested.connect(w.session.download_mnist)
     panel.sig_download_cancel_requested.connect(w.downloader.cancel)
     panel.sig_problem.connect(lambda text: logger.error("%s", text))  # a setting the engine refused
+    panel.sig_lr_finder_requested.connect(w.lr_finder.run)
+
+
+def _connect_runs_panel(w) -> None:
+    """The Runs dock lists the window's runs store; a finished run or sweep point shows in it."""
+    panel = w.runs_panel
+    panel.set_store(w.run_tracking.store)
+    panel.sig_open_network.connect(w.files.open_network)
+    panel.sig_sweep_requested.connect(w.sweeps.open_dialog)
+    w.controller.sig_running_changed.connect(lambda running: panel.refresh_runs())
+    w.state.events.dataset.connect(panel.set_dataset)
 
 
 def _connect_inputs(w) -> None:

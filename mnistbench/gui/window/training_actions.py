@@ -42,6 +42,7 @@ class TrainingActions(QObject):
         self._last_evaluation = None  # the Evaluation the current job sent (None before it does)
         window.state.events.network.connect(self._forget_stale_accuracy)
         window.state.events.dataset.connect(self._forget_stale_accuracy)
+        c.sig_estimated.connect(self._on_estimated)
 
     def train_from_panel(self) -> None:
         """The Train action: the training panel's settings, as its Train button would."""
@@ -52,6 +53,9 @@ class TrainingActions(QObject):
         dataset = dataset or self.state.dataset
         if self.controller.running:
             logger.warning("training is already running")
+            return False
+        if self.window.sweeps.running:
+            logger.warning("a sweep is running: train once it has ended or is cancelled (one run at a time)")
             return False
         if dataset is None or not dataset.n_train:
             logger.error("no training set: download MNIST or choose a folder of IDX files")
@@ -74,7 +78,7 @@ class TrainingActions(QObject):
         continued = bool(net.metadata.get("training", {}).get("epochs"))
         self.window.curves_panel.start_run(continued, config.epochs)
         self.window.status.start_run(config.epochs)
-        self.controller.start(net, dataset, config)
+        self.controller.start(net, dataset, config, self.window.run_tracking.recorder_for(dataset))
         logger.info("%s %s on %s (%s images): %s, learning rate %g, batch %d, %d epochs",
                     "continuing" if continued else "training", describe_network(net), dataset.name,
                     f"{dataset.n_train:,}", config.optimizer, config.learning_rate, config.batch_size,
@@ -196,6 +200,7 @@ class TrainingActions(QObject):
     def _on_finished(self, result):
         self.window.curves_panel.end_run()
         self.state.mark_trained(self.controller.network)
+        self.window.run_tracking.run_trained(self.controller.network, self.controller.recorder)
         self.window.status.finish_run(result.message)
         level = logging.WARNING if result.stop_reason == "diverged" else logging.INFO
         logger.log(level, "%s", result.message, extra={"success": result.stop_reason not in ("diverged", "stopped")})
@@ -207,6 +212,12 @@ class TrainingActions(QObject):
         self.window.curves_panel.end_run()
         self.window.status.finish_run()
         logger.error("%s", message)
+
+    @Slot(object)
+    def _on_estimated(self, cost):
+        """The run's estimated time and memory, timed on this machine before it trains."""
+        logger.info("%s", cost.describe())
+        self.window.status.showMessage(cost.describe(), 15000)
 
     @Slot(str, str)
     def _on_message(self, text, level):

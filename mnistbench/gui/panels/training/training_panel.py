@@ -43,6 +43,7 @@ class TrainingPanel(QWidget):
     sig_resume_requested = Signal()
     sig_stop_requested = Signal()
     sig_problem = Signal(str)  # one line: a setting was refused
+    sig_lr_finder_requested = Signal(object)  # TrainingConfig: run the learning-rate range test with it
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -109,9 +110,13 @@ class TrainingPanel(QWidget):
         self.pause_button = button("Pause", "Pause or resume training between batches", self._pause_clicked)
         self.stop_button = button("Stop", "Stop after the current batch (Esc)", self.sig_stop_requested.emit)
         self.train_message = QLabel(wordWrap=True)
+        self.lr_finder_button = button("Find learning rate…", "A few seconds' range test: loss against a "
+                                       "rising learning rate, and a proposed rate for the form",
+                                       self.request_lr_finder)
         layout = QVBoxLayout(box)
         layout.addWidget(self.training_form)
         layout.addLayout(row(self.train_button, self.pause_button, self.stop_button))
+        layout.addWidget(self.lr_finder_button)
         layout.addWidget(self.train_message)
         return box
 
@@ -156,6 +161,7 @@ class TrainingPanel(QWidget):
         busy = self._state != "idle"
         for widget in (self.train_button, self.initialise_button, self.load_button):
             widget.setEnabled(not busy)
+        self.lr_finder_button.setEnabled(not busy)
         self.pause_button.setEnabled(self._state in ("running", "paused"))
         self.pause_button.setText("Resume" if self._state == "paused" else "Pause")
         self.stop_button.setEnabled(self._state in ("running", "paused"))
@@ -200,6 +206,25 @@ class TrainingPanel(QWidget):
             return
         self.train_message.setText("")
         self.sig_train_requested.emit(config)
+
+    def request_lr_finder(self) -> None:
+        """Ask for the learning-rate range test with these settings (a refused setting shows here)."""
+        try:
+            config = self.training_form.config()
+        except ConfigError as error:
+            self.show_problem(str(error))
+            return
+        self.train_message.setText("")
+        self.sig_lr_finder_requested.emit(config)
+
+    def use_learning_rate(self, rate: float) -> None:
+        """Put ``rate`` in the form (the finder's proposal), keeping every other setting."""
+        try:
+            config = self.training_form.config()
+        except ConfigError as error:
+            self.show_problem(str(error))
+            return
+        self.training_form.show_config(config.replace(learning_rate=rate))
 
     def _pause_clicked(self):
         (self.sig_resume_requested if self._state == "paused" else self.sig_pause_requested).emit()
