@@ -57,12 +57,14 @@ def page_ink(image, threshold=None):
     Raises ImageError when there is no ink, or the page is too dark to tell ink from paper.
     """
     gray, scale = working_gray(image)
-    inverted = float(np.median(gray)) > 0.5
+    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    inverted = float(np.median(border)) > 0.5  # light paper: the edges are mostly page, the ink inside
     darkness = remove_background(gray, inverted)
     if float(darkness.max()) < MIN_CONTRAST:
         raise ImageError(_no_ink_message(gray))
-    paper = paper_level(darkness)
-    cut = max(otsu_threshold(darkness), paper * 2, MIN_CONTRAST) if threshold is None else float(threshold)
+    otsu = otsu_threshold(darkness)
+    paper = paper_level(darkness[darkness <= otsu])
+    cut = max(otsu, paper * 2, MIN_CONTRAST) if threshold is None else float(threshold)
     mask = darkness > cut
     if not mask.any():
         raise ImageError(_no_ink_message(gray) if threshold is None else f"no ink darker than threshold {cut:.2f}")
@@ -139,7 +141,7 @@ def remove_background(gray, inverted):
 
 
 def paper_level(darkness):
-    """How dark bare paper gets: its median plus NOISE_SIGMAS / 2 robust deviations of noise.
+    """How dark bare paper (`darkness` below Otsu's cut) gets: its median plus NOISE_SIGMAS / 2 deviations.
 
     The automatic threshold stays at twice this (NOISE_SIGMAS deviations), so
     noise alone is never ink; soft stroke edges are kept down to this level.
@@ -159,7 +161,8 @@ def otsu_threshold(values, bins=256):
     mean_low = mass_low / np.maximum(weight_low, 1)
     mean_high = (mass_low[-1] - mass_low) / np.maximum(weight_high, 1)
     between = weight_low * weight_high * (mean_low - mean_high) ** 2
-    return float(edges[int(np.argmax(between)) + 1])
+    best = np.flatnonzero(between >= between.max() * (1 - 1e-9))  # two clean levels: a plateau
+    return float(edges[(best[0] + best[-1]) // 2 + 1])
 
 
 def ruled_lines(mask):

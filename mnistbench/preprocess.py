@@ -120,8 +120,8 @@ def soft_ink(page, chosen):
     floor = min(page.paper, 0.5 * level)
     near = ndimage.binary_dilation(chosen, iterations=SOFT_EDGE)
     ink = np.clip((page.darkness - floor) / max(level - floor, 1e-3), 0.0, 1.0)
-    ink[~near] = 0.0
-    if not (ink > INK_THRESHOLD).any():
+    ink[~near | (ink < INK_THRESHOLD)] = 0.0
+    if not ink.any():
         raise ImageError("the drawing is empty")
     return ink
 
