@@ -22,6 +22,7 @@ BACKGROUND_SIDE = 200  # px: the page's brightness is estimated on a copy this s
 BACKGROUND_WINDOW = 1 / 6  # of the longest side: wider than any stroke, narrower than the light's changes
 MIN_CONTRAST = 0.05  # less ink contrast than this (0..1) counts as no ink at all
 NOISE_SIGMAS = 6.0  # the threshold stays this many noise deviations above the paper
+LIGHT_PAGE = 0.25  # border lightness above this is paper with dark ink (shadowed paper reaches ~0.35)
 DARK_PAGE = 0.2  # median lightness below this, with no ink found, is "too dark", not "empty"
 LINE_LENGTH = 0.5  # of the image side: a straight run this long is a ruled line, not a stroke
 LINE_FILL = 0.85  # fraction of such a run that must be ink (faint lines break up)
@@ -58,7 +59,7 @@ def page_ink(image, threshold=None):
     """
     gray, scale = working_gray(image)
     border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
-    inverted = float(np.median(border)) > 0.5  # light paper: the edges are mostly page, the ink inside
+    inverted = float(np.median(border)) > LIGHT_PAGE  # the edges are mostly page, the ink is inside
     darkness = remove_background(gray, inverted)
     if float(darkness.max()) < MIN_CONTRAST:
         raise ImageError(_no_ink_message(gray))
@@ -134,7 +135,7 @@ def remove_background(gray, inverted):
     shrink = max(1, round(max(height, width) / BACKGROUND_SIDE))
     small = np.asarray(Image.fromarray(paper).reduce(shrink)) if shrink > 1 else paper
     window = max(3, round(max(small.shape) * BACKGROUND_WINDOW)) | 1
-    page = ndimage.uniform_filter(ndimage.grey_closing(small, size=window), size=window, mode="nearest")
+    page = ndimage.uniform_filter(ndimage.grey_closing(small, size=window), size=window // 4 | 1, mode="nearest")
     if shrink > 1:
         page = np.asarray(Image.fromarray(page).resize((width, height), Image.BILINEAR))
     return np.clip(1.0 - paper / np.maximum(page, 1e-3), 0.0, 1.0).astype(np.float32)
