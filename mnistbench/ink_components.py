@@ -17,7 +17,9 @@ MIN_MASS = 0.08  # of the heaviest group's ink: lighter groups are not digits
 MIN_HEIGHT = 0.3  # of the tallest group's height: flatter groups are dashes and line bits
 STACK_GAP = 0.35  # pieces this far apart (of the taller one's height) or closer, in shared columns, merge
 NEAR_MARGIN = 0.25  # of the digit's height: pieces this close to one digit belong to it
-WIDE = 1.15  # width/height above which a group is touching digits
+WIDE = 1.45  # width/height above which a group is touching digits (a wide, slanted 2 reaches ~1.3)
+DIGIT_ASPECT = 0.8  # width/height of a typical digit, to count how many touch
+BRIDGE = 1 / 160  # of the image's shorter side: gaps this narrow (a skipping pencil) join pieces
 SEVERAL = 0.4  # of the main digit's ink: a separate group this heavy is another digit
 
 
@@ -44,8 +46,15 @@ class InkGroup:
 
 
 def label_components(ink_mask, darkness):
-    """(labels int array, list of InkGroup, one per component that is not a speck)."""
-    labels, count = ndimage.label(ink_mask, structure=np.ones((3, 3), dtype=bool))
+    """(labels int array, list of InkGroup, one per component that is not a speck).
+
+    Pieces a few pixels apart are one component (labelled on the mask grown by
+    BRIDGE), but the labels only ever select pixels of the mask itself.
+    """
+    bridge = max(1, round(min(ink_mask.shape) * BRIDGE))
+    grown = ndimage.binary_dilation(ink_mask, iterations=bridge)
+    labels, count = ndimage.label(grown, structure=np.ones((3, 3), dtype=bool))
+    labels[~ink_mask] = 0
     if count == 0:
         return labels, []
     index = np.arange(1, count + 1)
@@ -84,10 +93,14 @@ def single_digit(groups):
     return main, others
 
 
-def split_touching(group, ink_mask, labels):
-    """A group much wider than tall -> touching digits, cut at the columns of least ink."""
+def split_touching(group, ink_mask, labels, digit_height=None):
+    """A group much wider than tall -> touching digits, cut at the columns of least ink.
+
+    digit_height: the height of the number's digits (their median); how many
+    digits touch is the group's width over a typical digit's width.
+    """
     top, left, bottom, right = group.box
-    pieces = max(1, round(group.width / (0.75 * group.height)))
+    pieces = round(group.width / (DIGIT_ASPECT * (digit_height or group.height)))
     if group.width <= WIDE * group.height or pieces < 2:
         return [group]
     ink = np.isin(labels[top:bottom, left:right], group.components) & ink_mask[top:bottom, left:right]
