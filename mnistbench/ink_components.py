@@ -16,6 +16,7 @@ SPECK_AREA = 1 / 4000  # of the image's area: smaller components are dust or noi
 MIN_MASS = 0.08  # of the heaviest group's ink: lighter groups are not digits
 MIN_HEIGHT = 0.3  # of the tallest group's height: flatter groups are dashes and line bits
 STACK_GAP = 0.35  # pieces this far apart (of the taller one's height) or closer, in shared columns, merge
+CRUMB = 0.03  # of the other piece's ink: lighter pieces never join a digit in a number
 NEAR_MARGIN = 0.25  # of the digit's height: pieces this close to one digit belong to it
 WIDE = 1.45  # width/height above which a group is touching digits (a wide, slanted 2 reaches ~1.3)
 DIGIT_ASPECT = 0.8  # width/height of a typical digit, to count how many touch
@@ -67,9 +68,15 @@ def label_components(ink_mask, darkness):
     return labels, groups[:60]  # the heaviest are enough; noise can make thousands
 
 
-def digit_groups(groups):
-    """Merge stacked pieces, drop what is too light or flat to be a digit; left to right."""
+def digit_groups(groups, shape):
+    """Merge stacked pieces, drop what is too light or flat to be a digit; left to right.
+
+    Groups touching the picture's edge (a shadow's corner, the page's edge) are
+    dropped too, unless nothing else is left. `shape` is the mask's (h, w).
+    """
     groups = _merge_until_stable(groups, _stacked)
+    inside = [g for g in groups if g.box[0] > 0 and g.box[1] > 0 and g.box[2] < shape[0] and g.box[3] < shape[1]]
+    groups = inside or groups
     if not groups:
         return []
     heaviest = max(g.mass for g in groups)
@@ -149,10 +156,15 @@ def _merge_until_stable(groups, should_merge):
 
 
 def _stacked(a, b):
-    """Pieces sharing most of the narrower one's columns, with a small vertical gap."""
+    """Pieces of one digit: a small vertical gap, and most of the narrower one's columns
+    shared, or some of them when it is a flat piece (a 5's bar) and not a crumb (a bit of grid)."""
     overlap = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
     gap = max(a.box[0], b.box[0]) - min(a.box[2], b.box[2])
-    return overlap >= 0.5 * min(a.width, b.width) and gap <= STACK_GAP * max(a.height, b.height)
+    small, large = sorted((a, b), key=lambda g: g.mass)
+    if gap > STACK_GAP * large.height or small.mass < CRUMB * large.mass:
+        return False
+    flat = small.height < 0.5 * large.height
+    return overlap >= 0.5 * small.width or (flat and overlap > 0)
 
 
 def _near(main, other):

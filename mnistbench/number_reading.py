@@ -46,37 +46,58 @@ class NumberReading:
 
 
 def segment_number(image, threshold=None, crop=None):
-    """(PageInk, list of (box in original pixels, uint8 (28, 28))) for each digit, left to right.
+    """(PageInk, candidates): for each blob of ink left to right, the ways to read it.
 
-    Raises ImageError when there is no ink.
+    Each candidate is a list of alternatives, each a list of (box in original
+    pixels, uint8 (28, 28)) digits: [whole] for a digit, [whole, split] for a
+    blob wide enough to be touching digits. Raises ImageError when there is no ink.
     """
-    image, (top0, left0) = crop_image(image, crop)
+    image, offset = crop_image(image, crop)
     page = page_ink(image, threshold)
     labels, components = label_components(page.ink_mask, page.darkness)
-    groups = digit_groups(components)
+    groups = digit_groups(components, page.ink_mask.shape)
     if not groups:
         raise ImageError("the drawing is empty")
     height = float(np.median([g.height for g in groups]))
-    groups = [part for group in groups for part in split_touching(group, page.ink_mask, labels, height)]
-    digits = []
+    candidates = []
     for group in groups:
-        made = mnist_digit(soft_ink(page, group_mask(group, labels, page.ink_mask)))
-        top, left, bottom, right = made.bbox
-        box = (top0 + top * page.scale, left0 + left * page.scale,
-               top0 + bottom * page.scale, left0 + right * page.scale)
-        digits.append((tuple(int(v) for v in box), made.centred_28))
-    return page, digits
+        parts = split_touching(group, page.ink_mask, labels, height)
+        alternatives = [[group]] + ([parts] if len(parts) > 1 else [])
+        candidates.append([[_made(page, labels, g, offset) for g in option] for option in alternatives])
+    return page, candidates
 
 
 def read_number(net, image, threshold=None, crop=None, class_names=None):
-    """Split `image` into digits and read each with `net`: a NumberReading."""
-    page, digits = segment_number(image, threshold, crop)
+    """Split `image` into digits and read each with `net`: a NumberReading.
+
+    A wide blob is read as touching digits only when every part is read more
+    surely than the blob as one digit (a wide 2 stays one digit).
+    """
+    page, candidates = segment_number(image, threshold, crop)
     names = class_names or [str(i) for i in range(net.layer_sizes[-1])]
-    inputs = np.stack([to_network_input(img28) for _, img28 in digits])
-    probabilities = net.predict_proba(inputs)
-    readings = tuple(DigitReading(box, img28, names[int(p.argmax())], float(p.max()))
-                     for (box, img28), p in zip(digits, probabilities))
-    return NumberReading(readings, page)
+    readings = []
+    for alternatives in candidates:
+        options = [_read(net, names, digits) for digits in alternatives]
+        best = options[0]
+        if len(options) > 1 and min(d.confidence for d in options[1]) > best[0].confidence:
+            best = options[1]
+        readings.extend(best)
+    return NumberReading(tuple(readings), page)
+
+
+def _made(page, labels, group, offset):
+    """(box in the original image's pixels, uint8 (28, 28)) for one group of ink."""
+    made = mnist_digit(soft_ink(page, group_mask(group, labels, page.ink_mask)))
+    top, left, bottom, right = made.bbox
+    scale, (top0, left0) = page.scale, offset
+    box = (top0 + top * scale, left0 + left * scale, top0 + bottom * scale, left0 + right * scale)
+    return tuple(int(v) for v in box), made.centred_28
+
+
+def _read(net, names, digits):
+    probabilities = net.predict_proba(np.stack([to_network_input(img28) for _, img28 in digits]))
+    return [DigitReading(box, img28, names[int(p.argmax())], float(p.max()))
+            for (box, img28), p in zip(digits, probabilities)]
 
 
 def format_number(reading):

@@ -17,15 +17,15 @@ from scipy import ndimage
 
 from mnistbench.errors import ImageError
 
-WORK_SIDE = 800  # px: photos are averaged down to this; a digit needs far fewer pixels
+WORK_SIDE = 640  # px: photos are averaged down to this; a digit needs far fewer pixels
 BACKGROUND_SIDE = 200  # px: the page's brightness is estimated on a copy this size
 BACKGROUND_WINDOW = 1 / 6  # of the longest side: wider than any stroke, narrower than the light's changes
 MIN_CONTRAST = 0.05  # less ink contrast than this (0..1) counts as no ink at all
 NOISE_SIGMAS = 6.0  # the threshold stays this many noise deviations above the paper
 LIGHT_PAGE = 0.25  # border lightness above this is paper with dark ink (shadowed paper reaches ~0.35)
 DARK_PAGE = 0.2  # median lightness below this, with no ink found, is "too dark", not "empty"
-LINE_LENGTH = 0.5  # of the image side: a straight run this long is a ruled line, not a stroke
-LINE_FILL = 0.85  # fraction of such a run that must be ink (faint lines break up)
+LINE_LENGTH = 0.8  # of the image side: dark all along this is a printed line (a tight scan's 7 bar is shorter)
+LINE_SMOOTHING = 9  # px along a line averaged before its darkness is measured
 LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R BT.601, what Pillow's "L" mode uses
 
 
@@ -33,15 +33,17 @@ LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R BT.601, what P
 class PageInk:
     """The page-level steps, all (h, w) at the working size.
 
-    gray: float32 lightness in [0, 1]; darkness: float32 ink in [0, 1] once the
-    page's brightness is removed (0 = paper); threshold: the cut applied to it;
-    mask: bool, darkness above the threshold; lines: bool, mask pixels taken out
-    as ruled/grid lines; ink_mask: mask without lines; paper: the darkness
+    gray: float32 lightness in [0, 1]; background_removed: float32 darkness in
+    [0, 1] once the page's brightness is divided out (0 = paper); darkness: the
+    same without printed lines; threshold: the cut; mask: bool,
+    background_removed above it; lines: bool, where printed lines alone pass it;
+    ink_mask: darkness above the cut, the ink; paper: the darkness
     the bare paper reaches (its noise), where soft ink edges start. scale:
     original pixels per working pixel. inverted: the page was light.
     """
 
     gray: np.ndarray
+    background_removed: np.ndarray
     darkness: np.ndarray
     threshold: float
     mask: np.ndarray
@@ -61,6 +63,9 @@ def page_ink(image, threshold=None):
     border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
     inverted = float(np.median(border)) > LIGHT_PAGE  # the edges are mostly page, the ink is inside
     darkness = remove_background(gray, inverted)
+    line_darkness = np.zeros_like(darkness)
+    if inverted:  # printed lines are a paper thing; a pad has none
+        darkness, line_darkness = remove_lines(darkness)
     if float(darkness.max()) < MIN_CONTRAST:
         raise ImageError(_no_ink_message(gray))
     otsu = otsu_threshold(darkness)
@@ -69,8 +74,8 @@ def page_ink(image, threshold=None):
     mask = darkness > cut
     if not mask.any():
         raise ImageError(_no_ink_message(gray) if threshold is None else f"no ink darker than threshold {cut:.2f}")
-    lines = ruled_lines(mask) if inverted else np.zeros_like(mask)
-    return PageInk(gray, darkness, cut, mask, lines, mask & ~lines, paper, scale, inverted)
+    with_lines = darkness + line_darkness
+    return PageInk(gray, with_lines, darkness, cut, with_lines > cut, line_darkness > cut, mask, paper, scale, inverted)
 
 
 def working_gray(image):
@@ -166,27 +171,23 @@ def otsu_threshold(values, bins=256):
     return float(edges[(best[0] + best[-1]) // 2 + 1])
 
 
-def ruled_lines(mask):
-    """Pixels of `mask` on long, thin horizontal or vertical runs: printed lines, not strokes.
+def remove_lines(darkness):
+    """(darkness without printed lines, the lines' darkness): long straight structures taken out.
 
-    A stroke crossing a line keeps its pixels there: they are part of a run
-    across the line thicker than any line.
+    A grey opening with a long bar keeps only what is dark all along it: a
+    ruled or grid line, never a stroke (no digit is half the page wide), even
+    where the line is too faint or broken to pass the threshold. Smoothing
+    along the bar first keeps the noise from hiding in the lines' rows. A
+    stroke crossing a line keeps what it adds to the line's darkness.
     """
-    height, width = mask.shape
-    thickness = max(2, round(min(height, width) / 100))
-    lines = np.zeros_like(mask)
+    height, width = darkness.shape
+    lines = np.zeros_like(darkness)
     for axis, side in ((1, width), (0, height)):
         length = max(3, round(side * LINE_LENGTH)) | 1
-        filled = ndimage.uniform_filter1d(mask.astype(np.float32), length, axis=axis) >= LINE_FILL
-        long_runs = ndimage.uniform_filter1d(filled.astype(np.float32), length, axis=axis) > 0
-        across = ndimage.binary_opening(mask, structure=_bar(thickness + 1, 1 - axis))
-        lines |= long_runs & mask & ~across
-    return lines
-
-
-def _bar(length, axis):
-    """A straight structuring element `length` long along `axis`."""
-    return np.ones((length, 1) if axis == 0 else (1, length), dtype=bool)
+        smooth = ndimage.uniform_filter1d(darkness, LINE_SMOOTHING, axis=axis)
+        opened = ndimage.maximum_filter1d(ndimage.minimum_filter1d(smooth, length, axis=axis), length, axis=axis)
+        np.maximum(lines, opened, out=lines)
+    return np.clip(darkness - lines, 0.0, 1.0), lines
 
 
 def _no_ink_message(gray):

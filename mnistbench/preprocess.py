@@ -85,7 +85,7 @@ def preprocess_digit(image, steps=False, threshold=None, crop=None):
     return PreprocessSteps(
         grayscale=_to_uint8(page.gray), cropped=made.cropped, scaled_20=made.scaled_20,
         centred_28=made.centred_28, bbox=made.bbox, centre_of_mass_shift=made.shift,
-        inverted=page.inverted, background_removed=_to_uint8(page.darkness),
+        inverted=page.inverted, background_removed=_to_uint8(page.background_removed),
         threshold_mask=_to_uint8(page.mask), lines_removed=_to_uint8(page.ink_mask),
         chosen=_to_uint8(ink), threshold=page.threshold, scale=page.scale, offset=offset)
 
