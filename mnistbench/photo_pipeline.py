@@ -174,20 +174,27 @@ def otsu_threshold(values, bins=256):
 def remove_lines(darkness):
     """(darkness without printed lines, the lines' darkness): long straight structures taken out.
 
-    A grey opening with a long bar keeps only what is dark all along it: a
-    ruled or grid line, never a stroke (no digit is half the page wide), even
-    where the line is too faint or broken to pass the threshold. Smoothing
+    A grey opening with a long bar keeps only what is dark all along it, even
+    where a line is too faint or broken to pass the threshold; what is also
+    thicker than a line (the straight stroke of a tightly cropped 1) stays ink. Smoothing
     along the bar first keeps the noise from hiding in the lines' rows. A
     stroke crossing a line keeps what it adds to the line's darkness.
     """
     height, width = darkness.shape
+    thickness = max(2, round(min(height, width) / 100))  # printed lines are thinner than this
     lines = np.zeros_like(darkness)
     for axis, side in ((1, width), (0, height)):
         length = max(3, round(side * LINE_LENGTH)) | 1
         smooth = ndimage.uniform_filter1d(darkness, LINE_SMOOTHING, axis=axis)
-        opened = ndimage.maximum_filter1d(ndimage.minimum_filter1d(smooth, length, axis=axis), length, axis=axis)
-        np.maximum(lines, opened, out=lines)
+        long_runs = _opening_1d(smooth, length, axis)
+        thick = _opening_1d(long_runs, thickness + 1, 1 - axis)  # a straight stroke, too wide for a line
+        np.maximum(lines, long_runs - thick, out=lines)
     return np.clip(darkness - lines, 0.0, 1.0), lines
+
+
+def _opening_1d(values, length, axis):
+    """Grey opening with a straight bar: what stays dark along `length` pixels of `axis`."""
+    return ndimage.maximum_filter1d(ndimage.minimum_filter1d(values, length, axis=axis), length, axis=axis)
 
 
 def _no_ink_message(gray):
