@@ -25,6 +25,8 @@ NOISE_SIGMAS = 6.0  # the threshold stays this many noise deviations above the p
 LIGHT_PAGE = 0.25  # border lightness above this is paper with dark ink (shadowed paper reaches ~0.35)
 DARK_PAGE = 0.2  # median lightness below this, with no ink found, is "too dark", not "empty"
 LINE_LENGTH = 0.8  # of the image side: dark all along this is a printed line (a tight scan's 7 bar is shorter)
+SAMPLE_STEP = 7  # every 7th pixel (coprime with rulings) is plenty for the paper's median and noise
+LINE_BLOCK = 4  # px along a line averaged into one before the long opening (4x less work, same lines)
 LINE_SMOOTHING = 9  # px along a line averaged before its darkness is measured
 LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R BT.601, what Pillow's "L" mode uses
 
@@ -69,7 +71,8 @@ def page_ink(image, threshold=None):
     if float(darkness.max()) < MIN_CONTRAST:
         raise ImageError(_no_ink_message(gray))
     otsu = otsu_threshold(darkness)
-    paper = paper_level(darkness[darkness <= otsu])
+    sample = darkness.ravel()[::SAMPLE_STEP]  # statistics of the paper need no more pixels than this
+    paper = paper_level(sample[sample <= otsu])
     cut = max(otsu, paper * 2, MIN_CONTRAST) if threshold is None else float(threshold)
     mask = darkness > cut
     if not mask.any():
@@ -86,8 +89,10 @@ def working_gray(image):
     if image.size == 0:
         raise ImageError("the drawing is empty")
     factor = -(-max(image.shape[:2]) // WORK_SIDE)
-    if factor > 1 and image.dtype == np.uint8:  # Pillow averages the blocks in C: a 12 MP photo in ~20 ms
-        image = np.asarray(Image.fromarray(image).reduce(factor))
+    if factor > 1 and image.dtype == np.uint8:  # Pillow averages blocks in C, one channel at a time
+        channels = [image] if image.ndim == 2 else [np.ascontiguousarray(image[..., c]) for c in range(image.shape[2])]
+        reduced = [np.asarray(Image.fromarray(channel).reduce(factor)) for channel in channels]
+        image = reduced[0] if image.ndim == 2 else np.stack(reduced, axis=-1)  # (copying RGB into Pillow costs more)
     elif factor > 1:
         height, width = (side // factor * factor for side in image.shape[:2])
         blocks = image[:height, :width].reshape(height // factor, factor, width // factor, factor, -1)
@@ -184,12 +189,24 @@ def remove_lines(darkness):
     thickness = max(2, round(min(height, width) / 100))  # printed lines are thinner than this
     lines = np.zeros_like(darkness)
     for axis, side in ((1, width), (0, height)):
-        length = max(3, round(side * LINE_LENGTH)) | 1
         smooth = ndimage.uniform_filter1d(darkness, LINE_SMOOTHING, axis=axis)
-        long_runs = _opening_1d(smooth, length, axis)
+        long_runs = _long_opening(smooth, max(3, round(side * LINE_LENGTH / LINE_BLOCK)) | 1, axis)
         thick = _opening_1d(long_runs, thickness + 1, 1 - axis)  # a straight stroke, too wide for a line
         np.maximum(lines, long_runs - thick, out=lines)
     return np.clip(darkness - lines, 0.0, 1.0), lines
+
+
+def _long_opening(values, blocks, axis):
+    """Grey opening `blocks` * LINE_BLOCK long along `axis`, on LINE_BLOCK-pixel averages, at full size."""
+    size = values.shape[axis]
+    whole = size // LINE_BLOCK * LINE_BLOCK
+    trimmed = values[:, :whole] if axis == 1 else values[:whole]
+    shape = (values.shape[0], whole // LINE_BLOCK, LINE_BLOCK) if axis == 1 else (whole // LINE_BLOCK, LINE_BLOCK, -1)
+    averaged = trimmed.reshape(shape).mean(axis=axis + 1)
+    opened = np.repeat(_opening_1d(averaged, blocks, axis), LINE_BLOCK, axis=axis)
+    pad = [(0, 0), (0, 0)]
+    pad[axis] = (0, size - whole)
+    return np.pad(opened, pad, mode="edge")
 
 
 def _opening_1d(values, length, axis):
