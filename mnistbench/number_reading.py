@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mnistbench.errors import ImageError
+from mnistbench.images import load_image
 from mnistbench.ink_components import digit_groups, group_mask, label_components, split_touching
 from mnistbench.photo_pipeline import page_ink
 from mnistbench.preprocess import crop_image, mnist_digit, soft_ink, to_network_input
@@ -98,6 +99,15 @@ def _read(net, names, digits):
     probabilities = net.predict_proba(np.stack([to_network_input(img28) for _, img28 in digits]))
     return [DigitReading(box, img28, names[int(p.argmax())], float(p.max()))
             for (box, img28), p in zip(digits, probabilities)]
+
+
+def read_number_file(net, path, class_names=None, threshold=None, crop=None):
+    """read_number on an image file; errors name the file ("photo.jpg: the drawing is empty")."""
+    image = load_image(path)
+    try:
+        return read_number(net, image, threshold=threshold, crop=crop, class_names=class_names)
+    except ImageError as error:
+        raise ImageError(f"{path}: {error}") from None
 
 
 def format_number(reading):

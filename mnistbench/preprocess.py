@@ -59,6 +59,13 @@ class PreprocessSteps:
     scale: int = 1
     offset: tuple = (0, 0)
 
+    @property
+    def image_box(self):
+        """The digit's box (top, left, bottom, right) in the original image's pixels (for `predict --json`)."""
+        top, left, bottom, right = self.bbox
+        (top0, left0), scale = self.offset, self.scale
+        return (top0 + top * scale, left0 + left * scale, top0 + bottom * scale, left0 + right * scale)
+
 
 def preprocess_digit(image, steps=False, threshold=None, crop=None):
     """Return uint8 (28, 28) white ink on black, made the way MNIST made its digits.

@@ -86,3 +86,25 @@ def test_a_crop_limits_the_search_and_boxes_stay_in_image_pixels():
 def test_no_ink_is_one_clear_line():
     with pytest.raises(ImageError, match="^the drawing is empty$"):
         segment_number(np.zeros((50, 80), np.uint8))
+
+
+def test_reading_a_number_from_a_file_names_the_file_in_errors(tmp_path):
+    from PIL import Image
+
+    from mnistbench.number_reading import read_number_file
+
+    net = Network([784, 10], activation="relu", output="softmax", loss="cross_entropy", seed=0)
+    Image.fromarray(255 - pad((40, 60, 160, 80), (40, 300, 160, 320))).save(tmp_path / "n.png")
+    assert len(read_number_file(net, tmp_path / "n.png").digits) == 2
+    Image.fromarray(np.full((50, 50), 255, np.uint8)).save(tmp_path / "blank.png")
+    with pytest.raises(ImageError, match=r"blank\.png: the drawing is empty$"):
+        read_number_file(net, tmp_path / "blank.png")
+
+
+def test_a_photo_digit_box_is_given_in_the_original_pixels():
+    big = np.zeros((1600, 1600), np.uint8)
+    big[400:1200, 700:800] = 255
+    steps = preprocess_digit(big, steps=True)
+    assert steps.scale == 3
+    top, left, bottom, right = steps.image_box
+    assert abs(top - 400) <= 3 and abs(left - 700) <= 3 and abs(bottom - 1200) <= 3 and abs(right - 800) <= 3
