@@ -54,7 +54,11 @@ def segment_number(image, threshold=None, crop=None):
     blob wide enough to be touching digits. Raises ImageError when there is no ink.
     """
     image, offset = crop_image(image, crop)
-    page = page_ink(image, threshold)
+    return segment_page(page_ink(image, threshold), offset)
+
+
+def segment_page(page, offset=(0, 0)):
+    """segment_number's work on a photo_pipeline.PageInk found already; offset: where its picture lies."""
     labels, components = label_components(page.ink_mask, page.darkness)
     groups = digit_groups(components, page.ink_mask.shape)
     if not groups:
@@ -74,7 +78,11 @@ def read_number(net, image, threshold=None, crop=None, class_names=None):
     A wide blob is read as touching digits only when every part is read more
     surely than the blob as one digit (a wide 2 stays one digit).
     """
-    page, candidates = segment_number(image, threshold, crop)
+    return read_candidates(net, *segment_number(image, threshold, crop), class_names)
+
+
+def read_candidates(net, page, candidates, class_names=None):
+    """Read segment_number's candidates with `net`: a NumberReading (see read_number)."""
     names = class_names or [str(i) for i in range(net.layer_sizes[-1])]
     readings = []
     for alternatives in candidates:

@@ -78,7 +78,14 @@ def preprocess_digit(image, steps=False, threshold=None, crop=None):
     line: no ink, a page too dark, or several digits where one was asked for.
     """
     image, offset = crop_image(image, crop)
-    page = page_ink(image, threshold)
+    return digit_from_page(page_ink(image, threshold), offset, steps)
+
+
+def digit_from_page(page, offset=(0, 0), steps=False):
+    """preprocess_digit's steps after the page ones, for a photo_pipeline.PageInk found already.
+
+    `offset` is (top, left) of the picture the page came from in the original image.
+    """
     labels, groups = label_components(page.ink_mask, page.darkness)
     if not groups:
         raise ImageError("the drawing is empty")
@@ -125,7 +132,7 @@ def soft_ink(page, chosen):
     """
     level = float(np.percentile(page.darkness[chosen], STROKE_LEVEL))
     floor = min(page.paper, 0.5 * level)
-    near = ndimage.binary_dilation(chosen, iterations=SOFT_EDGE)
+    near = ndimage.maximum_filter(chosen.view(np.uint8), size=2 * SOFT_EDGE + 1) > 0
     ink = np.clip((page.darkness - floor) / max(level - floor, 1e-3), 0.0, 1.0)
     ink[~near | (ink < INK_THRESHOLD)] = 0.0
     if not ink.any():

@@ -7,8 +7,9 @@ The same pipeline as `mnistbench predict` (preprocess_digit, read_number).
 from dataclasses import dataclass
 
 from mnistbench.errors import ImageError
-from mnistbench.number_reading import read_number
-from mnistbench.preprocess import preprocess_digit
+from mnistbench.number_reading import read_candidates, segment_page
+from mnistbench.photo_pipeline import page_ink
+from mnistbench.preprocess import crop_image, digit_from_page
 
 
 @dataclass(frozen=True)
@@ -23,12 +24,17 @@ class PadReading:
 
 
 def read_pad(image, net=None, threshold=None, crop=None):
-    """Read `image` (drawing or photo): several digits become a number, one digit gets its steps."""
+    """Read `image` (drawing or photo): several digits become a number, one digit gets its steps.
+
+    The page is found once for both readings: the pad reads while the user draws.
+    """
     try:
+        image, offset = crop_image(image, crop)
+        page = page_ink(image, threshold)
         if net is not None:
-            number = read_number(net, image, threshold=threshold, crop=crop)
+            number = read_candidates(net, *segment_page(page, offset))
             if len(number.digits) > 1:
                 return PadReading(number=number)
-        return PadReading(steps=preprocess_digit(image, steps=True, threshold=threshold, crop=crop))
+        return PadReading(steps=digit_from_page(page, offset, steps=True))
     except ImageError as error:
         return PadReading(problem=str(error))
