@@ -108,3 +108,19 @@ def test_a_photo_digit_box_is_given_in_the_original_pixels():
     assert steps.scale == 3
     top, left, bottom, right = steps.image_box
     assert abs(top - 400) <= 3 and abs(left - 700) <= 3 and abs(bottom - 1200) <= 3 and abs(right - 800) <= 3
+
+
+def test_the_pads_reading_is_a_number_a_digit_or_one_line_of_trouble():
+    from mnistbench.gui.panels.digit_pad.pad_reading import automatic_threshold, describe, digit_boxes, read_pad
+
+    net = Network([784, 10], activation="relu", output="softmax", loss="cross_entropy", seed=0)
+    number = read_pad(pad((40, 60, 160, 80), (40, 300, 160, 320)), net)
+    assert number.steps is None and len(number.number.digits) == 2
+    assert [box for box, _ in digit_boxes(number)] == [(40, 60, 160, 80), (40, 300, 160, 320)]
+    assert describe(number).startswith("2 digits") and 0 < automatic_threshold(number) < 1
+    one = read_pad(pad((40, 60, 160, 80)), net)
+    assert one.number is None and one.steps.centred_28.shape == (28, 28) and digit_boxes(one) == []
+    assert describe(one).startswith(f"Threshold {one.steps.threshold:.2f}.")
+    blank = read_pad(np.zeros((50, 50), np.uint8), net)
+    assert blank.problem == "the drawing is empty" and describe(blank) == "The drawing is empty."
+    assert automatic_threshold(blank) is None and "open a photo" in describe(None)

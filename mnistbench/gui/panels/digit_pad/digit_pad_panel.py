@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGridLayout, QHBoxLayout,
 
 from mnistbench.errors import ImageError
 from mnistbench.gui.panels.digit_pad.drawing_canvas import DrawingCanvas
-from mnistbench.gui.panels.digit_pad.pad_reading import read_pad
+from mnistbench.gui.panels.digit_pad.pad_reading import automatic_threshold, describe, digit_boxes, read_pad
 from mnistbench.gui.panels.digit_pad.photo_view import PhotoView
 from mnistbench.gui.panels.digit_pad.steps_strip import StepsStrip
 from mnistbench.gui.widgets.digit_views import DigitView, ProbabilityBars, preview_network
@@ -220,28 +220,15 @@ class DigitPadPanel(QWidget):
         else:
             self.steps_strip.set_steps(steps)
         self.network_view.set_image(None if steps is None else steps.centred_28)
-        boxes = [] if number is None else [(d.box, f"{d.digit} {d.confidence:.0%}") for d in number.digits]
-        if self._photo is not None and self.canvas.stroke_count() == 0:
-            self.photo_view.set_boxes(boxes)
-            self.canvas.set_boxes([])
-        else:
-            self.canvas.set_boxes(boxes)
-        if self.auto_threshold.isChecked() and (steps is not None or number is not None):
-            automatic = steps.threshold if steps is not None else number.page.threshold
+        on_photo = self._photo is not None and self.canvas.stroke_count() == 0
+        self.photo_view.set_boxes(digit_boxes(reading) if on_photo else [])
+        self.canvas.set_boxes([] if on_photo else digit_boxes(reading))
+        automatic = automatic_threshold(reading)
+        if self.auto_threshold.isChecked() and automatic is not None:
             self.threshold_slider.blockSignals(True)
             self.threshold_slider.setValue(round(100 * automatic))
             self.threshold_slider.blockSignals(False)
-        if reading is None:
-            self.step_note.setText("Draw a digit, or several side by side, or open a photo: each step from the "
-                                   "picture to the 28×28 image MNIST's way is shown here.")
-        elif reading.problem:
-            self.step_note.setText(reading.problem[:1].upper() + reading.problem[1:] + ".")
-        elif number is not None:
-            self.step_note.setText(f"{len(number.digits)} digits side by side: each box shows its reading.")
-        else:
-            dy, dx = steps.centre_of_mass_shift
-            self.step_note.setText(f"Threshold {steps.threshold:.2f}. Centre of mass moved the digit {dx:+d} px "
-                                   f"across, {dy:+d} px down from plain box centring.")
+        self.step_note.setText(describe(reading))
 
     def _show_prediction(self, reading):
         if self._net is None or reading is None or (self._x is None and reading.number is None):
