@@ -136,11 +136,15 @@ def remove_background(gray, inverted):
 
     The page's brightness is a grey closing (strokes removed) and the ink is the
     fraction of light it takes away, so a shadow that halves the light leaves
-    the ink as dark as before. A dark pad with light ink is handled the same
-    way, upside down. Inside a blob of ink wider than the closing the page
-    estimate is dark too, and 0 / 0 counts as full ink.
+    the ink as dark as before. Inside a blob of ink wider than the closing the
+    page estimate is dark too, and 0 / 0 counts as full ink. A dark pad with
+    light ink is lit evenly: its border's level is subtracted.
     """
-    paper = gray if inverted else 1.0 - gray
+    if not inverted:  # a dark pad or screen: evenly dark, and its bold strokes can be wider than any window
+        border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+        background = float(np.median(border))
+        return np.clip((gray - background) / max(1.0 - background, 1e-3), 0.0, 1.0).astype(np.float32)
+    paper = gray
     height, width = paper.shape
     shrink = max(1, round(max(height, width) / BACKGROUND_SIDE))
     small = np.asarray(Image.fromarray(paper).reduce(shrink)) if shrink > 1 else paper

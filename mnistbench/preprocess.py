@@ -23,7 +23,6 @@ FIELD = 28  # MNIST's image side
 BOX = 20  # the longest side of the digit inside the field
 CENTRE = 14.0  # where MNIST's centres of mass lie, in pixel indices (measured: 13.99, 14.01)
 INK_THRESHOLD = 0.1  # soft ink below this (0..1) is not part of the digit's box
-SOFT_EDGE = 2  # working pixels around the chosen strokes whose grey levels are kept
 STROKE_LEVEL = 90  # percentile of the stroke's darkness that becomes full ink (255)
 
 
@@ -127,14 +126,19 @@ def mnist_digit(ink):
 def soft_ink(page, chosen):
     """The chosen strokes as soft grey levels in [0, 1], as MNIST has them, not a binary mask.
 
-    The stroke's typical darkness becomes full ink; darkness fades to nothing at
-    the paper's noise level, within SOFT_EDGE pixels of the strokes.
+    The stroke's typical darkness becomes full ink and darkness fades to nothing
+    at the paper's noise level. Soft edges are kept by hysteresis: any fainter
+    ink (above INK_THRESHOLD) connected to the chosen strokes belongs to them,
+    however wide the edge (an enlarged MNIST digit's is ten pixels).
     """
     level = float(np.percentile(page.darkness[chosen], STROKE_LEVEL))
     floor = min(page.paper, 0.5 * level)
-    near = ndimage.maximum_filter(chosen.view(np.uint8), size=2 * SOFT_EDGE + 1) > 0
     ink = np.clip((page.darkness - floor) / max(level - floor, 1e-3), 0.0, 1.0)
-    ink[~near | (ink < INK_THRESHOLD)] = 0.0
+    faint, _ = ndimage.label(ink >= INK_THRESHOLD, structure=np.ones((3, 3), dtype=bool))
+    keep = np.zeros(faint.max() + 1, dtype=bool)
+    keep[faint[chosen]] = True
+    keep[0] = False
+    ink[~keep[faint]] = 0.0
     if not ink.any():
         raise ImageError("the drawing is empty")
     return ink
