@@ -23,6 +23,7 @@ FIELD = 28  # MNIST's image side
 BOX = 20  # the longest side of the digit inside the field
 CENTRE = 14.0  # where MNIST's centres of mass lie, in pixel indices (measured: 13.99, 14.01)
 INK_THRESHOLD = 0.1  # soft ink below this (0..1) is not part of the digit's box
+EDGE_MARGIN = 0.08  # of the strokes' size: how far beyond them a soft edge may reach
 STROKE_LEVEL = 90  # percentile of the stroke's darkness that becomes full ink (255)
 
 
@@ -139,6 +140,11 @@ def soft_ink(page, chosen):
     keep[faint[chosen]] = True
     keep[0] = False
     ink[~keep[faint]] = 0.0
+    rows, cols = np.flatnonzero(chosen.any(axis=1)), np.flatnonzero(chosen.any(axis=0))
+    margin = max(2, round(EDGE_MARGIN * max(rows[-1] - rows[0], cols[-1] - cols[0])))
+    edge = np.zeros_like(chosen)  # and near them: faint ink never reaches into a neighbouring digit
+    edge[max(0, rows[0] - margin):rows[-1] + margin + 1, max(0, cols[0] - margin):cols[-1] + margin + 1] = True
+    ink[~edge] = 0.0
     if not ink.any():
         raise ImageError("the drawing is empty")
     return ink
