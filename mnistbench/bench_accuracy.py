@@ -85,6 +85,8 @@ def bench_fidelity(network_file=None):
     print(f"  originals {result['original_accuracy']:.2%}, redrawn+preprocessed "
           f"{result['redrawn_accuracy']:.2%}: drop {result['drop_points']:.1f} points (target <= 2)")
     print(f"  naive resize without crop/centring: {result['naive_accuracy']:.2%}")
+    from mnistbench.photo_bench import bench_photo_fidelity  # photos of the same held-out digits
+    result["photos"] = bench_photo_fidelity(net, dataset)
     return result
 
 

@@ -33,10 +33,16 @@ def build_parser():
     info.add_argument("file", nargs="?", help="network file (.nn) or a bundled network's name")
     info.add_argument("--json", action="store_true", help="print JSON for scripts")
     info.add_argument("--engine", action="store_true", help="which engine path trains here (NumPy or numba)")
-    predict = commands.add_parser("predict", help="read digits from PNG/JPEG images")
+    predict = commands.add_parser("predict", help="read digits (or whole numbers) from photos, scans and drawings")
     predict.add_argument("file", help="network file (.nn) or a bundled network's name")
-    predict.add_argument("images", nargs="+", metavar="IMAGE", help="PNG or JPEG of one handwritten digit")
-    predict.add_argument("--json", action="store_true", help="print JSON for scripts")
+    predict.add_argument("images", nargs="+", metavar="IMAGE", help="PNG, JPEG, TIFF … of a handwritten digit")
+    predict.add_argument("--json", action="store_true", help="print JSON for scripts (with each digit's box)")
+    predict.add_argument("--number", action="store_true",
+                         help="read several digits side by side (a year, a house number) as one number")
+    predict.add_argument("--steps", metavar="OUT.png",
+                         help="write every preprocessing step of the first image as one PNG")
+    predict.add_argument("--threshold", type=float, default=None, metavar="0..1",
+                         help="ink threshold instead of the automatic one (a fraction of the page's contrast)")
     add_data_parser(commands)
     add_networks_parser(commands)
     for add_parser in (add_runs_parser, add_compare_parser, add_sweep_parser, add_lr_find_parser):

@@ -18,6 +18,9 @@ from mnistbench.preprocess import preprocess_digit
 MAX_SIDE = 20_000  # pixels; a phone photo is about 4,000
 MAX_PIXELS = 50_000_000  # below Pillow's decompression-bomb warning (about 89 million)
 WORKING_SIDE = 2048  # larger images are shrunk by whole-pixel averaging while loading
+DRAFT_SIDE = 1000  # a JPEG is decoded at the smallest 1/2^k scale with its longest side still this long
+STEP_CAPTIONS = ("original", "background removed", "threshold", "lines removed", "chosen",
+                 "crop", "20x20", "centred 28x28")
 ASCII_FALLBACKS = str.maketrans({"→": "->", "—": "-", "…": "..."})  # glyphs Pillow's default font lacks
 
 
@@ -38,6 +41,10 @@ def load_image(path):
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as picture:
                 _check_size(path, picture.size)
+                if picture.format == "JPEG":  # decode at 1/2, 1/4 or 1/8 size directly: far faster
+                    width, height = picture.size
+                    shrink = DRAFT_SIDE / max(width, height)
+                    picture.draft(picture.mode, (round(width * shrink), round(height * shrink)))
                 return _to_array(ImageOps.exif_transpose(picture))
     except UnidentifiedImageError:
         raise ImageError(f"{path}: not an image that can be read (PNG, JPEG, BMP, GIF, ...)") from None
@@ -48,16 +55,38 @@ def load_image(path):
         raise ImageError(f"{path}: cannot read the image ({reason})") from None
 
 
-def load_digit(path, steps=False):
+def load_digit(path, steps=False, threshold=None, crop=None):
     """Read an image file and preprocess it like MNIST: uint8 (28, 28) (see preprocess_digit).
 
     Errors name the file, e.g. "digit.png: the drawing is empty".
     """
     image = load_image(path)
     try:
-        return preprocess_digit(image, steps=steps)
+        return preprocess_digit(image, steps=steps, threshold=threshold, crop=crop)
     except ImageError as error:
         raise ImageError(f"{path}: {error}") from None
+
+
+def save_steps_png(path, steps, scale=2):
+    """Write every preprocessing step side by side, captioned, as one PNG (`predict --steps out.png`).
+
+    `steps` is a PreprocessSteps; the page steps are shown at a common height.
+    """
+    images = [steps.grayscale, steps.background_removed, steps.threshold_mask, steps.lines_removed, steps.chosen,
+              steps.cropped, steps.scaled_20, steps.centred_28]
+    height = 28 * scale * 4
+    tiles = [Image.fromarray(image).resize((max(1, round(image.shape[1] * height / image.shape[0])), height),
+                                           Image.BILINEAR if i < 6 else Image.NEAREST)
+             for i, image in enumerate(images)]
+    font = ImageFont.load_default()
+    sheet = Image.new("L", (sum(t.width for t in tiles) + 8 * (len(tiles) + 1), height + 30), 255)
+    draw = ImageDraw.Draw(sheet)
+    x = 8
+    for tile, caption in zip(tiles, STEP_CAPTIONS):
+        sheet.paste(tile, (x, 4))
+        draw.text((x, height + 10), caption, fill=0, font=font)
+        x += tile.width + 8
+    _save_atomically(sheet, Path(path))
 
 
 def _check_size(path, size):

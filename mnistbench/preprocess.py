@@ -4,34 +4,44 @@ MNIST's digits were not simply shrunk: each was cropped to its ink, scaled so
 its longest side is 20 px (anti-aliased, aspect ratio kept) and then placed in
 a 28x28 field so that its centre of mass sits at the centre. A network trained
 on MNIST only recognises digits made the same way, so the CLI's `predict` and
-the workbench's digit pad both go through `preprocess_digit`.
+the workbench's digit pad both go through `preprocess_digit`. Before those
+steps, `photo_pipeline` finds the ink on a photo of paper (uneven light,
+ruled lines, pencil) and `ink_components` picks the digit among specks.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
+from scipy import ndimage
 
 from mnistbench.errors import ImageError
+from mnistbench.ink_components import group_mask, label_components, single_digit
+from mnistbench.photo_pipeline import page_ink, to_grayscale  # noqa: F401 — to_grayscale is part of this API
 
 FIELD = 28  # MNIST's image side
 BOX = 20  # the longest side of the digit inside the field
 CENTRE = 14.0  # where MNIST's centres of mass lie, in pixel indices (measured: 13.99, 14.01)
-INK_THRESHOLD = 0.1  # ink below this (0..1, after background removal) is noise
-MIN_CONTRAST = 0.05  # less ink contrast than this (0..1) counts as a blank drawing
-LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R BT.601, what Pillow's "L" mode uses
+INK_THRESHOLD = 0.1  # soft ink below this (0..1) is not part of the digit's box
+EDGE_MARGIN = 0.08  # of the strokes' size: how far beyond them a soft edge may reach
+STROKE_LEVEL = 90  # percentile of the stroke's darkness that becomes full ink (255)
 
 
 @dataclass(frozen=True)
 class PreprocessSteps:
-    """Every intermediate image, so the digit pad can show how MNIST would see a drawing.
+    """Every intermediate image, so the digit pad can show how MNIST would see a picture.
 
-    grayscale: uint8 (H, W), the input as grey levels (alpha composited over white).
-    cropped, scaled_20, centred_28: uint8, white ink on black.
+    Page steps, uint8 (h, w) at the working size (photos are shrunk by `scale`):
+    grayscale (the input's lightness), background_removed (ink darkness once the
+    page's brightness is divided out, white = ink), threshold_mask, lines_removed
+    (the mask without ruled lines), chosen (the digit's soft ink only).
+    MNIST's steps: cropped, scaled_20, centred_28, white ink on black.
     bbox: (top, left, bottom, right) of the ink in `grayscale`, bottom/right exclusive.
     centre_of_mass_shift: (dy, dx) pixels the centre-of-mass placement moved the
         digit away from plain bounding-box centring.
-    inverted: True when the background was light and the image was inverted.
+    inverted: True when the background was light. threshold: the cut used (0..1).
+    scale: original pixels per working pixel; offset: (top, left) of the crop
+        in the original image, (0, 0) when it was not cropped.
     """
 
     grayscale: np.ndarray
@@ -41,33 +51,116 @@ class PreprocessSteps:
     bbox: tuple
     centre_of_mass_shift: tuple
     inverted: bool
+    background_removed: np.ndarray = None
+    threshold_mask: np.ndarray = None
+    lines_removed: np.ndarray = None
+    chosen: np.ndarray = None
+    threshold: float = 0.0
+    scale: int = 1
+    offset: tuple = (0, 0)
+
+    @property
+    def image_box(self):
+        """The digit's box (top, left, bottom, right) in the original image's pixels (for `predict --json`)."""
+        top, left, bottom, right = self.bbox
+        (top0, left0), scale = self.offset, self.scale
+        return (top0 + top * scale, left0 + left * scale, top0 + bottom * scale, left0 + right * scale)
 
 
-def preprocess_digit(image, steps=False):
+def preprocess_digit(image, steps=False, threshold=None, crop=None):
     """Return uint8 (28, 28) white ink on black, made the way MNIST made its digits.
 
     `image` is (H, W) or (H, W, 3|4), uint8 0..255 or float (0..1, or 0..255
-    when its maximum is above 1). With `steps=True` return `PreprocessSteps`.
-    Raises ImageError("the drawing is empty") when there is no ink.
+    when its maximum is above 1): a drawing, a scan or a photo of paper.
+    `threshold` (0..1 of ink darkness) overrides the automatic one; `crop`
+    (top, left, bottom, right) in image pixels limits the search for ink.
+    With `steps=True` return `PreprocessSteps`. Raises ImageError with one
+    line: no ink, a page too dark, or several digits where one was asked for.
     """
-    gray = to_grayscale(image)
-    ink, inverted = _ink(gray)
+    image, offset = crop_image(image, crop)
+    return digit_from_page(page_ink(image, threshold), offset, steps)
+
+
+def digit_from_page(page, offset=(0, 0), steps=False):
+    """preprocess_digit's steps after the page ones, for a photo_pipeline.PageInk found already.
+
+    `offset` is (top, left) of the picture the page came from in the original image.
+    """
+    labels, groups = label_components(page.ink_mask, page.darkness)
+    if not groups:
+        raise ImageError("the drawing is empty")
+    main, others = single_digit(groups)
+    if others:
+        raise ImageError(f"{others + 1} separate digits found where one was expected: read them as a number")
+    ink = soft_ink(page, group_mask(main, labels, page.ink_mask))
+    made = mnist_digit(ink)
+    if not steps:
+        return made.centred_28
+    return PreprocessSteps(
+        grayscale=_to_uint8(page.gray), cropped=made.cropped, scaled_20=made.scaled_20,
+        centred_28=made.centred_28, bbox=made.bbox, centre_of_mass_shift=made.shift,
+        inverted=page.inverted, background_removed=_to_uint8(page.background_removed),
+        threshold_mask=_to_uint8(page.mask), lines_removed=_to_uint8(page.ink_mask),
+        chosen=_to_uint8(ink), threshold=page.threshold, scale=page.scale, offset=offset)
+
+
+@dataclass(frozen=True)
+class MnistDigit:
+    """MNIST's own steps on one digit's ink: uint8 images, the box in the ink map, the shift."""
+
+    cropped: np.ndarray
+    scaled_20: np.ndarray
+    centred_28: np.ndarray
+    bbox: tuple
+    shift: tuple
+
+
+def mnist_digit(ink):
+    """Float ink map (h, w) in [0, 1] of one digit -> MNIST's crop, 20 px box and centring."""
     top, left, bottom, right = _ink_bbox(ink)
     cropped = ink[top:bottom, left:right]
     scaled = _scale_longest_side(cropped, BOX)
     centred, shift = _place_by_centre_of_mass(scaled)
-    result = _to_uint8(centred)
-    if not steps:
-        return result
-    return PreprocessSteps(
-        grayscale=_to_uint8(gray),
-        cropped=_to_uint8(cropped),
-        scaled_20=_to_uint8(scaled),
-        centred_28=result,
-        bbox=(top, left, bottom, right),
-        centre_of_mass_shift=shift,
-        inverted=inverted,
-    )
+    return MnistDigit(_to_uint8(cropped), _to_uint8(scaled), _to_uint8(centred), (top, left, bottom, right), shift)
+
+
+def soft_ink(page, chosen):
+    """The chosen strokes as soft grey levels in [0, 1], as MNIST has them, not a binary mask.
+
+    The stroke's typical darkness becomes full ink and darkness fades to nothing
+    at the paper's noise level. Soft edges are kept by hysteresis: any fainter
+    ink (above INK_THRESHOLD) connected to the chosen strokes belongs to them,
+    however wide the edge (an enlarged MNIST digit's is ten pixels).
+    """
+    level = float(np.percentile(page.darkness[chosen], STROKE_LEVEL))
+    floor = min(page.paper, 0.5 * level)
+    ink = np.clip((page.darkness - floor) / max(level - floor, 1e-3), 0.0, 1.0)
+    faint, _ = ndimage.label(ink >= INK_THRESHOLD, structure=np.ones((3, 3), dtype=bool))
+    keep = np.zeros(faint.max() + 1, dtype=bool)
+    keep[faint[chosen]] = True
+    keep[0] = False
+    ink[~keep[faint]] = 0.0
+    rows, cols = np.flatnonzero(chosen.any(axis=1)), np.flatnonzero(chosen.any(axis=0))
+    margin = max(2, round(EDGE_MARGIN * max(rows[-1] - rows[0], cols[-1] - cols[0])))
+    edge = np.zeros_like(chosen)  # and near them: faint ink never reaches into a neighbouring digit
+    edge[max(0, rows[0] - margin):rows[-1] + margin + 1, max(0, cols[0] - margin):cols[-1] + margin + 1] = True
+    ink[~edge] = 0.0
+    if not ink.any():
+        raise ImageError("the drawing is empty")
+    return ink
+
+
+def crop_image(image, crop):
+    """(the image limited to `crop` (top, left, bottom, right), (top, left)); the whole image when None."""
+    image = np.asarray(image)
+    if crop is None:
+        return image, (0, 0)
+    top, left, bottom, right = (int(round(v)) for v in crop)
+    top, left = max(0, top), max(0, left)
+    bottom, right = min(image.shape[0], bottom), min(image.shape[1], right)
+    if bottom - top < 2 or right - left < 2:
+        raise ImageError(f"the crop rectangle {tuple(crop)} leaves no picture")
+    return image[top:bottom, left:right], (top, left)
 
 
 def to_network_input(img28):
@@ -76,56 +169,6 @@ def to_network_input(img28):
     if img28.shape != (FIELD, FIELD):
         raise ValueError(f"expected a 28x28 image, got shape {img28.shape}")
     return (img28.reshape(-1) / np.float32(255)).astype(np.float32)
-
-
-def to_grayscale(image):
-    """Any supported array -> float (H, W) lightness in [0, 1]; transparency shows white."""
-    image = np.asarray(image)
-    if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[2] not in (3, 4)):
-        raise ImageError(f"expected an (H, W), (H, W, 3) or (H, W, 4) image, got shape {image.shape}")
-    if image.size == 0:
-        raise ImageError("the drawing is empty")
-    values = _unit_range(image)
-    if values.ndim == 2:
-        return values
-    gray = values[..., :3] @ LUMA
-    if values.shape[2] == 4:  # composite over white: what a viewer shows
-        alpha = values[..., 3]
-        gray = gray * alpha + (1.0 - alpha)
-    return gray
-
-
-def _unit_range(image):
-    """Scale uint8 or float pixel values to float32 in [0, 1] (float32: photos are big)."""
-    if image.dtype == np.uint8:
-        return image.astype(np.float32) / np.float32(255)
-    if not np.issubdtype(image.dtype, np.floating):
-        raise ImageError(f"expected uint8 or float pixels, got {image.dtype}")
-    if not np.isfinite(image).all():
-        raise ImageError("the image has NaN or infinite pixels")
-    values = image.astype(np.float32)
-    if values.max() > 1.0:
-        values = values / np.float32(255)
-    return np.clip(values, 0.0, 1.0)
-
-
-def _ink(gray):
-    """Lightness -> ink in [0, 1] (0 = background), inverting light backgrounds.
-
-    The background is the median of the border pixels; subtracting it and
-    stretching the rest to 1 makes grey paper and pale pencil look like MNIST.
-    """
-    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
-    background = float(np.median(border))
-    inverted = background > 0.5
-    ink = 1.0 - gray if inverted else gray
-    background = 1.0 - background if inverted else background
-    contrast = float(ink.max()) - background
-    if contrast < MIN_CONTRAST:
-        raise ImageError("the drawing is empty")
-    ink = np.clip((ink - background) / contrast, 0.0, 1.0)
-    ink[ink < INK_THRESHOLD] = 0.0
-    return ink, inverted
 
 
 def _ink_bbox(ink):

@@ -9,14 +9,18 @@ from mnistbench.preprocess import preprocess_digit
 
 
 def synthetic_digits(count, seed=0):
-    """MNIST-like 28x28 digits: random bars and blocks, made with preprocess_digit itself."""
+    """MNIST-like 28x28 digits: random bars and blocks, made with preprocess_digit itself.
+
+    The bars all cover the pixel (50, 50), so each digit is one connected shape
+    (separate blobs would be several digits, or specks, to the preprocessing).
+    """
     rng = np.random.default_rng(seed)
     digits = []
     for _ in range(count):
         canvas = np.zeros((100, 100), np.uint8)
         for _ in range(3):
-            top, left = rng.integers(10, 60, size=2)
             height, width = rng.integers(6, 35, size=2)
+            top, left = rng.integers(51 - height, 51), rng.integers(51 - width, 51)
             canvas[top:top + height, left:left + width] = 255
         digits.append(preprocess_digit(canvas))
     return np.stack(digits)

@@ -144,3 +144,58 @@ def test_dropped_files_that_are_not_images_go_to_the_window(qtbot, pad, tmp_path
         drop(pad, network)
     assert dropped.args == [[str(network)]]
     assert pad.network_input() is None and "net.nn" not in pad.status.text()
+
+
+def test_every_step_is_shown_for_a_drawing(qtbot, pad):
+    draw(qtbot, pad.canvas, SEVEN)
+    shown = [view.image() for view in pad.steps_strip.views]
+    assert all(image is not None for image in shown)
+    assert shown[0].shape == (280, 280) and shown[-1].shape == (28, 28)
+    np.testing.assert_array_equal(shown[-1], (pad.network_input().reshape(28, 28) * 255).round())
+    pad.clear()
+    assert all(view.image() is None for view in pad.steps_strip.views)
+
+
+def test_digits_side_by_side_are_read_as_a_number_with_boxes(qtbot, pad):
+    draw(qtbot, pad.canvas, [(40, 80), (40, 200)])
+    draw(qtbot, pad.canvas, [(230, 80), (230, 200)])
+    reading = pad.answer.text()
+    assert reading.startswith("Reads ") and reading.count(",") == 1  # two digits, two confidences
+    assert len(pad.canvas._boxes) == 2
+    lefts = [box[1] for box, _ in pad.canvas._boxes]
+    assert lefts == sorted(lefts) and lefts[0] < 60 < 200 < lefts[1]
+    assert "2 digits" in pad.step_note.text()
+
+
+def write_photo_png(path):
+    """Two dark bars on light paper, far apart: a one that counts, and a smudge to crop away."""
+    image = np.full((240, 320), 225, dtype=np.uint8)
+    image[40:200, 60:75] = 30
+    image[80:180, 250:290] = 60
+    Image.fromarray(image).save(path)
+    return path
+
+
+def test_moving_the_threshold_and_cropping_a_photo_change_what_is_read(qtbot, pad, tmp_path):
+    assert pad.open_image(write_photo_png(tmp_path / "photo.png"))
+    assert pad.photo_view.has_image()
+    assert pad.auto_threshold.isChecked() and 0 < pad.threshold_slider.value() < 100
+    assert pad.network_input() is None and "2 digits" in pad.step_note.text()  # read as a number
+    assert len(pad.photo_view._boxes) == 2
+    view = pad.photo_view  # 320x240 shown in 280x210: 0.875 widget px per image px
+    qtbot.mousePress(view, Qt.LeftButton, pos=QPoint(40, 20))
+    qtbot.mouseMove(view, QPoint(80, 190))
+    qtbot.mouseRelease(view, Qt.LeftButton, pos=QPoint(80, 190))
+    top, left, bottom, right = view.crop()
+    assert left < 60 and right > 75 and right < 250
+    cropped = pad.network_input()
+    assert cropped is not None
+    row, col = centre_of_mass(cropped)
+    assert abs(row - 14) <= 1 and abs(col - 14) <= 1
+    pad.threshold_slider.setValue(90)  # darker than anything: nothing is ink
+    assert not pad.auto_threshold.isChecked()
+    assert pad.network_input() is None and "threshold 0.90" in pad.step_note.text()
+    pad.auto_threshold.setChecked(True)
+    np.testing.assert_array_equal(pad.network_input(), cropped)
+    qtbot.mouseClick(view, Qt.LeftButton, pos=QPoint(100, 100))  # a click clears the crop
+    assert view.crop() is None and "2 digits" in pad.step_note.text()

@@ -195,3 +195,38 @@ def test_large_photo_is_shrunk_while_loading_and_still_reads(tmp_path):
     one = load_digit(path)
     rows, cols = np.flatnonzero(one.any(axis=1)), np.flatnonzero(one.any(axis=0))
     assert rows[-1] - rows[0] + 1 == 20 and cols[-1] - cols[0] + 1 <= 2
+
+
+def test_steps_png_shows_every_step_side_by_side(tmp_path):
+    from mnistbench.images import save_steps_png
+
+    Image.fromarray(drawing()).save(tmp_path / "d.png")
+    steps = load_digit(tmp_path / "d.png", steps=True)
+    out = tmp_path / "steps.png"
+    save_steps_png(out, steps, scale=2)
+    with Image.open(out) as sheet:
+        assert sheet.format == "PNG" and sheet.height < sheet.width
+        pixels = np.asarray(sheet.convert("L"))
+    side = 28 * 2 * 4  # the common tile height; the last tile is the centred 28x28, 8x, at the right
+    last = pixels[4:4 + side, -8 - side:-8]
+    np.testing.assert_array_equal(last, np.kron(steps.centred_28, np.ones((8, 8), np.uint8)))
+    original = pixels[4:4 + side, 8:8 + round(100 * side / 120)]
+    assert original.min() < 10 and np.median(original) > 240  # the dark 7 on white paper comes first
+
+
+def test_big_jpeg_is_decoded_at_a_reduced_size(tmp_path):
+    photo = np.full((3000, 4000), 220, np.uint8)
+    photo[800:2200, 1900:2100] = 30  # a dark "1"
+    path = tmp_path / "phone.jpg"
+    Image.fromarray(photo).save(path, quality=85)
+    image = load_image(path)
+    assert max(image.shape) <= images.WORKING_SIDE
+    rows = np.flatnonzero(load_digit(path).any(axis=1))
+    assert rows[-1] - rows[0] + 1 == 20
+
+
+def test_load_digit_passes_threshold_and_crop_on(tmp_path):
+    Image.fromarray(drawing()).save(tmp_path / "d.png")
+    steps = load_digit(tmp_path / "d.png", steps=True, threshold=0.3, crop=(0, 60, 120, 100))
+    assert steps.threshold == 0.3 and steps.offset == (0, 60)
+    assert steps.grayscale.shape == (120, 40)

@@ -3,7 +3,8 @@
 from mnistbench.commands.data import data_command
 from mnistbench.commands.networks import networks_command
 from mnistbench.commands.runs import compare_command, lr_find_command, runs_command, sweep_command
-from mnistbench.commands.inspect import info_command, predict_command, test_command
+from mnistbench.commands.inspect import info_command, test_command
+from mnistbench.commands.predict import predict_command
 from mnistbench.commands.train import train_command
 
 

@@ -7,11 +7,10 @@ import numpy as np
 
 from mnistbench.data import load_dataset
 from mnistbench.errors import DatasetError
-from mnistbench.images import load_digit, save_digit_grid
+from mnistbench.images import save_digit_grid
 from mnistbench.bundled import resolve_network
 from mnistbench.errors import MnistbenchError
 from mnistbench.netfile import load_network
-from mnistbench.preprocess import to_network_input
 from mnistbench.workflows.evaluation import evaluate_test_set, seen_warning
 from mnistbench.workflows.training_record import find_evaluation_dataset
 
@@ -143,33 +142,6 @@ def engine_info(as_json=False):
     print(f"engine: {engine}")
     print(f"numpy {np.__version__}; BLAS: {blas}")
     return 0
-
-
-def predict_command(args):
-    """Each image's prediction; an image that cannot be read gets its one-line error and the rest go on."""
-    net = load_network(resolve_network(args.file))
-    classes = net.metadata.get("class_names") or [str(i) for i in range(net.layer_sizes[-1])]
-    rows, failed = [], 0
-    for path in args.images:
-        try:
-            x = to_network_input(load_digit(path))
-        except MnistbenchError as error:
-            failed += 1
-            print(f"mnistbench: {error}", file=sys.stderr)
-            rows.append({"image": str(path), "error": str(error)})
-            continue
-        p = net.predict_proba(x[np.newaxis])[0]
-        best = int(p.argmax())
-        rows.append({"image": str(path), "prediction": classes[best], "probability": float(p[best]),
-                     "probabilities": [round(float(v), 6) for v in p]})
-        if not args.json:
-            spread = " ".join(f"{classes[i]}:{v:.2f}" for i, v in enumerate(p))
-            print(f"{path}: {classes[best]} ({p[best]:.1%})   {spread}", flush=True)
-    if args.json:
-        print(json.dumps(rows, indent=2))
-    if failed:
-        print(f"mnistbench: {failed} of {len(args.images)} images could not be read", file=sys.stderr)
-    return 1 if failed else 0
 
 
 def _dataset_name(record):

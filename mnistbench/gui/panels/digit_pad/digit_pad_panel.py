@@ -1,8 +1,11 @@
-"""The digit pad: write a digit, watch the network read it, see the 28x28 image it gets.
+"""The digit pad: write a digit (or a number), watch the network read it, see the 28x28 image it gets.
 
-The drawing goes through the same preprocessing as MNIST's digits (crop to
-the ink, scale to 20x20, place by centre of mass in 28x28), and those steps
-are shown beside the canvas, so a user sees why a drawing is read as it is.
+The drawing, or an opened photo, goes through the same pipeline as `predict`
+(page brightness, threshold, lines, the digit's component, then MNIST's crop,
+20x20 and centre of mass), and every step is shown beside the canvas, so a
+user sees why a picture is read as it is. On a photo the user can drag a crop
+rectangle and move the threshold when the automatic choice is wrong. Several
+digits side by side are read as a number, each with its box and reading.
 """
 
 import logging
@@ -11,16 +14,21 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLabel, QMenu, QPushButton,
-                               QSpinBox, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QMenu, QPushButton,
+                               QSlider, QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
 from mnistbench.errors import ImageError
-from mnistbench.gui.widgets.digit_views import DigitView, ProbabilityBars, preview_network
 from mnistbench.gui.panels.digit_pad.drawing_canvas import DrawingCanvas
+from mnistbench.gui.panels.digit_pad.pad_reading import automatic_threshold, describe, digit_boxes, read_pad
+from mnistbench.gui.panels.digit_pad.photo_view import PhotoView
+from mnistbench.gui.panels.digit_pad.steps_strip import StepsStrip
 from mnistbench.gui.panels.network_fit import fit_problem
+from mnistbench.gui.widgets.digit_views import DigitView, ProbabilityBars, preview_network
 from mnistbench.gui.widgets.preview import preview_app, run_preview
 from mnistbench.images import load_image
-from mnistbench.preprocess import preprocess_digit, to_network_input
+from mnistbench.number_reading import format_number
+from mnistbench.photo_pipeline import working_gray
+from mnistbench.preprocess import to_network_input
 
 UPDATE_MS = 33  # live prediction at most ~30 times a second while drawing
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")  # dropped files the pad opens itself
@@ -52,6 +60,7 @@ class DigitPadPanel(QWidget):
         super().__init__(parent)
         self._net = None
         self._x = None  # float32 (784,): what the network gets, None while the pad is empty
+        self._photo = None  # the opened image's array, read until the user draws on the pad
         self.canvas = DrawingCanvas()
         self.canvas.setToolTip("Write a digit here with the mouse or a pen")
         self.canvas.setFocusPolicy(Qt.StrongFocus)  # a click gives the pad the keys: Ctrl+Z, Delete
@@ -98,23 +107,33 @@ class DigitPadPanel(QWidget):
     def _build_result_side(self):
         self.answer = QLabel(wordWrap=True)
         self.answer.setStyleSheet("font-size: 15pt; font-weight: bold;")
-        self.answer.setToolTip("The digit the network reads, and how sure it is")
+        self.answer.setToolTip("The digit (or number) the network reads, and how sure it is")
         self.bars = ProbabilityBars()
         self.network_view = DigitView(112, "The 28x28 image the network actually receives")
-        self.step_views = [DigitView(56, tip) for tip in (
-            "1. Cropped to the ink", "2. Scaled so the longest side is 20 px",
-            "3. Placed in 28x28 with its centre of mass in the middle")]
+        self.photo_view = PhotoView()
+        self.photo_view.sig_crop_changed.connect(self._crop_changed)
+        self.auto_threshold = QCheckBox("Automatic threshold", checked=True)
+        self.auto_threshold.setToolTip("Otsu's threshold, kept above the paper's noise; untick to set your own")
+        self.auto_threshold.toggled.connect(self._threshold_changed)
+        self.threshold_slider = QSlider(Qt.Horizontal, minimum=1, maximum=99, value=50)
+        self.threshold_slider.setFocusPolicy(Qt.StrongFocus)  # no wheel changes while scrolling past
+        self.threshold_slider.setToolTip("How dark (percent of the page's contrast) a pixel must be to count as ink")
+        self.threshold_slider.valueChanged.connect(self._threshold_moved)
+        threshold = QHBoxLayout()
+        threshold.addWidget(self.auto_threshold)
+        threshold.addWidget(self.threshold_slider, stretch=1)
+        self.steps_strip = StepsStrip()
         self.step_note = QLabel(wordWrap=True)
-        steps = QGridLayout()
-        for column, (view, caption) in enumerate(zip(self.step_views, ("crop", "20×20", "centred"))):
-            steps.addWidget(view, 0, column, Qt.AlignHCenter)
-            steps.addWidget(QLabel(caption, alignment=Qt.AlignHCenter), 1, column)
+        top = QHBoxLayout()
+        top.addWidget(self.network_view, alignment=Qt.AlignTop)
+        top.addWidget(self.photo_view, alignment=Qt.AlignTop)
         side = QVBoxLayout()
         side.addWidget(self.answer)
         side.addWidget(self.bars, stretch=1)
-        side.addWidget(QLabel("What the network receives (28×28):"))
-        side.addWidget(self.network_view, alignment=Qt.AlignHCenter)
-        side.addLayout(steps)
+        side.addWidget(QLabel("What the network receives (28×28), and the opened picture:"))
+        side.addLayout(top)
+        side.addLayout(threshold)
+        side.addWidget(self.steps_strip)
         side.addWidget(self.step_note)
         return side
 
@@ -139,6 +158,8 @@ class DigitPadPanel(QWidget):
 
     @Slot()
     def clear(self):
+        self._photo = None
+        self.photo_view.set_image(None, None)
         self.canvas.clear()
         self.status.clear()
         self.refresh()
@@ -152,13 +173,16 @@ class DigitPadPanel(QWidget):
         self.status.setText(f"Kept as {label}.")
 
     def open_image(self, path):
-        """Put an image file's digit on the pad; errors become one line in the panel."""
+        """Read an image file (a photo, a scan, a drawing) on the pad; errors become one line in the panel."""
         try:
-            steps = preprocess_digit(load_image(path), steps=True)
+            image = load_image(path)
+            gray, _ = working_gray(image)
         except ImageError as error:
             self.status.setText(str(error) if str(path) in str(error) else f"{Path(path).name}: {error}")
             return False
-        self.canvas.set_background(steps.cropped)
+        self._photo = image
+        self.canvas.clear()
+        self.photo_view.set_image((gray * 255).round().astype(np.uint8), image.shape)
         self.status.setText(f"Opened {Path(path).name}.")
         self.refresh()
         return True
@@ -171,47 +195,78 @@ class DigitPadPanel(QWidget):
 
     @Slot()
     def refresh(self):
-        """Preprocess the drawing, run the network, update every view."""
+        """Read the drawing (or the opened photo), run the network, update every view."""
         self._timer.stop()
-        steps = None
-        if not self.canvas.is_empty():
-            try:
-                steps = preprocess_digit(self.canvas.pixels(), steps=True)
-            except ImageError:
-                steps = None
-        self._show_steps(steps)
+        photo = self._photo is not None and self.canvas.stroke_count() == 0
+        reading = None
+        if photo or not self.canvas.is_empty():
+            source = self._photo if photo else self.canvas.pixels()
+            crop = self.photo_view.crop() if photo else None
+            readable = None if fit_problem(self._net) else self._net  # an odd shape reads no numbers
+            reading = read_pad(source, readable, self._threshold(), crop)
+        steps = None if reading is None else reading.steps
+        self._show_steps(reading)
         previous, self._x = self._x, None if steps is None else to_network_input(steps.centred_28)
-        self._show_prediction()
+        self._show_prediction(reading)
         if self._x is not None and (previous is None or not np.array_equal(previous, self._x)):
             self.sig_input_chosen.emit(self._x.copy(), None)
 
-    def _show_steps(self, steps):
-        images = (None, None, None, None) if steps is None else (
-            steps.centred_28, steps.cropped, steps.scaled_20, steps.centred_28)
-        for view, image in zip([self.network_view] + self.step_views, images):
-            view.set_image(image)
-        if steps is None:
-            self.step_note.setText("Draw a digit: it is cropped, scaled to 20×20 and centred "
-                                   "by its centre of mass, as MNIST's digits were.")
-        else:
-            dy, dx = steps.centre_of_mass_shift
-            self.step_note.setText(f"Centre of mass moved the digit {dx:+d} px across, {dy:+d} px down "
-                                   "from plain box centring.")
+    def _threshold(self):
+        """None (automatic) or the slider's value as a fraction."""
+        return None if self.auto_threshold.isChecked() else self.threshold_slider.value() / 100
 
-    def _show_prediction(self):
+    def _show_steps(self, reading):
+        number = None if reading is None else reading.number
+        steps = None if reading is None else reading.steps
+        if number is not None:
+            self.steps_strip.set_page(number.page)
+        else:
+            self.steps_strip.set_steps(steps)
+        self.network_view.set_image(None if steps is None else steps.centred_28)
+        on_photo = self._photo is not None and self.canvas.stroke_count() == 0
+        self.photo_view.set_boxes(digit_boxes(reading) if on_photo else [])
+        self.canvas.set_boxes([] if on_photo else digit_boxes(reading))
+        automatic = automatic_threshold(reading)
+        if self.auto_threshold.isChecked() and automatic is not None:
+            self.threshold_slider.blockSignals(True)
+            self.threshold_slider.setValue(round(100 * automatic))
+            self.threshold_slider.blockSignals(False)
+        self.step_note.setText(describe(reading))
+
+    def _show_prediction(self, reading):
         problem = fit_problem(self._net)
         if problem:
             self.bars.set_probabilities(None)
             self.answer.setText(problem)
             return
-        if self._x is None or self._net is None:
+        if self._net is None or reading is None or (self._x is None and reading.number is None):
             self.bars.set_probabilities(None)
             self.answer.setText("No network" if self._net is None else "Draw a digit")
+            return
+        if reading.number is not None:
+            self.bars.set_probabilities(None)
+            self.answer.setText(f"Reads {format_number(reading.number)}")
             return
         probabilities = self._net.predict_proba(self._x[None])[0]
         self.bars.set_probabilities(probabilities)
         top = int(probabilities.argmax())
         self.answer.setText(f"Reads {top}  ({100 * probabilities[top]:.1f}%)")
+
+    @Slot(bool)
+    def _threshold_changed(self, automatic):
+        self.refresh()
+
+    @Slot(int)
+    def _threshold_moved(self, value):
+        if self.auto_threshold.isChecked():
+            self.auto_threshold.blockSignals(True)
+            self.auto_threshold.setChecked(False)
+            self.auto_threshold.blockSignals(False)
+        self.refresh()
+
+    @Slot(object)
+    def _crop_changed(self, crop):
+        self.refresh()
 
     @Slot(int)
     def _set_brush_size(self, pixels):

@@ -9,12 +9,13 @@ a uint8 (side, side) array for preprocessing.
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRect, Qt, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 SIDE = 280  # logical pixels: ten canvas pixels per MNIST pixel
 INK, PAPER = QColor(255, 255, 255), QColor(0, 0, 0)
+BOX_COLOUR = QColor("#2e86de")  # the boxes of digits read as a number
 
 
 @dataclass
@@ -41,6 +42,7 @@ class DrawingCanvas(QWidget):
         self._background = None  # QImage (Grayscale8, side x side) or None
         self._image = QImage(side, side, QImage.Format_Grayscale8)
         self._drawing = False
+        self._boxes = []  # ((top, left, bottom, right), caption) shown over the drawing, not part of it
         self._redraw()
 
     # --- what the canvas holds ----------------------------------------------
@@ -70,6 +72,12 @@ class DrawingCanvas(QWidget):
         painter.end()
         self._strokes.clear()
         self._redraw()
+
+    def set_boxes(self, boxes):
+        """Show [(box (top, left, bottom, right) in canvas pixels, caption), ...] over the drawing."""
+        if boxes != self._boxes:
+            self._boxes = list(boxes)
+            self.update()
 
     def undo(self):
         """Remove the last stroke (a loaded background stays)."""
@@ -113,6 +121,10 @@ class DrawingCanvas(QWidget):
     def paintEvent(self, event):
         painter = QPainter(self)
         painter.drawImage(QRect(0, 0, self.width(), self.height()), self._image)
+        painter.setPen(BOX_COLOUR)
+        for (top, left, bottom, right), caption in self._boxes:
+            painter.drawRect(QRectF(left, top, right - left, bottom - top))
+            painter.drawText(QPointF(left + 2, max(12, top - 3)), caption)
         painter.end()
 
     # --- input --------------------------------------------------------------
