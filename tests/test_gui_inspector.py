@@ -3,14 +3,14 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QHelpEvent
+from PySide6.QtGui import QColor, QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from idx_factory import synthetic_digits
 from mnistbench.data.datasets import to_inputs
 from mnistbench.engine.network import Network
 from mnistbench.gui.panels.inspector.inspector_panel import InspectorPanel
-from mnistbench.gui.panels.inspector.network_overlays import RIGHT, WRONG
+from mnistbench.gui.widgets import palette
 from mnistbench.gui.panels.image_browser.image_browser_panel import ImageBrowserPanel
 from tiny_network import trained_network
 
@@ -115,13 +115,13 @@ def test_test_image_shows_true_label_and_a_verdict_that_agrees_with_predict(qtbo
         right = predicted[i] == labels[i]
         assert panel.scene.true_label == labels[i]
         assert panel.scene.predicted == predicted[i]
-        assert panel.scene.verdict_colour == (RIGHT if right else WRONG)
+        assert panel.scene.verdict_colour == QColor(*(palette.current().right if right else palette.current().wrong))
         assert f"true <b>{labels[i]}</b>" in panel.verdict.text()
         assert f"<b>{labels[i]}</b>" in browser.true_label.text()
         assert browser.predicted_label.property("verdict") == ("right" if right else "wrong")
-    assert panel.scene.verdict_colour == RIGHT or labels[7] != predicted[7]
+    assert panel.scene.verdict_colour == QColor(*palette.current().right) or labels[7] != predicted[7]
     browser.index_box.setValue(5)
-    assert panel.scene.verdict_colour == WRONG
+    assert panel.scene.verdict_colour == QColor(*palette.current().wrong)
     assert panel.scene.output_column.true_box.isVisible()
 
 

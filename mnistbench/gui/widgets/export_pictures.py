@@ -190,3 +190,23 @@ def _map_shape(element, matrix):
     else:
         key = "d" if tag == "path" else "points"
         element.set(key, _PAIR.sub(pair, element.get(key, "")))
+
+
+def picture_formats(parent, natural: QSize, paint, title: str, svg=True) -> list:
+    """ExportFormats for a picture: PNG (asking its size first) and, with ``svg``, SVG.
+
+    ``paint(painter, target: QRectF)`` draws the picture at its ``natural`` size; ``title`` goes above it.
+    """
+    from mnistbench.gui.widgets.export_dialog import ExportFormat
+
+    def png(path):
+        options = PngOptionsDialog.ask(parent, natural)
+        if options is None:
+            return False  # the user cancelled the size question
+        write_png(path, natural, paint, title, options)
+        return True
+
+    formats = [ExportFormat("PNG image", ".png", png)]
+    if svg:
+        formats.append(ExportFormat("SVG drawing", ".svg", lambda path: write_svg(path, natural, paint, title)))
+    return formats
