@@ -178,9 +178,10 @@ class InspectorPanel(QWidget):
 
     def set_document(self, path):
         """The shown network's file (None: untitled); another network fits the drawing to the view again."""
-        if path != self._document and self.scene.net is not None:
-            self.view.fit()
-        self._document = path
+        if path != self._document:
+            self._document = path
+            if self.scene.net is not None:  # a network of another shape is fitted when it is drawn
+                self.view.fit()
 
     def set_input_mean(self, mean):
         """The dataset's mean input (784,) or None: ranks first-layer weights by their effect."""
