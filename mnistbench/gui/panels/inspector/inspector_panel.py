@@ -208,6 +208,10 @@ class InspectorPanel(QWidget):
     def set_class_names(self, names):
         """Output labels for datasets that are not digits (e.g. Fashion-MNIST)."""
         self.scene.set_class_names(names)
+        if self.view.fitted:  # longer names: the drawing is wider
+            self.view.fit()
+        elif self.scene.net is not None:
+            self.scene.set_text_scale(self.view.text_scale())
         self._refresh_side(full=True)
 
     @Slot(int, int)

@@ -66,10 +66,8 @@ class NetworkScene(QGraphicsScene):
             self._build()
         self._paint_biases()
         self._recolour()
-        if rebuilt:  # after the first colouring, so the output texts count; room for enlarged texts
-            self.set_text_scale(TEXT_ROOM)
-            self.setSceneRect(self.itemsBoundingRect().adjusted(-20, -20, 20, 20))
-            self.set_text_scale(1.0)
+        if rebuilt:  # after the first colouring, so the output texts count
+            self.fit_scene_rect()
         if self.selected:
             self.select(*self.selected)
         return rebuilt
@@ -88,6 +86,16 @@ class NetworkScene(QGraphicsScene):
         self.class_names = list(names) if names else None
         if self.net is not None:
             self._recolour()
+            self.fit_scene_rect()
+
+    def fit_scene_rect(self):
+        """Room for every text at its largest: the longest verdict, grown as much as the view grows texts."""
+        self.set_text_scale(TEXT_ROOM)
+        verdict = self.output_column.verdict
+        longest = max(self.class_names or [str(self.net.layer_sizes[-1] - 1)], key=len)
+        verdict.setText(f"true {longest}\npredicted {longest}  ✗ WRONG")
+        self.setSceneRect(self.itemsBoundingRect().adjusted(-20, -20, 20, 20))
+        self.set_text_scale(1.0)  # repaints the verdict; the view sets the scale it needs
 
     def repaint_colours(self):
         """Everything coloured by meaning, again from the palette in use (View → Colours)."""
