@@ -52,11 +52,10 @@ def paint_matrix(model, painter, target: QRectF) -> None:
             painter.fillRect(rect, model.data(index, Qt.BackgroundRole))
             painter.setPen(QColor(225, 225, 225))
             painter.drawRect(rect)
-            cell_font = model.data(index, Qt.FontRole)
-            painter.setFont(cell_font if cell_font is not None else font)
+            font.setBold(row == column < n - 1)
+            painter.setFont(font)
             painter.setPen(model.data(index, Qt.ForegroundRole))
             painter.drawText(rect, Qt.AlignCenter, model.data(index, Qt.DisplayRole))
-            painter.setFont(font)
 
 
 def export_confusion(panel):

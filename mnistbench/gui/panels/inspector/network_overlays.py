@@ -8,7 +8,7 @@ cached as a pixmap because antialiased lines are slow to redraw on every input.
 """
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsSimpleTextItem
 
@@ -49,18 +49,21 @@ class OutputColumn:
             self.labels.append(add_text(scene, "", left, cy - 9, 16))
             self.bars.append(scene.addRect(QRectF(), QPen(Qt.NoPen), QBrush(QColor(150, 155, 165))))
             self.values.append(add_text(scene, "", left + NAME_ROOM + BAR_WIDTH + 8, cy - 9, 16, DIM_TEXT))
-        self.rows = [scene.createItemGroup(row) for row in zip(self.labels, self.bars, self.values)]
         self.box = scene.addRect(QRectF(), QPen(QColor(*palette.current().unknown), 2.5))
         self.true_box = scene.addRect(QRectF(), QPen(QColor(*palette.current().right), 2, Qt.DashLine))
         self.verdict = add_text(scene, "", geom.x, geom.y + geom.height + 34, 15)
 
     def set_scale(self, factor):
         """Grow each row's name, bar and percentage together (no more than its row's height allows)."""
-        factor = min(factor, self.geom.spacing / ROW_TEXT_HEIGHT) if self.rows else factor
-        for row, label in zip(self.rows, self.labels):
-            row.setTransformOriginPoint(label.x(), self.geom.centre(self.labels.index(label))[1])
-            row.setScale(max(1.0, factor))
-        self.scale = max(1.0, factor)
+        self.scale = max(1.0, min(factor, self.geom.spacing / ROW_TEXT_HEIGHT))
+        self._grow_rows()
+
+    def _grow_rows(self):
+        for j, row in enumerate(zip(self.labels, self.bars, self.values)):
+            origin = QPointF(self.labels[j].x(), self.geom.centre(j)[1])  # the row's left middle, in the scene
+            for item in row:  # each grown about the same point: the row grows as one
+                item.setTransformOriginPoint(origin - item.pos())
+                item.setScale(self.scale)
 
     def _row(self, j, pad):
         x, y, w, h = self.geom.rect(j)
@@ -79,6 +82,7 @@ class OutputColumn:
             bar.setRect(QRectF(label.x() + self.name_room, cy - 6, BAR_WIDTH * float(np.clip(out[j], 0, 1)), 12))
             value.setText(f"{out[j]:.1%}")
             value.setX(label.x() + self.name_room + BAR_WIDTH + 8)
+        self._grow_rows()  # the percentages moved: their growth origin with them
         predicted = int(np.argmax(out))
         colours = palette.current()
         right = truth is not None and truth == predicted
