@@ -120,7 +120,7 @@ class ProbabilityBars(QWidget):
         return QSize(220, 20 * len(self._probabilities))
 
     def minimumSizeHint(self):
-        return QSize(140, 14 * len(self._probabilities))
+        return QSize(100, 14 * len(self._probabilities))
 
     def paintEvent(self, event):
         painter = QPainter(self)

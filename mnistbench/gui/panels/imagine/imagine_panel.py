@@ -108,10 +108,6 @@ class ImaginePanel(QWidget):
         row.addWidget(self.start)
         row.addWidget(self.steps)
         row.addStretch()
-        export = QPushButton("Export…")
-        export.setToolTip("Save the three imagined pictures, with how the network reads them, as a PNG")
-        export.clicked.connect(self.export_dialog)
-        row.addWidget(export)
         return row
 
     def _build_results(self):
@@ -128,9 +124,13 @@ class ImaginePanel(QWidget):
             grid.addLayout(centred(self.views[method]), 1, column)
             grid.addWidget(self.captions[method], 2, column)
             grid.addLayout(centred(send), 3, column)
-        self.timing = QLabel()
+        self.timing = QLabel(wordWrap=True)
         self.timing.setToolTip("Time the gradient ascent took on this computer")
-        grid.addWidget(self.timing, 4, 0, 1, len(METHODS))
+        export = QPushButton("Export…")
+        export.setToolTip("Save the three imagined pictures, with how the network reads them, as a PNG")
+        export.clicked.connect(self.export_dialog)
+        grid.addWidget(self.timing, 4, 0, 1, len(METHODS) - 1)
+        grid.addWidget(export, 4, len(METHODS) - 1, Qt.AlignRight)
         return grid
 
     def _build_saliency(self):

@@ -10,7 +10,7 @@ import logging
 import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMenu, QPushButton, QScrollArea, QSlider, QSpinBox,
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMenu, QPushButton, QScrollArea, QSizePolicy, QSlider, QSpinBox,
                                QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from mnistbench.gui.panels.inspector.inspector_export import export_drawing, export_weight_maps
@@ -43,6 +43,7 @@ class InspectorPanel(QWidget):
         self.details = NeuronDetails()
         self.gallery = WeightMapGallery()
         self.verdict = QLabel("No network yet.")
+        self.verdict.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # its text never sets the width
         self.verdict.setToolTip("The network's answer for the current input (and the true label when known).")
         self.tabs = QTabWidget()
         self.tabs.addTab(self.details, "Neuron")
