@@ -259,3 +259,9 @@ def test_the_drawing_exports_as_an_svg_any_renderer_reads(qtbot, panel, monkeypa
     if rsvg:
         subprocess.run([rsvg, "-o", str(tmp_path / "drawing.png"), str(answer)], check=True)
         assert QImage(str(tmp_path / "drawing.png")).width() > 300
+
+
+def test_a_narrow_dock_keeps_the_drawing_the_larger_part(qtbot, panel):
+    panel.resize(320, 500)
+    qtbot.waitUntil(lambda: panel.splitter.sizes()[0] > panel.splitter.sizes()[1])
+    assert panel.view.width() >= 160

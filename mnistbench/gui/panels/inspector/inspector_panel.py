@@ -23,6 +23,7 @@ from mnistbench.gui.widgets.export_dialog import ExportSource
 
 logger = logging.getLogger(__name__)
 ZOOM_STEP = 1.25
+SIDE_MINIMUM = 120  # pixels of the neuron / weight-map tabs in a narrow dock
 MAP_SIZES = (0, 28, 42, 56, 84, 112, 168)  # the weight-map size slider's steps, pixels per map (0: fit)
 
 
@@ -54,7 +55,7 @@ class InspectorPanel(QWidget):
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 0)  # the drawing takes what the window gains
-        self.tabs.setMinimumWidth(180)
+        self.tabs.setMinimumWidth(SIDE_MINIMUM)
         self._split_placed = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -71,8 +72,19 @@ class InspectorPanel(QWidget):
         super().showEvent(event)
         if not self._split_placed:
             self._split_placed = True
-            side = int(np.clip(0.32 * self.width(), 180, 320))
-            self.splitter.setSizes([max(self.width() - side, 100), side])
+            self._place_split()
+
+    def resizeEvent(self, event):
+        """A dock made narrow keeps the drawing the larger part (it was squeezed to a sliver at 1024 px)."""
+        super().resizeEvent(event)
+        drawing, side = self.splitter.sizes()
+        if self._split_placed and drawing < side:
+            self._place_split()
+
+    def _place_split(self):
+        total = sum(self.splitter.sizes()) or self.width()
+        side = int(np.clip(0.32 * total, SIDE_MINIMUM, 320))
+        self.splitter.setSizes([max(total - side, 100), side])
 
     def _legend(self):
         """What the colours mean: a label under the drawing, readable at any zoom."""
