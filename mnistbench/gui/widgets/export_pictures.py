@@ -25,6 +25,8 @@ from PySide6.QtGui import QFont, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QSpinBox
 
+from mnistbench.gui.widgets.export_dialog import ExportFormat
+
 TITLE_HEIGHT = 30  # pixels of the natural size, above the picture
 SVG = "http://www.w3.org/2000/svg"
 _NUMBER = r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
@@ -197,8 +199,6 @@ def picture_formats(parent, natural: QSize, paint, title: str, svg=True) -> list
 
     ``paint(painter, target: QRectF)`` draws the picture at its ``natural`` size; ``title`` goes above it.
     """
-    from mnistbench.gui.widgets.export_dialog import ExportFormat
-
     def png(path):
         options = PngOptionsDialog.ask(parent, natural)
         if options is None:

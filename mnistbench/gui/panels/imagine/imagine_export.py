@@ -27,13 +27,14 @@ def paint_imagined(pictures, painter, target: QRectF) -> None:
         painter.drawText(QRectF(left - GAP / 2, TEXT + SIDE, SIDE + GAP, TEXT), Qt.AlignCenter, caption)
 
 
-def export_imagined(panel):
-    """Ask where, then write the imagined pictures of the chosen digit; the path written, or None."""
-    from mnistbench.gui.panels.imagine.imagine_panel import METHODS
+def export_imagined(panel, titles):
+    """Ask where, then write the imagined pictures of the chosen digit; the path written, or None.
 
+    ``titles``: method -> its column title, in the panel's column order.
+    """
     captions = panel.captions_text()
     pictures = [(title, panel.imagined(method), captions.get(method, ""))
-                for method, (title, _tip) in METHODS.items() if panel.imagined(method) is not None]
+                for method, title in titles.items() if panel.imagined(method) is not None]
     if not pictures:
         panel.timing.setText("Nothing imagined yet to export.")
         return None

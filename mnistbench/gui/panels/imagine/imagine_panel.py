@@ -202,7 +202,7 @@ class ImaginePanel(QWidget):
 
     def export_dialog(self):
         """The Export button and File → Export: the imagined digits as a PNG; the path or None."""
-        return export_imagined(self)
+        return export_imagined(self, {method: title for method, (title, _tip) in METHODS.items()})
 
     def captions_text(self):
         """method -> its caption as plain text ("✓ network reads 3 (97.0%)")."""
