@@ -4,7 +4,8 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShortcut
+from PySide6.QtGui import QShortcut, QTextDocument
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from idx_factory import synthetic_digits
 from mnistbench.data.datasets import to_inputs
@@ -37,6 +38,15 @@ def test_model_passes_qtmodeltester_empty_and_filled(qtmodeltester):
     assert model.rowCount() == model.columnCount() == 11
 
 
+def tooltip(model, row, column):
+    """A cell's tooltip as the user reads it (it is rich text, so that Qt wraps it)."""
+    html = model.data(model.index(row, column), Qt.ToolTipRole)
+    assert html.startswith("<p")
+    document = QTextDocument()
+    document.setHtml(html)
+    return document.toPlainText().strip()
+
+
 def test_counts_recall_precision_and_accuracy(qtmodeltester):
     model = ConfusionMatrixModel()
     _, true, predicted, confidences = known_results()
@@ -56,10 +66,11 @@ def test_tooltips_list_the_right_indices():
     model = ConfusionMatrixModel()
     _, true, predicted, confidences = known_results()
     model.set_results(true, predicted, confidences, DIGITS)
-    tip = model.data(model.index(3, 8), Qt.ToolTipRole)
-    assert tip.startswith("true 3 → predicted 8: 3 images: #3, #13, #23;")
-    assert model.data(model.index(7, 1), Qt.ToolTipRole).startswith("true 7 → predicted 1: 1 image: #7;")
-    assert model.data(model.index(2, 5), Qt.ToolTipRole) == "true 2 → predicted 5: no images"
+    tip = tooltip(model, 3, 8)
+    assert tip.startswith("✗ true 3 → predicted 8: 3 images: #3, #13, #23;")
+    assert tooltip(model, 7, 1).startswith("✗ true 7 → predicted 1: 1 image: #7;")
+    assert tooltip(model, 2, 5) == "✗ true 2 → predicted 5: no images"
+    assert tooltip(model, 3, 3).startswith("✓ true 3 → predicted 3: 3 images")
     np.testing.assert_array_equal(model.indices(3, 8), [3, 13, 23])
     np.testing.assert_array_equal(model.indices(3, 3), [33, 43, 53])
 
@@ -70,7 +81,7 @@ def test_long_cells_are_cut_short():
     predicted[[0, 29]] = 4
     model = ConfusionMatrixModel()
     model.set_results(true, predicted, np.ones(30), DIGITS)
-    tip = model.data(model.index(4, 9), Qt.ToolTipRole)
+    tip = tooltip(model, 4, 9)
     assert "28 images: #1, #2," in tip and "#20, … (and 8 more)" in tip and "#21" not in tip
 
 
@@ -177,3 +188,59 @@ def test_results_of_a_real_network(qtbot, panel):
     row = int(np.argmax(np.diag(model.counts)))
     click_cell(qtbot, panel, row, row)
     assert panel.gallery.model.rowCount() == model.counts[row, row]
+
+
+FASHION = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+           "Ankle boot"]
+
+
+def test_long_class_names_head_the_columns_too():
+    model = ConfusionMatrixModel()
+    _, true, predicted, confidences = known_results()
+    model.set_results(true, predicted, confidences, FASHION)
+    assert model.headerData(9, Qt.Horizontal) == "Ankle\nboot"
+    assert model.headerData(0, Qt.Horizontal) == "T-shirt/\ntop"
+    assert model.headerData(1, Qt.Horizontal) == "Trouser"
+    assert model.headerData(9, Qt.Vertical) == "9 Ankle boot"
+
+
+def test_a_long_tooltip_wraps_instead_of_running_off_the_screen(qtbot):
+    true = np.full(400, 4)
+    predicted = np.full(400, 9)
+    panel = ConfusionPanel()
+    qtbot.addWidget(panel)
+    panel.model.set_results(true, predicted, np.ones(400), FASHION)
+    panel.resize(500, 400)
+    panel.show()
+    qtbot.waitExposed(panel)
+    html = panel.model.data(panel.model.index(4, 9), Qt.ToolTipRole)
+    QToolTip.showText(panel.mapToGlobal(panel.rect().center()), html, panel)
+    tips = [w for w in QApplication.topLevelWidgets() if w.inherits("QTipLabel") and w.isVisible()]
+    longest = max(panel.model.cell_description(4, 9).splitlines(), key=len)
+    assert tips and tips[0].wordWrap()  # Qt wraps only rich-text tooltips; a plain one is one long line
+    assert tips[0].width() < 0.6 * tips[0].fontMetrics().horizontalAdvance(longest)
+    QToolTip.hideText()
+
+
+def test_the_matrix_exports_as_csv_and_png(qtbot, tmp_path):
+    from mnistbench.gui.panels.confusion.confusion_export import paint_matrix, write_confusion_csv
+    from mnistbench.gui.widgets.export_pictures import PngOptions, write_png
+
+    model = ConfusionMatrixModel()
+    _, true, predicted, confidences = known_results()
+    model.set_results(true, predicted, confidences, DIGITS)
+    write_confusion_csv(model, tmp_path / "m.csv")
+    rows = [line.split(",") for line in (tmp_path / "m.csv").read_text().splitlines()]
+    assert rows[0][0] == "true \\ predicted" and rows[0][1:11] == DIGITS and rows[0][11] == "recall %"
+    assert rows[4][9] == "3" and rows[4][11] == "50.0"  # three 3s read as 8; recall of 3
+    assert rows[11][0] == "precision %" and rows[11][9] == "66.7" and rows[11][11] == f"{100 * 56 / 60:.1f}"
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QImage
+    write_png(tmp_path / "m.png", QSize(900, 400), lambda p, t: paint_matrix(model, p, t), "t",
+              PngOptions(900, 96))
+    image = QImage(str(tmp_path / "m.png"))
+    assert image.width() == 900
+    from mnistbench.gui.panels.confusion.confusion_export import CELL, HEADER
+    from mnistbench.gui.widgets.export_pictures import TITLE_HEIGHT
+    diagonal = image.pixelColor(HEADER[0] + 1 * CELL[0] + 4, TITLE_HEIGHT + HEADER[1] + 1 * CELL[1] + 4)
+    assert diagonal == model.data(model.index(1, 1), Qt.BackgroundRole)

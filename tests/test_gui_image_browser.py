@@ -107,3 +107,14 @@ def test_without_a_network_mistake_buttons_are_disabled(qtbot, data):
     panel.set_dataset(*data)
     assert panel.buttons["next"].isEnabled() and not panel.buttons["next_mistake"].isEnabled()
     assert "no network" in panel.predicted_label.text()
+
+
+def test_the_image_is_large_and_the_networks_probabilities_sit_beside_it(browser, data, net):
+    images, labels = data
+    browser.show_index(5)
+    assert browser.thumbnail.width() >= 160  # 6x, not 4x
+    shown = browser.bars.probabilities()
+    np.testing.assert_allclose(shown, net.predict_proba(images[5:6].reshape(1, -1))[0], rtol=1e-6)
+    assert f">{int(np.argmax(shown))}</b>" in browser.predicted_label.text()
+    mark = "✓" if np.argmax(shown) == labels[5] else "✗"
+    assert mark in browser.predicted_label.text()

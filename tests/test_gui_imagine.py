@@ -7,6 +7,8 @@ from PySide6.QtCore import Qt
 from mnistbench.data import to_inputs
 from mnistbench.engine.introspect import back_project, back_query
 from mnistbench.gui.panels.imagine.imagine_panel import ImaginePanel
+from mnistbench.gui.widgets import palette
+from mnistbench.gui.widgets.digit_views import to_gray8
 from tiny_network import mean_image, trained_network, training_digits
 
 pytestmark = pytest.mark.gui
@@ -129,3 +131,45 @@ def test_a_hidden_panel_waits_until_it_is_shown(qtbot, net):
     widget.set_in_view(True)
     qtbot.waitUntil(lambda: not np.array_equal(widget.imagined(), before), timeout=2000)
 
+
+
+def test_a_picture_sent_to_the_inspector_is_the_one_whose_saliency_is_shown(qtbot, panel):
+    images, labels = training_digits()
+    panel.set_input(to_inputs(images[:1])[0], int(labels[0]))
+    panel.choose_digit(4)
+    panel.recompute()
+    panel.send_to_inspector("ascent")
+    sent = panel.imagined("ascent")
+    np.testing.assert_array_equal(panel.input_view.image(), to_gray8(sent))  # the inspector's input now
+    assert "true label" not in panel.saliency_caption.text()
+
+
+def test_captions_carry_a_mark_as_well_as_a_colour(qtbot, panel, net):
+    panel.choose_digit(3)
+    panel.recompute()
+    top = int(net.predict(panel.imagined("ascent")[None])[0])
+    caption = panel.captions_text()["ascent"]
+    assert caption.startswith("✓" if top == 3 else "✗") and f"reads {top}" in caption
+    palette.use("colour_blind_safe")
+    try:
+        panel.repaint_colours()
+        assert palette.COLOUR_BLIND_SAFE.hex("right" if top == 3 else "wrong") in panel.captions["ascent"].text()
+    finally:
+        palette.use("standard")
+
+
+def test_the_imagined_digits_export_as_a_png(qtbot, panel, monkeypatch, tmp_path):
+    from PySide6.QtGui import QImage
+
+    from mnistbench.gui.widgets import export_dialog, export_pictures
+
+    monkeypatch.setattr(export_dialog.QFileDialog, "getSaveFileName",
+                        lambda parent, caption, start, filters, selected: (str(tmp_path / "imagined"), selected))
+    monkeypatch.setattr(export_pictures.PngOptionsDialog, "ask",
+                        classmethod(lambda cls, parent, size: export_pictures.PngOptions(size.width(), 96)))
+    panel.choose_digit(7)
+    panel.recompute()
+    written = panel.export_dialog()
+    assert written == tmp_path / "imagined.png"
+    image = QImage(str(written))
+    assert image.width() > 3 * 224 and image.height() > 224

@@ -1,16 +1,19 @@
 """The network inspector, driven with real clicks on the drawing and a trained tiny network."""
 
+import shutil
+import subprocess
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QHelpEvent
+from PySide6.QtGui import QColor, QHelpEvent, QImage
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from idx_factory import synthetic_digits
 from mnistbench.data.datasets import to_inputs
 from mnistbench.engine.network import Network
-from mnistbench.gui.panels.inspector.inspector_panel import InspectorPanel
-from mnistbench.gui.panels.inspector.network_overlays import RIGHT, WRONG
+from mnistbench.gui.panels.inspector.inspector_panel import MAP_SIZES, InspectorPanel
+from mnistbench.gui.widgets import palette
 from mnistbench.gui.panels.image_browser.image_browser_panel import ImageBrowserPanel
 from tiny_network import trained_network
 
@@ -115,13 +118,13 @@ def test_test_image_shows_true_label_and_a_verdict_that_agrees_with_predict(qtbo
         right = predicted[i] == labels[i]
         assert panel.scene.true_label == labels[i]
         assert panel.scene.predicted == predicted[i]
-        assert panel.scene.verdict_colour == (RIGHT if right else WRONG)
+        assert panel.scene.verdict_colour == QColor(*(palette.current().right if right else palette.current().wrong))
         assert f"true <b>{labels[i]}</b>" in panel.verdict.text()
         assert f"<b>{labels[i]}</b>" in browser.true_label.text()
         assert browser.predicted_label.property("verdict") == ("right" if right else "wrong")
-    assert panel.scene.verdict_colour == RIGHT or labels[7] != predicted[7]
+    assert panel.scene.verdict_colour == QColor(*palette.current().right) or labels[7] != predicted[7]
     browser.index_box.setValue(5)
-    assert panel.scene.verdict_colour == WRONG
+    assert panel.scene.verdict_colour == QColor(*palette.current().wrong)
     assert panel.scene.output_column.true_box.isVisible()
 
 
@@ -181,3 +184,84 @@ def test_an_input_of_the_wrong_size_is_refused_with_a_message(panel):
     panel.set_input(np.zeros(100, np.float32), 3)
     assert "100 values" in panel.verdict.text() and "784" in panel.verdict.text()
     np.testing.assert_array_equal(panel.scene.output(), before)
+
+
+FASHION = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+           "Ankle boot"]
+
+
+def on_screen(panel, item):
+    """An item's rectangle in the view's pixels (its own scale and its group's included)."""
+    return panel.view.mapFromScene(item.sceneBoundingRect()).boundingRect()
+
+
+def test_output_labels_are_readable_at_fit_and_long_names_are_not_overrun(qtbot, panel):
+    panel.resize(620, 520)  # about the inspector's share of a 1600x1000 window
+    panel.set_class_names(FASHION)
+    panel.set_input(panel.scene._x, 9)
+    panel.view.fit()
+    column = panel.scene.output_column
+    for label, bar, value in zip(column.labels, column.bars, column.values):
+        assert on_screen(panel, value).height() >= 9 and on_screen(panel, label).height() >= 9
+        assert bar.sceneBoundingRect().left() >= label.sceneBoundingRect().right()  # "Ankle boot" not overrun
+        assert value.sceneBoundingRect().left() >= bar.sceneBoundingRect().left() + 0.99 * bar.rect().width()
+    verdict = on_screen(panel, column.verdict)
+    assert panel.view.viewport().rect().contains(verdict), (verdict, panel.view.viewport().rect())
+
+
+def test_another_file_refits_the_drawing_but_an_epoch_copy_does_not(panel, net):
+    panel.set_document("/some/a.nn")
+    panel.view.zoom(3.0)
+    panel.set_network(net)  # an epoch's copy: the user's zoom stays
+    assert not panel.view.fitted
+    panel.set_document("/some/b.nn")
+    assert panel.view.fitted
+
+
+def test_the_weight_maps_can_be_enlarged(qtbot, panel):
+    panel.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: panel.gallery.map_side() > 0)
+    panel.map_size.setValue(len(MAP_SIZES) - 1)
+    assert panel.gallery.map_side() == MAP_SIZES[-1] and panel.map_size_label.text() == f"{MAP_SIZES[-1]} px"
+    rect = panel.gallery.map_rect(31)  # the last of 32 maps: the tab scrolls to reach it
+    assert rect.width() == MAP_SIZES[-1] and rect.bottom() > panel.tabs.height()
+    panel.map_size.setValue(0)
+    assert panel.map_size_label.text() == "fit"
+    qtbot.waitUntil(lambda: panel.gallery.map_side() < MAP_SIZES[-1])
+
+
+def test_pixels_no_image_inks_are_not_listed_among_the_strongest_weights(qtbot, panel, net):
+    net = net.copy() if hasattr(net, "copy") else net
+    border = np.zeros((28, 28), bool)
+    border[:2], border[-2:], border[:, :2], border[:, -2:] = True, True, True, True
+    net.weights[0][3][border.reshape(-1)] = 50.0  # huge weights on pixels every image leaves at 0
+    panel.set_network(net)
+    click_neuron(qtbot, panel, 1, 3)
+    assert all(border.reshape(-1)[source] for source, _, _ in table_rows(panel.details)[:5])  # ranked by |w|
+    mean = np.full(784, 0.3, np.float32)
+    mean[border.reshape(-1)] = 0.0
+    panel.set_input_mean(mean)
+    rows = table_rows(panel.details)
+    assert rows and not any(border.reshape(-1)[source] for source, _, _ in rows)
+    assert "mean" in panel.details.table_title.text()
+
+
+def test_the_drawing_exports_as_an_svg_any_renderer_reads(qtbot, panel, monkeypatch, tmp_path):
+    from mnistbench.gui.widgets import export_dialog
+
+    answer = tmp_path / "drawing.svg"
+    monkeypatch.setattr(export_dialog.QFileDialog, "getSaveFileName",
+                        lambda parent, caption, start, filters, selected: (str(answer), selected))
+    assert panel.export_drawing_dialog() == answer
+    text = answer.read_text()
+    assert "<svg" in text and "output" in text and "Network drawing" in text
+    rsvg = shutil.which("rsvg-convert")
+    if rsvg:
+        subprocess.run([rsvg, "-o", str(tmp_path / "drawing.png"), str(answer)], check=True)
+        assert QImage(str(tmp_path / "drawing.png")).width() > 300
+
+
+def test_a_narrow_dock_keeps_the_drawing_the_larger_part(qtbot, panel):
+    panel.resize(320, 500)
+    qtbot.waitUntil(lambda: panel.splitter.sizes()[0] > panel.splitter.sizes()[1])
+    assert panel.view.width() >= 160

@@ -1,17 +1,19 @@
 """Every menu action runs, with its dialogs answered by the test; the log, the status bar and errors."""
 
 import logging
+import re
 import sys
 
 import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtGui import QAction  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtGui import QAction, QColor, QImage  # noqa: E402
 from PySide6.QtWidgets import QFileDialog, QMenu  # noqa: E402
 
 from mnistbench.gui import app  # noqa: E402
-from mnistbench.gui.widgets import export_pictures  # noqa: E402
+from mnistbench.gui.widgets import export_pictures, palette  # noqa: E402
 from mnistbench.gui.window.menus import in_front  # noqa: E402
 from mnistbench.netfile import load_network  # noqa: E402
 
@@ -22,11 +24,13 @@ class Dialogs:
     """Stands in for QFileDialog: save dialogs get a new file in ``folder``, open dialogs ``to_open``."""
 
     def __init__(self, folder):
-        self.folder, self.saved, self.to_open, self.count = folder, [], None, 0
+        self.folder, self.saved, self.to_open, self.count, self.starts = folder, [], None, 0, []
 
     def save_name(self, parent, caption, start="", pattern="", *rest, **options):
         self.count += 1
-        suffix = pattern.split("*", 1)[1].split()[0].rstrip(")") if "*" in pattern else ".txt"
+        self.starts.append(start)
+        found = re.search(r"\*(\.\w+)", pattern)  # the first filter's suffix
+        suffix = found.group(1) if found else ".txt"
         self.saved.append(self.folder / f"file_{self.count}{suffix}")
         return str(self.saved[-1]), pattern
 
@@ -95,6 +99,8 @@ def test_every_menu_action_does_its_job(make_window, qtbot, dialogs, tmp_path):
         assert written.suffix == suffix and written.read_bytes().startswith(start), written
     assert b"<svg" in dialogs.saved[-2].read_bytes()
     assert len(dialogs.saved[-1].read_text().splitlines()) > 2  # a header and the run's rows
+    exports_beyond_the_curves(window, qtbot, dialogs)
+    colours_menu(window, qtbot)
 
     actions.initialise.trigger()
     assert window.state.path is None and window.state.network is not None
@@ -119,6 +125,44 @@ def test_every_menu_action_does_its_job(make_window, qtbot, dialogs, tmp_path):
     assert not window.docks["digit_pad"].isFloating()
     actions.quit.trigger()
     assert not window.isVisible()
+
+
+def exports_beyond_the_curves(window, qtbot, dialogs):
+    """File → Export: the confusion matrix, the drawing, the weight maps and the imagined digits."""
+    actions = window.actions
+    window.docks["imagine"].raise_()
+    qtbot.waitUntil(lambda: window.imagine_panel.imagined() is not None, timeout=10000)
+    sizes = {}
+    for action in (actions.export_confusion, actions.export_drawing, actions.export_weight_maps,
+                   actions.export_imagined):
+        action.trigger()
+        written = dialogs.saved[-1]
+        assert written.suffix == ".png" and written.read_bytes().startswith(b"\x89PNG"), action.text()
+        sizes[action.text()] = QImage(str(written)).size()
+    assert all(size.width() >= 300 and size.height() >= 150 for size in sizes.values()), sizes
+    assert dialogs.starts[-4].endswith("_confusion_matrix.png")  # named from the network and what it shows
+
+
+def colours_menu(window, qtbot):
+    """View → Colours: the colour-blind safe palette reaches the panels at once and is saved."""
+    actions = window.actions
+    assert actions.colours["standard"].isChecked()
+    diagonal = window.confusion_panel.model.index(0, 0)
+    before = window.confusion_panel.model.data(diagonal, Qt.BackgroundRole)
+    actions.colours["colour_blind_safe"].trigger()
+    try:
+        after = window.confusion_panel.model.data(diagonal, Qt.BackgroundRole)
+        assert after.blue() > after.green() > after.red() and before.green() > before.blue()
+        assert window.settings.value("view/palette") == "colour_blind_safe"
+        assert window.inspector_panel.scene.verdict_colour != QColor(*palette.STANDARD.unknown)
+        actions.explain_colours.trigger()
+        legend = actions.colour_legend
+        assert legend.isVisible() and "Colour-blind safe" in legend.text.text()
+        assert palette.COLOUR_BLIND_SAFE.hex("wrong") in legend.text.text()
+        legend.close()
+    finally:
+        actions.colours["standard"].trigger()
+    assert window.confusion_panel.model.data(diagonal, Qt.BackgroundRole) == before
 
 
 def test_log_records_show_with_their_level_and_problems_reach_the_status_bar(make_window, logged_errors):

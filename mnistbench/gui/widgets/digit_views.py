@@ -92,6 +92,7 @@ class ProbabilityBars(QWidget):
     def __init__(self, n_classes=10, parent=None):
         super().__init__(parent)
         self._probabilities = np.zeros(n_classes)
+        self._names = [str(i) for i in range(n_classes)]
         self._known = False
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         self.setToolTip("The network's output for each digit (probabilities sum to 1)")
@@ -103,6 +104,15 @@ class ProbabilityBars(QWidget):
             self._probabilities = np.asarray(probabilities, dtype=np.float64).copy()
         self.update()
 
+    def set_class_names(self, names):
+        """Row labels (e.g. Fashion-MNIST's "Ankle boot"); None labels the rows 0, 1, …"""
+        names = list(names) if names else [str(i) for i in range(len(self._probabilities))]
+        self._names = names
+        if len(names) != len(self._probabilities):
+            self._probabilities, self._known = np.zeros(len(names)), False
+        self.updateGeometry()
+        self.update()
+
     def probabilities(self):
         return self._probabilities.copy() if self._known else None
 
@@ -110,7 +120,7 @@ class ProbabilityBars(QWidget):
         return QSize(220, 20 * len(self._probabilities))
 
     def minimumSizeHint(self):
-        return QSize(140, 14 * len(self._probabilities))
+        return QSize(100, 14 * len(self._probabilities))
 
     def paintEvent(self, event):
         painter = QPainter(self)
@@ -118,13 +128,15 @@ class ProbabilityBars(QWidget):
         text = self.palette().color(QPalette.WindowText)
         rows = len(self._probabilities)
         row_height = self.height() / rows
-        label_width, value_width = 18, 52
+        label_width = max(18, max(self.fontMetrics().horizontalAdvance(n) for n in self._names) + 6)
+        value_width = 52
         bar_space = max(1.0, self.width() - label_width - value_width)
         top = int(self._probabilities.argmax()) if self._known else -1
         for i, p in enumerate(self._probabilities if self._known else np.zeros(rows)):
             y = i * row_height
             painter.setPen(text)
-            painter.drawText(QRectF(0, y, label_width, row_height), Qt.AlignCenter, str(i))
+            name = self._names[i] if i < len(self._names) else str(i)
+            painter.drawText(QRectF(0, y, label_width - 4, row_height), Qt.AlignRight | Qt.AlignVCenter, name)
             painter.setPen(Qt.NoPen)
             painter.setBrush(HIGHLIGHT if i == top else BAR)
             painter.drawRect(QRectF(label_width, y + 2, bar_space * float(p), row_height - 4))

@@ -25,6 +25,8 @@ from PySide6.QtGui import QFont, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QSpinBox
 
+from mnistbench.gui.widgets.export_dialog import ExportFormat
+
 TITLE_HEIGHT = 30  # pixels of the natural size, above the picture
 SVG = "http://www.w3.org/2000/svg"
 _NUMBER = r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
@@ -190,3 +192,21 @@ def _map_shape(element, matrix):
     else:
         key = "d" if tag == "path" else "points"
         element.set(key, _PAIR.sub(pair, element.get(key, "")))
+
+
+def picture_formats(parent, natural: QSize, paint, title: str, svg=True) -> list:
+    """ExportFormats for a picture: PNG (asking its size first) and, with ``svg``, SVG.
+
+    ``paint(painter, target: QRectF)`` draws the picture at its ``natural`` size; ``title`` goes above it.
+    """
+    def png(path):
+        options = PngOptionsDialog.ask(parent, natural)
+        if options is None:
+            return False  # the user cancelled the size question
+        write_png(path, natural, paint, title, options)
+        return True
+
+    formats = [ExportFormat("PNG image", ".png", png)]
+    if svg:
+        formats.append(ExportFormat("SVG drawing", ".svg", lambda path: write_svg(path, natural, paint, title)))
+    return formats

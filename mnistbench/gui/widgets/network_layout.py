@@ -19,6 +19,7 @@ CELL = 14.0  # scene units per neuron in a compact layer
 CELL_COLUMNS = 16  # neurons per row in a compact layer
 COLUMN_GAP = 140.0  # room between columns for the connections
 TALLEST_CIRCLES = 600.0  # a column of circles aims at this height
+OUTPUT_SPACING = 48.0  # an output column's largest spacing: room for its labels to grow at Fit
 
 
 @dataclass(frozen=True)
@@ -72,14 +73,14 @@ class LayerGeometry:
         return j if (px - cx) ** 2 + (py - cy) ** 2 <= (self.radius + 1.5) ** 2 else -1
 
 
-def column(layer, n, x):
+def column(layer, n, x, output=False):
     """The geometry of one layer's column with its left edge at x, centred on y = 0."""
     if layer == 0 and n == IMAGE_SIDE * IMAGE_SIDE:
         geom = LayerGeometry(layer, n, x, 0.0, True, IMAGE_SIDE, INPUT_CELL)
     elif n > COMPACT_ABOVE:
         geom = LayerGeometry(layer, n, x, 0.0, True, min(CELL_COLUMNS, n), CELL)
     else:
-        spacing = float(np.clip(TALLEST_CIRCLES / n, 10.0, 34.0))
+        spacing = float(np.clip(TALLEST_CIRCLES / n, 10.0, OUTPUT_SPACING if output else 34.0))
         radius = round((0.42 if spacing < 18 else 0.36) * spacing, 1)
         geom = LayerGeometry(layer, n, x, 0.0, False, spacing=spacing, radius=radius)
     return replace(geom, y=-geom.height / 2)
@@ -89,7 +90,7 @@ def layout(layer_sizes):
     """One column per layer, left to right."""
     columns, x = [], 0.0
     for layer, n in enumerate(layer_sizes):
-        geom = column(layer, n, x)
+        geom = column(layer, n, x, output=layer == len(layer_sizes) - 1)
         columns.append(geom)
         x += geom.width + COLUMN_GAP
     return columns
@@ -145,15 +146,21 @@ class NeuronFacts:
     bias: float
     z: float  # weighted input
     activation: float
-    strongest: tuple  # ((source index, weight), ...), strongest |weight| first
+    strongest: tuple  # ((source index, weight), ...), strongest |weight| (or |weight × mean input|) first
     weight_count: int
+    ranked_by_effect: bool = False  # strongest ranks |weight × the dataset's mean input|
 
 
-def neuron_facts(net, zs, activations, layer, j, top=10, class_names=None):
-    """Facts about neuron j of layer >= 1, from a forward_with_z of one input."""
+def neuron_facts(net, zs, activations, layer, j, top=10, class_names=None, input_mean=None):
+    """Facts about neuron j of layer >= 1, from a forward_with_z of one input.
+
+    With ``input_mean`` (the dataset's mean input, first layer only) the strongest weights are those
+    with the largest |weight × mean input|: a border pixel that every image leaves at zero has no
+    effect, however large its weight.
+    """
     W = net.weights[layer - 1][j]
-    picks = strongest(W, top)
+    picks = strongest(W if input_mean is None else W * input_mean, top)
     return NeuronFacts(layer, j, neuron_name(layer, j, len(net.layer_sizes), class_names),
                        net.activations[layer - 1], float(net.biases[layer - 1][j]),
                        float(zs[layer - 1][0, j]), float(activations[layer][0, j]),
-                       tuple((int(i), float(W[i])) for i in picks), len(W))
+                       tuple((int(i), float(W[i])) for i in picks), len(W), input_mean is not None)

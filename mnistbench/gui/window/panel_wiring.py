@@ -115,6 +115,8 @@ def _connect_state(w) -> None:
     events.panel_in_view.connect(panel_in_view)
     events.document.connect(w.show_document_state)
     events.document.connect(lambda: w.curves_panel.set_export_source(source_of(w.state.path, w.state.network)))
+    events.document.connect(lambda: set_export_sources(w))
+    events.document.connect(lambda: w.inspector_panel.set_document(w.state.path))
     events.dataset.connect(lambda dataset: show_dataset(w, dataset))
     events.input.connect(lambda chosen: show_input(w, chosen))
 
@@ -161,8 +163,16 @@ def show_dataset(w, dataset) -> None:
     source = dataset.train_images if dataset.n_train else images
     mean = source[:10000].reshape(-1, 784).mean(axis=0) / 255.0  # "imagine" can start from it
     w.imagine_panel.set_mean_image(np.asarray(mean))
+    w.inspector_panel.set_input_mean(np.asarray(mean))  # ranks first-layer weights by their effect
     w.training_panel.set_dataset_message("" if dataset.n_train else
                                          "This dataset has no training set: download MNIST or choose another folder.")
+
+
+def set_export_sources(w) -> None:
+    """The network and run that name and title the panels' exports."""
+    source = source_of(w.state.path, w.state.network)
+    for panel in (w.confusion_panel, w.inspector_panel, w.imagine_panel):
+        panel.set_export_source(source)
 
 
 def adopt_stepped_network(w, net) -> None:

@@ -10,19 +10,34 @@ import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
+from mnistbench.gui.widgets import palette
 from mnistbench.workflows.evaluation import Evaluation
 
 TOOLTIP_INDICES = 20  # a cell's tooltip lists at most this many test-set indices
-WHITE = np.array([255, 255, 255])
-GREEN = np.array([46, 160, 67])  # right answers, on the diagonal
-RED = np.array([214, 39, 40])  # mistakes, off the diagonal
-GREY = np.array([110, 110, 110])  # recall, precision, accuracy
+GREY = (110, 110, 110)  # recall, precision, accuracy: not a meaning, a neutral tint
+LONG_NAME = 3  # class names longer than this break over two lines in the column headers
 
 
 def _blend(colour, strength):
-    """White mixed with ``colour`` by ``strength`` in [0, 1]."""
-    r, g, b = (WHITE + (colour - WHITE) * float(np.clip(strength, 0, 1))).astype(int)
+    """The palette's empty-cell colour mixed with ``colour`` (r, g, b) by ``strength`` in [0, 1]."""
+    low = np.array(palette.current().heat_low, dtype=float)
+    r, g, b = (low + (np.array(colour) - low) * float(np.clip(strength, 0, 1))).astype(int)
     return QColor(r, g, b)
+
+
+def header_name(name):
+    """A class name over two lines at most ("Ankle boot" → "Ankle\nboot", "T-shirt/top" → "T-shirt/\ntop")."""
+    for separator in (" ", "/", "-"):
+        head, found, tail = name.partition(separator)
+        if found and tail:
+            return f"{head}{found.strip()}\n{tail}"
+    return name
+
+
+def _tooltip_html(text):
+    """Rich text, so Qt wraps a long tooltip instead of drawing one very long line."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
+    return f"<p style='white-space: normal'>{escaped}</p>"
 
 
 def _text_colour(background):
@@ -105,7 +120,7 @@ class ConfusionMatrixModel(QAbstractTableModel):
                 return QColor(160, 160, 160)  # empty cells recede
             return _text_colour(self._background(row, column, k))
         if role == Qt.ToolTipRole:
-            return self._tooltip(row, column, k)
+            return _tooltip_html(self._tooltip(row, column, k))
         if role == Qt.TextAlignmentRole:
             return int(Qt.AlignCenter)
         if role == Qt.FontRole and row == column < k:
@@ -130,11 +145,11 @@ class ConfusionMatrixModel(QAbstractTableModel):
         count = self.counts[row, column]
         if row == column:
             row_total = self.counts[row].sum()
-            return _blend(GREEN, 0.15 + 0.75 * count / row_total if row_total else 0)
+            return _blend(palette.current().right, 0.15 + 0.75 * count / row_total if row_total else 0)
         mistakes = self.counts[~np.eye(k, dtype=bool)]
         worst = mistakes.max() if mistakes.size else 0
         # a power below 1: a handful of mistakes still shows, the worst cell is deep red
-        return _blend(RED, 0.06 + 0.74 * (count / worst) ** 0.75 if count else 0)
+        return _blend(palette.current().wrong, 0.06 + 0.74 * (count / worst) ** 0.75 if count else 0)
 
     def _tooltip(self, row, column, k):
         names = self.class_names
@@ -150,8 +165,10 @@ class ConfusionMatrixModel(QAbstractTableModel):
         return self.cell_description(row, column)
 
     def cell_description(self, true, predicted):
-        """"true 4 → predicted 9: 12 images: #17, #203, … (and 7 more)"."""
-        head = f"true {self.class_names[true]} → predicted {self.class_names[predicted]}"
+        """"✗ true 4 → predicted 9: 12 images: #17, #203, … (and 7 more)"."""
+        colours = palette.current()
+        mark = colours.right_mark if true == predicted else colours.wrong_mark
+        head = f"{mark} true {self.class_names[true]} → predicted {self.class_names[predicted]}"
         found = self.indices(true, predicted)
         if len(found) == 0:
             return f"{head}: no images"
@@ -169,10 +186,10 @@ class ConfusionMatrixModel(QAbstractTableModel):
             if last:
                 return "recall" if orientation == Qt.Horizontal else "precision"
             name = self.class_names[section]
-            if max(map(len, self.class_names)) <= 3:
+            if max(map(len, self.class_names)) <= LONG_NAME:
                 return name
-            # long names (Fashion-MNIST) go down the side only; columns get the number
-            return str(section) if orientation == Qt.Horizontal else f"{section} {name}"
+            # long names (Fashion-MNIST): over two lines across the top, number and name down the side
+            return header_name(name) if orientation == Qt.Horizontal else f"{section} {name}"
         if role == Qt.ToolTipRole:
             if last:
                 return ("recall: share of each true class recognised, in percent; "
@@ -180,6 +197,11 @@ class ConfusionMatrixModel(QAbstractTableModel):
                         else "precision: share of each prediction that is right, in percent")
             return f"{'predicted' if orientation == Qt.Horizontal else 'true'} {self.class_names[section]}"
         return None
+
+    def repaint_colours(self):
+        """The palette changed: every cell's background and text are asked again."""
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
 
     def flags(self, index):
         if not index.isValid():

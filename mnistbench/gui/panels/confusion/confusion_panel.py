@@ -8,10 +8,14 @@ only the others.
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableView, QVBoxLayout, QWidget)
 
+from mnistbench.gui.panels.confusion.confusion_export import export_confusion
 from mnistbench.gui.panels.confusion.confusion_model import ConfusionMatrixModel
+from mnistbench.gui.widgets import palette
+from mnistbench.gui.widgets.export_dialog import ExportSource
 from mnistbench.gui.widgets.image_gallery import ImageGallery
 from mnistbench.workflows.evaluation import Evaluation, evaluate, seen_warning
 
@@ -23,6 +27,7 @@ class ConfusionPanel(QWidget):
 
     sig_evaluate_requested = Signal()  # no payload: evaluate the current network on the test set
     sig_image_chosen = Signal(int)  # test-set index of an image clicked in the gallery
+    export_source = ExportSource()  # the network and run: names exported files, titles the picture
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -49,6 +54,10 @@ class ConfusionPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.accuracy_label, 1)
         top.addWidget(self.evaluate_button)
+        self.export_button = QPushButton("Export…")
+        self.export_button.setToolTip("Save the matrix as a PNG picture or a CSV table")
+        self.export_button.clicked.connect(self.export_dialog)
+        top.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
@@ -71,7 +80,23 @@ class ConfusionPanel(QWidget):
         table.clicked.connect(self._open_cell)
         table.activated.connect(self._open_cell)
         table.setToolTip("")
+        table.setContextMenuPolicy(Qt.ActionsContextMenu)
+        export = QAction("Export the confusion matrix (PNG or CSV)…", table)
+        export.triggered.connect(self.export_dialog)
+        table.addAction(export)
         return table
+
+    def set_export_source(self, source: ExportSource):
+        self.export_source = source
+
+    def export_dialog(self):
+        """The Export button, the table's context menu and File → Export: PNG or CSV; the path or None."""
+        return export_confusion(self)
+
+    def repaint_colours(self):
+        """The palette changed (View → Colours): cells and the warning line follow."""
+        self.model.repaint_colours()
+        self._show_table()
 
     def show_evaluation(self, evaluation):
         """Show a workflows Evaluation; its ``images`` feed the per-cell galleries."""
@@ -105,7 +130,8 @@ class ConfusionPanel(QWidget):
         text = (f"<b>Accuracy {shown.accuracy:.2%}</b> — {right:,} of {total:,} {what} right, "
                 f"{total - right:,} mistakes")
         warning = seen_warning(full)
-        self.accuracy_label.setText(text + (f"<br><span style='color:#d64541'>{warning}</span>" if warning else ""))
+        colour = palette.current().hex("wrong")
+        self.accuracy_label.setText(text + (f"<br><span style='color:{colour}'>{warning}</span>" if warning else ""))
 
     def set_results(self, images, true_labels, predicted_labels, confidences, class_names):
         """Show verdicts given as arrays: ``images`` uint8 (n, 28, 28), the others of n."""

@@ -10,15 +10,16 @@ import logging
 
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
-from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from mnistbench.gui.jobs.background_task import BackgroundTask, network_work
 from mnistbench.gui.panels.network_fit import DIGITS, fit_problem
+from mnistbench.gui.widgets import palette
+from mnistbench.gui.widgets.digit_views import DigitView, ProbabilityBars
 
 logger = logging.getLogger(__name__)
-THUMBNAIL = 112  # pixels: the 28x28 image at 4x
-RIGHT, WRONG = "#1f9d45", "#d43c3c"
+THUMBNAIL = 168  # pixels: the 28x28 image at 6x
 
 
 class ImageBrowserPanel(QWidget):
@@ -44,13 +45,13 @@ class ImageBrowserPanel(QWidget):
         self.index_box.setMinimumWidth(self.fontMetrics().horizontalAdvance("000000") + 36)
         self.total = QLabel("of 0")
         self.buttons = self._buttons()
-        self.thumbnail = QLabel()
-        self.thumbnail.setFixedSize(THUMBNAIL, THUMBNAIL)
-        self.thumbnail.setToolTip("The test image as the network sees it (28x28, shown 4x).")
+        self.thumbnail = DigitView(THUMBNAIL, "The test image as the network sees it (28x28, shown 6x).")
+        self.bars = ProbabilityBars()
+        self.bars.setToolTip("The network's output for this image: one bar per class, the answer highlighted")
         self.true_label = QLabel("True: —")
         self.true_label.setToolTip("The label the test set gives this image.")
         self.predicted_label = QLabel("Predicted: —", wordWrap=True)
-        self.predicted_label.setToolTip("What the current network reads (green right, red wrong).")
+        self.predicted_label.setToolTip("What the current network reads (✓ right, ✗ wrong).")
         self.mistakes = QLabel("")
         self.mistakes.setToolTip("How many test images this network gets wrong (computed when first needed).")
         self.mistakes.setWordWrap(True)
@@ -86,9 +87,9 @@ class ImageBrowserPanel(QWidget):
         for n, key in enumerate(("previous", "next", "previous_mistake", "next_mistake")):
             buttons.addWidget(self.buttons[key], n // 2, n % 2)
         info = QVBoxLayout()
-        for widget in (self.true_label, self.predicted_label, self.mistakes):
+        for widget in (self.true_label, self.predicted_label):
             info.addWidget(widget)
-        info.addStretch(1)
+        info.addWidget(self.bars, 1)
         middle = QHBoxLayout()
         middle.addWidget(self.thumbnail, 0, Qt.AlignTop)
         middle.addLayout(info, 1)
@@ -96,6 +97,7 @@ class ImageBrowserPanel(QWidget):
         layout.addLayout(top)
         layout.addLayout(buttons)
         layout.addLayout(middle)
+        layout.addWidget(self.mistakes)
         layout.addStretch(1)
 
     def _shortcuts(self):
@@ -120,6 +122,7 @@ class ImageBrowserPanel(QWidget):
         self.images = np.asarray(images, dtype=np.uint8).reshape(-1, 28, 28)
         self.labels = np.asarray(labels, dtype=np.int64).reshape(-1)
         self.class_names = list(class_names) if class_names else None
+        self.bars.set_class_names(self.class_names)
         self._predictions = None
         self.task.cancel()
         self.total.setText(f"of {len(self.labels):,}")
@@ -209,8 +212,7 @@ class ImageBrowserPanel(QWidget):
     # --- showing ------------------------------------------------------------
     def _index_changed(self, index):
         image = self.images[index]
-        qimage = QImage(np.ascontiguousarray(image).data, 28, 28, 28, QImage.Format_Grayscale8).copy()
-        self.thumbnail.setPixmap(QPixmap.fromImage(qimage).scaled(THUMBNAIL, THUMBNAIL))
+        self.thumbnail.set_image(image)
         self._show_labels(index)
         self.sig_input_chosen.emit(image.reshape(-1).astype(np.float32) / np.float32(255), int(self.labels[index]))
 
@@ -224,15 +226,22 @@ class ImageBrowserPanel(QWidget):
         self.true_label.setText(f"True: <b>{self._name(truth)}</b>")
         if self.net is None or self.problem():
             self.predicted_label.setText(self.problem() or "Predicted: — (no network)")
+            self.bars.set_probabilities(None)
             return
-        if self._predictions is not None:
-            predicted = int(self._predictions[index])
-        else:
-            predicted = int(self.net.predict(self.images[index:index + 1].reshape(1, -1))[0])
-        colour, verdict = (RIGHT, "right") if predicted == truth else (WRONG, "wrong")
+        probabilities = self.net.predict_proba(self.images[index:index + 1].reshape(1, -1))[0]  # uint8: scaled
+        self.bars.set_probabilities(probabilities)
+        predicted = int(self._predictions[index]) if self._predictions is not None else int(np.argmax(probabilities))
+        c = palette.current()
+        verdict, mark, colour = ("right", c.right_mark, c.hex("right")) if predicted == truth else \
+            ("wrong", c.wrong_mark, c.hex("wrong"))
         self.predicted_label.setText(f"Predicted: <b style='color:{colour}'>{self._name(predicted)}</b> "
-                                     f"<span style='color:{colour}'>({verdict})</span>")
+                                     f"<span style='color:{colour}'>({mark} {verdict})</span>")
         self.predicted_label.setProperty("verdict", verdict)
+
+    def repaint_colours(self):
+        """The palette changed (View → Colours): the verdict's colour follows."""
+        if self.labels is not None and len(self.labels):
+            self._show_labels(self.index_box.value())
 
     def _update_enabled(self):
         has_data = self.labels is not None and len(self.labels) > 0

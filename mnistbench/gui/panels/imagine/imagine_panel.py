@@ -21,12 +21,14 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QGridLayout, QHBoxLayout
 
 from mnistbench.gui.jobs.background_task import BackgroundTask, network_work
 from mnistbench.gui.panels.imagine.imagine_work import imagine_both, saliency_of
+from mnistbench.gui.panels.imagine.imagine_export import export_imagined
 from mnistbench.gui.panels.network_fit import IMAGE_PIXELS, fit_problem
+from mnistbench.gui.widgets import palette
 from mnistbench.gui.widgets.digit_views import DigitView, centred, heat_overlay, preview_network
+from mnistbench.gui.widgets.export_dialog import ExportSource
 
 logger = logging.getLogger(__name__)
 
-RIGHT, WRONG = "#2e9e44", "#d64541"  # caption colours: read as the asked digit, or not
 VIEW_SIZE = 144  # px of each of the three pictures
 METHODS = {  # method -> (column title, tooltip), in column order
     "ascent": ("Gradient ascent", "The input that maximises log p(digit), kept smooth by L2 decay and blur"),
@@ -48,6 +50,7 @@ class ImaginePanel(QWidget):
     """Pick a digit; see what the network imagines for it, and the current input's saliency."""
 
     sig_input_chosen = Signal(object, object)  # x float32 (784,) to inspect, true label (None)
+    export_source = ExportSource()  # the network and run: names exported files, titles the picture
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -121,9 +124,13 @@ class ImaginePanel(QWidget):
             grid.addLayout(centred(self.views[method]), 1, column)
             grid.addWidget(self.captions[method], 2, column)
             grid.addLayout(centred(send), 3, column)
-        self.timing = QLabel()
+        self.timing = QLabel(wordWrap=True)
         self.timing.setToolTip("Time the gradient ascent took on this computer")
-        grid.addWidget(self.timing, 4, 0, 1, len(METHODS))
+        export = QPushButton("Export…")
+        export.setToolTip("Save the three imagined pictures, with how the network reads them, as a PNG")
+        export.clicked.connect(self.export_dialog)
+        grid.addWidget(self.timing, 4, 0, 1, len(METHODS) - 1)
+        grid.addWidget(export, 4, len(METHODS) - 1, Qt.AlignRight)
         return grid
 
     def _build_saliency(self):
@@ -185,8 +192,26 @@ class ImaginePanel(QWidget):
         return None if image is None else image.copy()
 
     def send_to_inspector(self, method):
+        """The picture becomes the window's input; the saliency below follows it, as the inspector does."""
         if self._images.get(method) is not None:
+            self.set_input(self._images[method], None)
             self.sig_input_chosen.emit(self._images[method].copy(), None)
+
+    def set_export_source(self, source: ExportSource):
+        self.export_source = source
+
+    def export_dialog(self):
+        """The Export button and File → Export: the imagined digits as a PNG; the path or None."""
+        return export_imagined(self, {method: title for method, (title, _tip) in METHODS.items()})
+
+    def captions_text(self):
+        """method -> its caption as plain text ("✓ network reads 3 (97.0%)")."""
+        return {method: label.property("plain") or "" for method, label in self.captions.items()}
+
+    def repaint_colours(self):
+        """The palette changed (View → Colours): the captions follow."""
+        for method, image in self._images.items():
+            self._caption(self.captions[method], image)
 
     # --- computing ----------------------------------------------------------
     def showEvent(self, event):
@@ -255,10 +280,11 @@ class ImaginePanel(QWidget):
 
     def _caption(self, label, image):
         probabilities = self._net.predict_proba(image[None])[0]
-        top = int(probabilities.argmax())
-        colour = RIGHT if top == self.digit() else WRONG
-        label.setText(f"<span style='color:{colour}'>network reads <b>{top}</b> "
+        top, c = int(probabilities.argmax()), palette.current()
+        mark, colour = (c.right_mark, c.hex("right")) if top == self.digit() else (c.wrong_mark, c.hex("wrong"))
+        label.setText(f"<span style='color:{colour}'>{mark} network reads <b>{top}</b> "
                       f"({100 * probabilities[top]:.1f}%)</span>")
+        label.setProperty("plain", f"{mark} network reads {top} ({100 * probabilities[top]:.1f}%)")
 
     def _update_saliency(self):
         problem = fit_problem(self._net)

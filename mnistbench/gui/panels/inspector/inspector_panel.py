@@ -9,84 +9,22 @@ import logging
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QKeySequence, QPainter, QShortcut
-from PySide6.QtWidgets import (QGraphicsView, QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMenu, QPushButton, QScrollArea, QSizePolicy, QSlider, QSpinBox,
+                               QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
+from mnistbench.gui.panels.inspector.inspector_export import export_drawing, export_weight_maps
 from mnistbench.gui.panels.inspector.network_scene import NetworkScene
+from mnistbench.gui.panels.inspector.network_view import NetworkView
 from mnistbench.gui.panels.inspector.neuron_details import NeuronDetails
 from mnistbench.gui.panels.inspector.weight_maps import WeightMapGallery
+from mnistbench.gui.widgets import palette
+from mnistbench.gui.widgets.export_dialog import ExportSource
 
 logger = logging.getLogger(__name__)
 ZOOM_STEP = 1.25
-ZOOM_LIMITS = (0.05, 40.0)
-TEXT_GROWTH = 2.2  # largest enlargement of titles and output labels when zoomed out
-
-
-class NetworkView(QGraphicsView):
-    """Zoom with the wheel, pan by dragging; stays fitted to the window until the user zooms.
-
-    Files dropped on the drawing are passed on (``sig_files_dropped``): the
-    scene has no item that takes them, and QGraphicsView would refuse them.
-    """
-
-    sig_files_dropped = Signal(list)  # local paths dropped on the drawing
-
-    def __init__(self, scene, parent=None):
-        super().__init__(scene, parent)
-        self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
-        self.setDragMode(QGraphicsView.ScrollHandDrag)
-        self.setTransformationAnchor(QGraphicsView.AnchorUnderMouse)
-        self.setResizeAnchor(QGraphicsView.AnchorViewCenter)
-        self.setViewportUpdateMode(QGraphicsView.SmartViewportUpdate)
-        self.fitted = True  # refit on resize until the user zooms
-
-    def zoom(self, factor):
-        current = self.transform().m11()
-        factor = float(np.clip(current * factor, *ZOOM_LIMITS)) / current
-        self.scale(factor, factor)
-        self.fitted = False
-        self._keep_text_readable()
-
-    def fit(self):
-        """Show the whole network."""
-        self.fitInView(self.sceneRect(), Qt.KeepAspectRatio)
-        self.fitted = True
-        self._keep_text_readable()
-
-    def _keep_text_readable(self):
-        """Zoomed out, the main labels grow (up to TEXT_GROWTH) so they stay about 80 % of their size."""
-        self.scene().set_text_scale(float(np.clip(0.8 / self.transform().m11(), 1.0, TEXT_GROWTH)))
-
-    def wheelEvent(self, event):
-        self.zoom(1.0015 ** event.angleDelta().y())
-
-    def resizeEvent(self, event):
-        super().resizeEvent(event)
-        if self.fitted:
-            self.fit()
-
-    # --- drag and drop: an exception escaping here can kill the process ------
-    def dragEnterEvent(self, event):
-        try:
-            if event.mimeData().hasUrls():
-                event.acceptProposedAction()
-        except Exception:  # noqa: BLE001 — a drag must never crash the workbench
-            logger.exception("drag refused by the inspector")
-
-    def dragMoveEvent(self, event):
-        self.dragEnterEvent(event)
-
-    def dropEvent(self, event):
-        try:
-            paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
-            event.acceptProposedAction()
-            if paths:
-                self.sig_files_dropped.emit(paths)
-            else:
-                logger.warning("dropped something that is not a local file or folder")
-        except Exception:  # noqa: BLE001 — a drop must never crash the workbench
-            logger.exception("drop refused by the inspector")
+SIDE_MINIMUM = 120  # pixels of the neuron / weight-map tabs in a narrow dock
+MAP_SIZES = (0, 28, 42, 56, 84, 112, 168)  # the weight-map size slider's steps, pixels per map (0: fit)
 
 
 class InspectorPanel(QWidget):
@@ -94,9 +32,11 @@ class InspectorPanel(QWidget):
 
     sig_neuron_selected = Signal(int, int)  # (layer, index): layer 1 = first hidden … N-1 = output
     sig_files_dropped = Signal(list)  # local paths dropped on the drawing (networks, folders)
+    export_source = ExportSource()  # the network and run: names exported files, titles the pictures
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self._document = ()  # the file of the network shown: another one refits the drawing
         self.scene = NetworkScene(self)
         self.view = NetworkView(self.scene)
         self.view.setToolTip("")
@@ -104,23 +44,25 @@ class InspectorPanel(QWidget):
         self.details = NeuronDetails()
         self.gallery = WeightMapGallery()
         self.verdict = QLabel("No network yet.")
+        self.verdict.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # its text never sets the width
         self.verdict.setToolTip("The network's answer for the current input (and the true label when known).")
         self.tabs = QTabWidget()
         self.tabs.addTab(self.details, "Neuron")
-        self.tabs.addTab(self.gallery, "Weight maps")
+        self.tabs.addTab(self._gallery_tab(), "Weight maps")
         self.tabs.setTabToolTip(1, "What each first-layer neuron looks for (all their weight maps)")
         self.splitter = splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(self.view)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 0)  # the drawing takes what the window gains
-        self.tabs.setMinimumWidth(180)
+        self.tabs.setMinimumWidth(SIDE_MINIMUM)
         self._split_placed = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(self._toolbar())
         layout.addWidget(splitter, 1)
-        layout.addWidget(self._legend())
+        self.legend = self._legend()
+        layout.addWidget(self.legend)
         self.scene.sig_neuron_clicked.connect(self.select_neuron)
         self.gallery.sig_map_clicked.connect(lambda j: self.select_neuron(1, j))
         self._shortcuts()
@@ -130,18 +72,65 @@ class InspectorPanel(QWidget):
         super().showEvent(event)
         if not self._split_placed:
             self._split_placed = True
-            side = int(np.clip(0.32 * self.width(), 180, 320))
-            self.splitter.setSizes([max(self.width() - side, 100), side])
+            self._place_split()
+
+    def resizeEvent(self, event):
+        """A dock made narrow keeps the drawing the larger part (it was squeezed to a sliver at 1024 px)."""
+        super().resizeEvent(event)
+        drawing, side = self.splitter.sizes()
+        if self._split_placed and drawing < side:
+            self._place_split()
+
+    def _place_split(self):
+        total = sum(self.splitter.sizes()) or self.width()
+        side = int(np.clip(0.32 * total, SIDE_MINIMUM, 320))
+        self.splitter.setSizes([max(total - side, 100), side])
 
     def _legend(self):
         """What the colours mean: a label under the drawing, readable at any zoom."""
-        legend = QLabel("fill: activation (black none, white full) · border: bias · lines: weights into "
-                        "the selected neuron (green +, red −, bolder = stronger) · box: prediction "
-                        "(green right, red wrong) · drag pans, wheel zooms, F fits, Esc clears")
-        legend.setWordWrap(True)
-        legend.setStyleSheet("color: gray; font-size: 8pt;")
-        legend.setToolTip("Click a neuron to see its numbers; hover for a tooltip with the same.")
+        legend = QLabel(wordWrap=True)
+        legend.setStyleSheet("font-size: 8pt;")
+        legend.setToolTip("Click a neuron to see its numbers; hover for a tooltip with the same. "
+                          "View → Colours chooses the palette and explains every colour.")
+        self._legend_text(legend)
         return legend
+
+    @staticmethod
+    def _legend_text(legend):
+        c = palette.current()
+        swatch = lambda role, text: f"<b style='color:{c.hex(role)}'>■ {text}</b>"
+        legend.setText(f"fill: activation (black none, white full) · border: bias · lines: weights into the "
+                       f"selected neuron ({swatch('positive', '+')}, {swatch('negative', '−')}, bolder = "
+                       f"stronger) · box: prediction ({swatch('right', c.right_mark + ' right')}, "
+                       f"{swatch('wrong', c.wrong_mark + ' wrong')}, {swatch('unknown', 'truth unknown')}) · "
+                       "drag pans, wheel zooms, F fits, Esc clears")
+
+    def _gallery_tab(self):
+        """The weight maps in a scroll area, with a slider that enlarges them."""
+        self.map_size = QSlider(Qt.Horizontal, minimum=0, maximum=len(MAP_SIZES) - 1, value=0)
+        self.map_size.setToolTip("Size of each weight map: fit them all in the tab, or larger (the tab scrolls)")
+        self.map_size_label = QLabel("fit")
+        self.map_size.valueChanged.connect(self._set_map_size)
+        self.gallery.setContextMenuPolicy(Qt.ActionsContextMenu)
+        export = QAction("Export weight maps as PNG…", self.gallery)
+        export.triggered.connect(self.export_weight_maps_dialog)
+        self.gallery.addAction(export)
+        scroll = QScrollArea(widgetResizable=True)
+        scroll.setWidget(self.gallery)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Map size"))
+        row.addWidget(self.map_size, 1)
+        row.addWidget(self.map_size_label)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.setContentsMargins(0, 2, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(scroll, 1)
+        return tab
+
+    def _set_map_size(self, step):
+        self.gallery.set_tile_size(MAP_SIZES[step])
+        self.map_size_label.setText(f"{MAP_SIZES[step]} px" if MAP_SIZES[step] else "fit")
 
     def _toolbar(self):
         bar = QHBoxLayout()
@@ -162,6 +151,13 @@ class InspectorPanel(QWidget):
         self.limit.valueChanged.connect(self._set_connection_limit)
         bar.addWidget(self.limit)
         bar.addWidget(self.verdict, 1)
+        export = QToolButton(text="Export", popupMode=QToolButton.InstantPopup)
+        export.setToolTip("Save the network drawing (PNG or SVG) or the weight maps (PNG)")
+        menu = QMenu(export)
+        menu.addAction("Network drawing (PNG or SVG)…", self.export_drawing_dialog)
+        menu.addAction("Weight maps (PNG)…", self.export_weight_maps_dialog)
+        export.setMenu(menu)
+        bar.addWidget(export)
         return bar
 
     def _shortcuts(self):
@@ -193,9 +189,42 @@ class InspectorPanel(QWidget):
             return
         self._refresh_side(full=False)
 
+    def set_document(self, path):
+        """The shown network's file (None: untitled); another network fits the drawing to the view again."""
+        if path != self._document:
+            self._document = path
+            if self.scene.net is not None:  # a network of another shape is fitted when it is drawn
+                self.view.fit()
+
+    def set_input_mean(self, mean):
+        """The dataset's mean input (784,) or None: ranks first-layer weights by their effect."""
+        self.scene.set_input_mean(mean)
+        self._refresh_side(full=True)
+
+    def set_export_source(self, source: ExportSource):
+        self.export_source = source
+
+    def export_drawing_dialog(self):
+        """File → Export and the Export button: the drawing as PNG or SVG; the path written or None."""
+        return export_drawing(self)
+
+    def export_weight_maps_dialog(self):
+        return export_weight_maps(self)
+
+    def repaint_colours(self):
+        """The palette changed (View → Colours): everything coloured by meaning follows."""
+        self._legend_text(self.legend)
+        self.scene.repaint_colours()
+        self.gallery.set_weights(self.scene.net.weights[0] if self.scene.net is not None else [])
+        self._refresh_side(full=True)
+
     def set_class_names(self, names):
         """Output labels for datasets that are not digits (e.g. Fashion-MNIST)."""
         self.scene.set_class_names(names)
+        if self.view.fitted:  # longer names: the drawing is wider
+            self.view.fit()
+        elif self.scene.net is not None:
+            self.scene.set_text_scale(self.view.text_scale())
         self._refresh_side(full=True)
 
     @Slot(int, int)
@@ -226,9 +255,9 @@ class InspectorPanel(QWidget):
         out, predicted, truth = self.scene.output(), self.scene.predicted, self.scene.true_label
         text = f"predicted <b>{predicted}</b> ({out[predicted]:.1%})"
         if truth is not None:
-            colour = self.scene.verdict_colour.name()
-            text = f"true <b>{truth}</b> · {text} · <b style='color:{colour}'>" \
-                   f"{'right' if truth == predicted else 'wrong'}</b>"
+            colour, c = self.scene.verdict_colour.name(), palette.current()
+            verdict = f"{c.right_mark} right" if truth == predicted else f"{c.wrong_mark} wrong"
+            text = f"true <b>{truth}</b> · {text} · <b style='color:{colour}'>{verdict}</b>"
         self.verdict.setText(text)
         if self.scene.selected:
             layer, j = self.scene.selected

@@ -16,15 +16,17 @@ from mnistbench.gui.widgets.network_layout import (IMAGE_SIDE, activation_range,
                                            neuron_name, source_name)
 from mnistbench.gui.panels.inspector.network_overlays import (DIM_TEXT, HIGHLIGHT, TEXT, OutputColumn, SelectionOverlay,
                                              add_text)
-from mnistbench.gui.panels.inspector.weight_maps import NEGATIVE, POSITIVE, diverging_rgb, rgb_image
+from mnistbench.gui.panels.inspector.weight_maps import diverging_rgb, rgb_image, signed_colours
 
 BACKGROUND = (43, 45, 48)
+TEXT_ROOM = 2.2  # the scene leaves room for texts grown this much (the view's TEXT_GROWTH)
 
 
 def bias_colours(biases):
-    """Border colours: grey for a zero bias, towards green (+) or red (-) with its size."""
+    """Border colours: grey for a zero bias, towards the palette's positive or negative with its size."""
     t = np.clip(biases / max(float(np.max(np.abs(biases))), 1e-12), -1, 1)[:, None]
-    target = np.where(t >= 0, POSITIVE, NEGATIVE)
+    positive, negative = signed_colours()
+    target = np.where(t >= 0, positive, negative)
     return (np.float32(120) * (1 - np.abs(t)) + target * np.abs(t)).astype(np.uint8)
 
 
@@ -48,7 +50,7 @@ class NetworkScene(QGraphicsScene):
         self.selected, self.predicted, self.true_label = None, None, None
         self.build_count = 0  # how often the items were rebuilt (tests check that recolouring is cheap)
         self._x, self._zs, self._acts, self._columns, self._architecture = None, None, None, [], None
-        self._readable = []
+        self._readable, self.input_mean = [], None
         self._greys = [QBrush(QColor(v, v, v)) for v in range(256)]
 
     # --- what the panel calls --------------------------------------------
@@ -64,8 +66,8 @@ class NetworkScene(QGraphicsScene):
             self._build()
         self._paint_biases()
         self._recolour()
-        if rebuilt:  # after the first colouring, so the output texts count; room for enlarged titles
-            self.setSceneRect(self.itemsBoundingRect().adjusted(-30, -70, 110, 30))
+        if rebuilt:  # after the first colouring, so the output texts count
+            self.fit_scene_rect()
         if self.selected:
             self.select(*self.selected)
         return rebuilt
@@ -84,6 +86,26 @@ class NetworkScene(QGraphicsScene):
         self.class_names = list(names) if names else None
         if self.net is not None:
             self._recolour()
+            self.fit_scene_rect()
+
+    def fit_scene_rect(self):
+        """Room for every text at its largest: the longest verdict, grown as much as the view grows texts."""
+        self.set_text_scale(TEXT_ROOM)
+        verdict = self.output_column.verdict
+        longest = max(self.class_names or [str(self.net.layer_sizes[-1] - 1)], key=len)
+        verdict.setText(f"true {longest}\npredicted {longest}  ✗ WRONG")
+        self.setSceneRect(self.itemsBoundingRect().adjusted(-20, -20, 20, 20))
+        self.set_text_scale(1.0)  # repaints the verdict; the view sets the scale it needs
+
+    def repaint_colours(self):
+        """Everything coloured by meaning, again from the palette in use (View → Colours)."""
+        if self.net is None:
+            return
+        self.selection.set_colours()
+        self._paint_biases()
+        self._recolour()
+        if self.selected:
+            self.select(*self.selected)
 
     @property
     def columns(self):
@@ -95,14 +117,30 @@ class NetworkScene(QGraphicsScene):
         return self.output_column.box.pen().color()
 
     def set_text_scale(self, factor):
-        """Enlarge titles, output labels and the verdict so they stay readable when zoomed out."""
+        """Enlarge titles, output rows and the verdict so they stay readable when zoomed out."""
         for item, fx, fy in self._readable:
             box = item.boundingRect()
             item.setTransformOriginPoint(box.width() * fx, box.height() * fy)
             item.setScale(factor)
+        if self._columns:
+            self.output_column.set_scale(factor)
+            if self._acts is not None:  # the verdict box follows the grown row
+                self.output_column.paint(self._acts[-1][0], self.true_label, self.class_names)
+
+    def set_input_mean(self, mean):
+        """The dataset's mean input (n_in,) or None: first-layer weights are ranked by |weight × mean|."""
+        self.input_mean = None if mean is None else np.asarray(mean, dtype=np.float32).reshape(-1)
+        if self.selected:
+            self.select(*self.selected)
+
+    def _mean_for(self, layer):
+        """The mean input when ranking layer ``layer``'s weights by their effect (first layer only)."""
+        fits = self.input_mean is not None and self.net is not None and \
+            len(self.input_mean) == self.net.layer_sizes[0]
+        return self.input_mean if layer == 1 and fits else None
 
     def facts(self, layer, j, top=10):
-        return neuron_facts(self.net, self._zs, self._acts, layer, j, top, self.class_names)
+        return neuron_facts(self.net, self._zs, self._acts, layer, j, top, self.class_names, self._mean_for(layer))
 
     def output(self):
         """The output activations for the current input."""
@@ -118,7 +156,6 @@ class NetworkScene(QGraphicsScene):
         for column in self._columns:
             self._build_column(column)
         self.output_column = OutputColumn(self, self._columns[-1].geom)
-        self._readable += [(label, 0.0, 0.5) for label in self.output_column.labels]
         self._readable.append((self.output_column.verdict, 0.0, 0.0))
         self.selection = SelectionOverlay(self)
         first = self._columns[0].geom
@@ -203,7 +240,7 @@ class NetworkScene(QGraphicsScene):
         if self._showing_weights():
             rgb = diverging_rgb(self.net.weights[0][self.selected[1]])
             self._caption.setText(f"weights of neuron {self.selected[1]}:\nwhat it looks for\n"
-                                  "(green +, red -; Esc shows the input)")
+                                  "(bright +/− colours; Esc shows the input)")
         else:
             rgb = None
             self._caption.setText("")
@@ -228,7 +265,8 @@ class NetworkScene(QGraphicsScene):
             self.selection.clear_connections()
         else:
             self.selection.draw_connections(self._columns[layer - 1].geom, geom, j,
-                                            self.net.weights[layer - 1][j], self.connection_limit)
+                                            self.net.weights[layer - 1][j], self.connection_limit,
+                                            self._mean_for(layer))
 
     def clear_selection(self):
         self.selected = None

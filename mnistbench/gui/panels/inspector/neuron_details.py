@@ -1,7 +1,7 @@
 """The inspector's side view: the numbers of the selected neuron.
 
 Layer, index, bias, weighted input z, activation, and a table of its
-strongest incoming weights (green positive, red negative); for a first-layer
+strongest incoming weights (the palette's positive and negative); for a first-layer
 neuron also its 28x28 weight map. Exact values sit in each cell's UserRole
 so tests and copy-paste see the real numbers, not the rounded text.
 """
@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QHeaderView, QLabel, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
+from mnistbench.gui.widgets import palette
 from mnistbench.gui.widgets.network_layout import IMAGE_SIDE, source_name
 from mnistbench.gui.panels.inspector.weight_maps import diverging_rgb, rgb_image
 
@@ -29,7 +30,7 @@ class NeuronDetails(QWidget):
         form = self._form()
         self.weight_map = QLabel()
         self.weight_map.setToolTip("This neuron's 784 weights as an image: what it looks for "
-                                   "(green +, red -).")
+                                   "(View → Colours → Explain the colours says which colour is +).")
         self.weight_map.setFixedSize(MAP_SIZE, MAP_SIZE)
         self.weight_map.hide()
         self.table = self._table()
@@ -38,7 +39,8 @@ class NeuronDetails(QWidget):
         layout.addWidget(self.title)
         layout.addLayout(form)
         layout.addWidget(self.weight_map, 0, Qt.AlignHCenter)
-        layout.addWidget(QLabel("Strongest incoming weights"))
+        self.table_title = QLabel("Strongest incoming weights", wordWrap=True)
+        layout.addWidget(self.table_title)
         layout.addWidget(self.table, 1)
 
     def _form(self):
@@ -100,12 +102,17 @@ class NeuronDetails(QWidget):
             self.values[key].setProperty("value", value)
 
     def _fill_table(self, facts, n_in):
+        self.table_title.setText("Incoming weights with the most effect: |weight × the dataset's mean "
+                                 "pixel| (pixels no image inks are left out)" if facts.ranked_by_effect
+                                 else "Strongest incoming weights (largest |weight|)")
+        colours = palette.current()
+        positive, negative = QColor(*colours.positive).darker(150), QColor(*colours.negative).darker(150)
         self.table.setRowCount(len(facts.strongest))
         for row, (source, weight) in enumerate(facts.strongest):
             name = QTableWidgetItem(source_name(facts.layer - 1, source, n_in))
             name.setData(Qt.UserRole, source)
             value = QTableWidgetItem(f"{weight:+.4g}")
             value.setData(Qt.UserRole, weight)
-            value.setForeground(QColor(0, 125, 45) if weight >= 0 else QColor(200, 30, 30))
+            value.setForeground(positive if weight >= 0 else negative)  # darker: read on a light table
             self.table.setItem(row, 0, name)
             self.table.setItem(row, 1, value)

@@ -3,40 +3,48 @@
 A first-layer neuron has one weight per input pixel, so its 784 weights form
 a 28x28 picture of what it looks for. The gallery paints every such picture
 into ONE image (a grid of maps) so hundreds of neurons cost one blit.
-Colours: green positive, red negative, black zero — the same as the
-connections in the network drawing.
+Colours: the palette's positive and negative (green/red, or blue/orange when
+colour-blind safe), black zero — the same as the connections in the drawing.
 """
 
 import math
+from functools import lru_cache
 
 import numpy as np
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from mnistbench.gui.widgets import palette
+
 SIDE = 28  # an MNIST image is 28x28 pixels
 GAP = 2  # pixels between maps in the gallery image
 GAP_COLOUR = (70, 72, 76)
-POSITIVE = np.array([40, 220, 70], dtype=np.float32)  # green: the weight excites
-NEGATIVE = np.array([235, 50, 50], dtype=np.float32)  # red: the weight inhibits
 
 
-def _diverging_table():
-    """511 colours from full red through black to full green (a lookup beats per-pixel maths)."""
+def signed_colours():
+    """(positive, negative) of the palette in use, float32 (3,) each."""
+    colours = palette.current()
+    return np.array(colours.positive, np.float32), np.array(colours.negative, np.float32)
+
+
+@lru_cache(maxsize=4)
+def _diverging_table(positive, negative):
+    """511 colours from full negative through black to full positive (a lookup beats per-pixel maths)."""
     t = np.linspace(-1.0, 1.0, 511, dtype=np.float32)[:, None]
-    return np.where(t >= 0, t * POSITIVE, -t * NEGATIVE).round().astype(np.uint8)
-
-
-DIVERGING = _diverging_table()
+    table = np.where(t >= 0, t * np.float32(positive), -t * np.float32(negative)).round().astype(np.uint8)
+    table.flags.writeable = False
+    return table
 
 
 def diverging_rgb(values, scale=None):
-    """Values -> uint8 (..., 3): black at 0, green up to +scale, red down to -scale."""
+    """Values -> uint8 (..., 3): black at 0, the palette's positive up to +scale, negative down to -scale."""
     values = np.asarray(values, dtype=np.float32)
     if scale is None:
         scale = float(np.max(np.abs(values))) if values.size else 1.0
     index = np.clip(values * np.float32(255.0 / max(scale, 1e-12)) + np.float32(255.5), 0, 510)
-    return DIVERGING[index.astype(np.intp)]
+    colours = palette.current()
+    return _diverging_table(colours.positive, colours.negative)[index.astype(np.intp)]
 
 
 def weight_qcolor(weight, scale, alpha=255):
@@ -84,10 +92,11 @@ class WeightMapGallery(QWidget):
         self._image, self._pending = QImage(), None  # the grid image is made when first painted
         self._count = self._total = 0  # maps drawn, first-layer neurons
         self._selected = -1
+        self.tile = 0  # pixels per 28x28 map; 0: the maps fill the tab
         self.setMinimumSize(120, 120)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
-        self.setToolTip("What each first-layer neuron looks for: green weights excite it, "
-                        "red ones inhibit it. Click a map to inspect that neuron.")
+        self.setToolTip("What each first-layer neuron looks for: weights in the positive colour excite "
+                        "it, those in the negative colour inhibit it. Click a map to inspect that neuron.")
 
     @property
     def map_count(self):
@@ -106,7 +115,29 @@ class WeightMapGallery(QWidget):
             np.asarray(weights[:MAX_MAPS], dtype=np.float32) if valid else None)  # seconds for 65,535
         self._count = min(self._total, MAX_MAPS)
         self._selected = self._selected if self._selected < self._count else -1
+        self._apply_tile()
+
+    def set_tile_size(self, pixels):
+        """Draw each map ``pixels`` wide (the tab scrolls), or 0 to fit them all in the tab."""
+        self.tile = max(0, int(pixels))
+        self._apply_tile()
+
+    def _apply_tile(self):
+        if self.tile and self._count:
+            cols = grid_columns(self._count)
+            rows = -(-self._count // cols)
+            factor = self.tile / SIDE
+            self.setMinimumSize(round((cols * (SIDE + GAP) - GAP) * factor),
+                                round((rows * (SIDE + GAP) - GAP) * factor))
+        else:
+            self.setMinimumSize(120, 120)
+        self.updateGeometry()
         self.update()
+
+    def map_side(self):
+        """Pixels of one map as drawn now."""
+        target = self._target()
+        return 0 if target.isNull() else round(SIDE * target.width() / self._image.width())
 
     def set_selected(self, index):
         """Outline one map (-1 for none)."""

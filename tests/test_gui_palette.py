@@ -1,0 +1,93 @@
+"""Colours everyone can read: the palettes, their setting, and no red/green literals left in the panels."""
+
+import colorsys
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mnistbench.gui.widgets import palette
+
+PANELS = Path(palette.__file__).parents[1] / "panels"
+# Machado, Oliveira and Fernandes (2009), severity 1.0, on linear RGB
+DEFICIENCIES = {
+    "protanopia": np.array([[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                            [-0.003882, -0.048116, 1.051998]]),
+    "deuteranopia": np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                              [-0.011820, 0.042940, 0.968881]]),
+}
+
+
+@pytest.fixture(autouse=True)
+def standard_palette_after():
+    yield
+    palette.use("standard")
+
+
+def seen_with(deficiency, rgb):
+    """How ``rgb`` (0..255) looks to someone with ``deficiency``, in sRGB 0..255."""
+    srgb = np.asarray(rgb, dtype=float) / 255
+    linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    simulated = np.clip(DEFICIENCIES[deficiency] @ linear, 0, 1)
+    back = np.where(simulated <= 0.0031308, 12.92 * simulated, 1.055 * simulated ** (1 / 2.4) - 0.055)
+    return back * 255
+
+
+def apart(colours, first, second, deficiency):
+    return float(np.linalg.norm(seen_with(deficiency, getattr(colours, first))
+                                - seen_with(deficiency, getattr(colours, second))))
+
+
+@pytest.mark.parametrize("deficiency", sorted(DEFICIENCIES))
+@pytest.mark.parametrize("pair", [("right", "wrong"), ("positive", "negative")])
+def test_the_safe_palette_stays_apart_where_red_and_green_merge(deficiency, pair):
+    safe = apart(palette.COLOUR_BLIND_SAFE, *pair, deficiency)
+    standard = apart(palette.STANDARD, *pair, deficiency)
+    assert safe > 100 and safe > 1.5 * standard, (safe, standard)
+
+
+def test_right_and_wrong_have_marks_that_need_no_colour():
+    for colours in palette.PALETTES.values():
+        assert colours.right_mark != colours.wrong_mark and colours.right_mark.strip()
+
+
+def test_the_setting_picks_a_palette_and_an_unknown_one_falls_back():
+    assert palette.use("colour_blind_safe") is palette.COLOUR_BLIND_SAFE is palette.current()
+    assert palette.use("from an old settings file") is palette.STANDARD
+    assert palette.COLOUR_BLIND_SAFE.hex("right") == "#0072b2"
+
+
+def test_the_legend_explains_every_role_in_the_palette_in_use():
+    explained = palette.explain(palette.COLOUR_BLIND_SAFE)
+    assert {role for role, _, _ in explained} == set(palette.ROLES)
+    assert all(len(meaning) > 40 for _, _, meaning in explained)
+    assert dict((role, rgb) for role, rgb, _ in explained)["wrong"] == palette.COLOUR_BLIND_SAFE.wrong
+    assert "✗" in dict((role, text) for role, _, text in explained)["wrong"]
+
+
+def test_the_palette_module_needs_no_qt():
+    code = "import sys, mnistbench.gui.widgets.palette; print(any(m.startswith('PySide6') for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+def literal_colours(text):
+    """(r, g, b) of every colour written as a literal: QColor(r, g, b), np.array([r, g, b]), "#rrggbb"."""
+    for found in re.finditer(r"(?:QColor|array)\(\[?\s*(\d+),\s*(\d+),\s*(\d+)", text):
+        yield tuple(int(v) for v in found.groups())
+    for found in re.finditer(r"#([0-9a-fA-F]{6})\b", text):
+        yield tuple(int(found.group(1)[i:i + 2], 16) for i in (0, 2, 4))
+
+
+def test_no_red_or_green_literals_left_in_the_panels_that_read_the_palette():
+    coloured = []
+    for folder in ("inspector", "confusion", "image_browser", "imagine"):
+        for path in (PANELS / folder).glob("*.py"):
+            for rgb in literal_colours(path.read_text(encoding="utf-8")):
+                hue, _, saturation = colorsys.rgb_to_hls(*(v / 255 for v in rgb))
+                if saturation > 0.35 and (hue < 0.05 or hue > 0.95 or 0.2 < hue < 0.45):
+                    coloured.append((path.name, rgb))
+    assert not coloured
