@@ -14,6 +14,8 @@ import logging
 import numpy as np
 from PySide6.QtCore import Qt
 
+from mnistbench.errors import MnistbenchError
+from mnistbench.gui.panels.curves.run_curves import stored_runs
 from mnistbench.gui.widgets.export_dialog import source_of
 
 logger = logging.getLogger(__name__)
@@ -101,8 +103,20 @@ def _connect_state(w) -> None:
     events.panel_in_view.connect(panel_in_view)
     events.document.connect(w.show_document_state)
     events.document.connect(lambda: w.curves_panel.set_export_source(source_of(w.state.path, w.state.network)))
+    events.network.connect(w.curves_panel.set_network)  # its own curve, or its recorded history replayed
     events.dataset.connect(lambda dataset: show_dataset(w, dataset))
     events.input.connect(lambda chosen: show_input(w, chosen))
+
+
+def show_chosen_runs(w, store, run_ids) -> None:
+    """Runs chosen in the Runs dock (``sig_runs_selected``) overlaid on the curves; none chosen, none shown."""
+    if store is None:
+        logger.warning("no runs store: the chosen runs cannot be shown")
+        return
+    try:
+        w.curves_panel.show_runs(stored_runs(store, list(run_ids)))
+    except MnistbenchError as error:
+        logger.error("cannot show the chosen runs: %s", error)
 
 
 def show_input(w, chosen) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Slot
 
 from mnistbench.bundled import is_bundled
 from mnistbench.errors import ConfigError
+from mnistbench.gui.panels.curves.run_curves import network_run_row
 from mnistbench.gui.panels.network_fit import fit_problem
 from mnistbench.workflows.evaluation import seen_warning
 from mnistbench.workflows.fine_tuning import fine_tuning_config, fine_tuning_dataset, fine_tuning_split
@@ -63,7 +64,8 @@ class TrainingActions(QObject):
         net = self.state.network.copy()
         self._leave_bundled_file(net)
         continued = bool(net.metadata.get("training", {}).get("epochs"))
-        self.window.curves_panel.start_run(continued, config.epochs)
+        self.window.curves_panel.start_run(continued, config.epochs,
+                                           network_run_row(net, config.describe(), dataset.name, self.state.path))
         self.window.status.start_run(config.epochs)
         self.controller.start(net, dataset, config)
         logger.info("%s %s on %s (%s images): %s, learning rate %g, batch %d, %d epochs",

@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from mnistbench.errors import MnistbenchError
 from mnistbench.gui.panels.curves.curves_data import Series
 from mnistbench.workflows.run_rows import RunRow, difference_labels
 
@@ -161,3 +162,12 @@ def run_labels(rows):
 
 def _floats(values):
     return np.array([math.nan if value is None else value for value in values], dtype=float)
+
+
+def stored_runs(store, run_ids):
+    """[(RunRow, curves dict)] of runs in a RunsStore, in the order given (MnistbenchError names a missing one)."""
+    rows = {row.id: row for row in store.runs()}
+    missing = [run_id for run_id in run_ids if run_id not in rows]
+    if missing:
+        raise MnistbenchError(f"no run {missing[0]} in {store.path}")
+    return [(rows[run_id], store.curves(run_id)) for run_id in run_ids]
