@@ -143,4 +143,3 @@ class CurvesRunsMixin:
         self.legend.updateGeometry()
         self.graphics.ci.layout.invalidate()
         self.graphics.ci.layout.activate()  # the legend row takes the height its entries need, now
-        self._drawn = {}
