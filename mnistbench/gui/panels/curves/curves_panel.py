@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QMenu, QSizePolic
 from mnistbench.gui.panels.curves.curves_data import BatchErrors, Smoothed, Values, for_log_axis
 from mnistbench.gui.panels.curves.curves_export import CurvesExportMixin
 from mnistbench.gui.panels.curves.curves_ranges import (EpochMarks, LogAxis, RangeFollower, TimedGraphicsLayout,
-                                                        cache_pixmaps, style_plot)
+                                                        style_plot)
 from mnistbench.gui.panels.curves.curves_readout import CurvesReadoutMixin, ReadoutLabel
 from mnistbench.gui.panels.curves.curves_runs import CurvesRunsMixin
 from mnistbench.gui.panels.curves.run_curves import AXES, LivePositions, empty_series
