@@ -191,6 +191,9 @@ def test_a_network_with_history_replaces_a_curve_and_its_own_does_not(panel):
                                 "runs": [{"config": {"learning_rate": 0.01}, "epochs": 2}]}
     panel.set_network(net)
     assert panel.current["train_loss"].points()[:, :3].tolist() == [[1, 600, 1.5], [2, 1200, 3.0]]
+    assert panel.smoothing_weight > 0  # epoch averages are drawn as they are, not smoothed again
+    np.testing.assert_allclose(shown(panel.curves["train_loss"])[1], [0.9, 0.5])
+    assert not panel.raw_curves["train_loss"].isVisible()
     panel.set_network(net.copy())  # the same history: the same curve, nothing archived
     assert panel.overlays == []
     panel.set_network(Network([784, 8, 10], seed=2))  # a new network: the curve stays beside it

@@ -16,9 +16,10 @@ class Series:
 
     AXIS_COLUMNS = {"epoch": 0, "examples": 1, "seconds": 2}
 
-    def __init__(self, capacity=1024):
+    def __init__(self, capacity=1024, per_epoch=False):
         self._data = np.empty((capacity, 4))
         self.size = 0
+        self.per_epoch = per_epoch  # epoch averages (a file's history): already smooth, never smoothed again
 
     def append(self, position, y):
         self.extend([position], [y])

@@ -192,6 +192,8 @@ class CurvesPanel(CurvesRunsMixin, CurvesReadoutMixin, CurvesExportMixin, QWidge
         """
         if not continued:
             self._archive_current()
+        for series in self.current.values():  # a replayed history goes on in batches: smoothed as they are
+            series.per_epoch = False
         self._batch_errors.restart()  # the engine counts samples from 0 again
         self._positions = LivePositions(self._positions.last if continued else (0.0, 0.0, 0.0))
         self.current_row = row if row is not None else self.current_row
@@ -321,12 +323,12 @@ class CurvesPanel(CurvesRunsMixin, CurvesReadoutMixin, CurvesExportMixin, QWidge
             for name, (kind, _text, _width, smoothed, _dashed) in SERIES.items():
                 series, curve = run[name], curves[name]
                 if self._drawn.get(curve) != (series, series.size):
-                    x, y = self._drawable(series, kind, self._smoothed(series).of(series, weight) if smoothed
-                                          else series.y)
+                    x, y = self._drawable(series, kind, self.as_drawn(series, smoothed))
                     curve.setData(x, y)
                     self._drawn[curve] = (series, series.size)
         for name, raw in self.raw_curves.items():
-            self._push_raw(raw, self.current[name], SERIES[name][0], weight > 0)
+            series = self.current[name]
+            self._push_raw(raw, series, SERIES[name][0], weight > 0 and not series.per_epoch)
         column = self.current["train_loss"].AXIS_COLUMNS[self.x_axis]
         ends = [position[column] for position in self._epoch_ends]
         for marks in self.epoch_marks.values():
@@ -347,6 +349,12 @@ class CurvesPanel(CurvesRunsMixin, CurvesReadoutMixin, CurvesExportMixin, QWidge
             curve.setData(*self._drawable(series, kind, positive))
             self._drawn[curve] = (series, series.size)
 
+    def as_drawn(self, series, smoothed):
+        """A series' values as its curve shows them: smoothed if its kind is, unless epoch averages."""
+        if not smoothed or series.per_epoch:
+            return series.y
+        return self._smoothed(series).of(series, self.smoothing_weight)
+
     def _smoothed(self, series):
         if series not in self.smoothed:
             runs = [run for _label, _colour, run, _curves in self.shown_runs()]
@@ -356,12 +364,12 @@ class CurvesPanel(CurvesRunsMixin, CurvesReadoutMixin, CurvesExportMixin, QWidge
 
     def _shown_data(self):
         """For the ranges: [(values as drawn, plot kind)] of every run, last x, where the live run started."""
-        weight, column = self.smoothing_weight, self.current["train_loss"].AXIS_COLUMNS[self.x_axis]
+        column = self.current["train_loss"].AXIS_COLUMNS[self.x_axis]
         shown = []
         for _label, _colour, run, _curves in self.shown_runs():
             for name, (kind, _text, _width, smoothed, _dashed) in SERIES.items():
                 series = run[name]
-                y = self._smoothed(series).of(series, weight) if smoothed else series.y
+                y = self.as_drawn(series, smoothed)
                 shown.append((Values(series.x_on(self.x_axis), y), kind))
         return shown, self._positions.last[column], self._positions.offset[column]
 

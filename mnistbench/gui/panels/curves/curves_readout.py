@@ -46,7 +46,7 @@ class ReadoutLabel(QLabel):
 
 class CurvesReadoutMixin:
     """Of CurvesPanel (``plots``, ``cursors``, ``values_label``, ``current``, ``series_specs``,
-    ``x_axis``, ``smoothing_weight``, ``_smoothed``): the crosshair and the values under the mouse."""
+    ``x_axis``, ``as_drawn``): the crosshair and the values under the mouse."""
 
     def _show_values_at(self, scene_pos):
         """Crosshair at the mouse and the nearest value of every current curve in the read-out."""
@@ -76,7 +76,7 @@ class CurvesReadoutMixin:
                     series.x_on(self.x_axis)).any() else None
                 if i is None:
                     continue
-                value = self._smoothed(series).of(series, self.smoothing_weight)[i] if smoothed else series.y[i]
+                value = self.as_drawn(series, smoothed)[i]
                 text = f"{value:.2%}" if kind == "error" else f"{value:.4g}"
                 parts.append(f"{label} {text}")
         return " · ".join(parts)

@@ -100,7 +100,7 @@ def history_series(net):
 
 def epoch_series(train_loss, train_accuracy, validation_loss, validation_accuracy, seconds, examples_per_epoch):
     """One point per epoch, at the end of each (x = 1, 2, …); seconds add up each epoch's."""
-    series = empty_series()
+    series = {name: Series(per_epoch=True) for name in SERIES_NAMES}
     count = len(train_loss)
     epochs = np.arange(1, count + 1, dtype=float)
     examples = epochs * examples_per_epoch if examples_per_epoch else np.full(count, np.nan)
