@@ -103,7 +103,8 @@ def _connect_state(w) -> None:
     events.panel_in_view.connect(panel_in_view)
     events.document.connect(w.show_document_state)
     events.document.connect(lambda: w.curves_panel.set_export_source(source_of(w.state.path, w.state.network)))
-    events.network.connect(w.curves_panel.set_network)  # its own curve, or its recorded history replayed
+    # the document's network (not a moment shown for display): its own curve, or its recorded history replayed
+    events.network.connect(lambda _shown: w.curves_panel.set_network(w.state.network))
     events.dataset.connect(lambda dataset: show_dataset(w, dataset))
     events.input.connect(lambda chosen: show_input(w, chosen))
 
