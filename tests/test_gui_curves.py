@@ -96,7 +96,7 @@ def test_training_fills_the_curves_at_fractional_epochs(qtbot, panel, data):
     assert panel.epoch_marks["loss"].positions == panel.epoch_marks["error"].positions == [1.0, 2.0]
 
 
-def test_continued_run_extends_and_new_run_dims_the_last(qtbot, panel, data):
+def test_continued_run_extends_and_a_new_run_keeps_the_last_beside_it(qtbot, panel, data):
     net = small_net()
     run(panel, data, net, epochs=1, continued=False)
     run(panel, data, net, epochs=1, continued=True)
@@ -108,17 +108,17 @@ def test_continued_run_extends_and_new_run_dims_the_last(qtbot, panel, data):
     panel.redraw()
     x, _ = shown(panel.curves["train_loss"])
     assert len(x) == BATCHES and x[0] == pytest.approx(1 / BATCHES)
-    previous = panel.previous_curves["train_loss"]
-    assert len(shown(previous)[0]) == 2 * BATCHES
-    assert previous.opts["pen"].color().alpha() < 128 <= panel.curves["train_loss"].opts["pen"].color().alpha()
+    (earlier,) = panel.overlays
+    assert len(shown(earlier.curves["train_loss"])[0]) == 2 * BATCHES
+    assert earlier.curves["train_loss"].opts["pen"].color() != panel.curves["train_loss"].opts["pen"].color()
     legend_names = [label.text for _sample, label in panel.legend.items]
-    assert "previous run" in legend_names
-    panel.show_previous.click()
-    assert not previous.isVisible()
+    assert legend_names == ["training (smoothed)", "validation (subset)", "run 1", "run 2"]
+    {action.text(): action for action in panel.graphics.scene().contextMenu}["Clear earlier runs"].trigger()
+    assert panel.overlays == [] and earlier.curves["train_loss"].scene() is None
 
 
 def batch(epoch, index, loss=0.5, accuracy=0.75):
-    return BatchReport(epoch, index, 100, index * 10, loss, accuracy, 1000.0, 0.01)
+    return BatchReport(epoch, index, 100, ((epoch - 1) * 100 + index) * 10, loss, accuracy, 1000.0, 0.01)
 
 
 def test_redraws_on_a_timer_not_per_batch(qtbot, panel, monkeypatch):
@@ -234,9 +234,10 @@ def test_export_csv_png_svg(qtbot, panel, tmp_path):
     panel.export_csv(tmp_path / "curves.csv")
     with open(tmp_path / "curves.csv", newline="") as file:
         rows = list(csv.DictReader(file))
-    assert list(rows[0]) == ["epoch_position", "train_loss", "validation_loss", "train_error",
-                             "validation_error", "run"]
-    assert len(rows) == 200 and {r["run"] for r in rows} == {"current"}
+    assert list(rows[0]) == ["epoch_position", "examples_seen", "seconds", "train_loss", "validation_loss",
+                             "train_error", "validation_error", "run"]
+    assert len(rows) == 200 and {r["run"] for r in rows} == {"run 1"}
+    assert float(rows[-1]["examples_seen"]) == 2000 and float(rows[-1]["seconds"]) == pytest.approx(2.0)
     last = rows[-1]
     assert float(last["epoch_position"]) == 2.0 and float(last["train_loss"]) == pytest.approx(0.01)
     assert float(last["validation_error"]) == pytest.approx(0.1)
@@ -254,7 +255,8 @@ def test_context_menu_has_the_workbench_exports_only(qtbot, panel, tmp_path, mon
     monkeypatch.setattr(export_dialog.QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a, **k: (str(target), "CSV table (*.csv)")))
     actions = {a.text(): a for a in panel.graphics.scene().contextMenu}
-    assert set(actions) == {"Export PNG…", "Export SVG…", "Export CSV…"}  # not pyqtgraph's "Export..."
+    assert set(actions) == {"Export PNG…", "Export SVG…", "Export CSV…",  # not pyqtgraph's "Export..."
+                            "Clear earlier runs"}
     actions["Export CSV…"].trigger()
     assert (tmp_path / "from_menu.csv").read_text().count("\n") == 201
 
@@ -265,7 +267,7 @@ def test_clear_empties_everything(panel):
     panel.clear()
     panel.redraw()
     assert len(shown(panel.curves["train_loss"])[0]) == 0
-    assert len(shown(panel.previous_curves["train_loss"])[0]) == 0
+    assert panel.overlays == []
     assert panel.epoch_marks["loss"].positions == []
 
 
@@ -454,11 +456,11 @@ def test_no_readout_left_of_epoch_zero_and_no_crosshair_once_the_mouse_leaves(pa
 
 def test_legend_sits_outside_both_plots(panel):
     fill_two_epochs(panel)
-    panel.start_run(False)  # the last run becomes "previous run" in the legend
+    panel.start_run(False)  # the last run stays, labelled, in the legend
     panel.add_batch(batch(1, 1))
     panel.redraw()
     names = [label.text for _sample, label in panel.legend.items]
-    assert "previous run" in names and len(names) == 3
+    assert "run 1" in names and len(names) == 4
     legend = panel.legend.sceneBoundingRect()
     assert legend.height() > 5
     for plot in panel.plots.values():
@@ -482,7 +484,7 @@ def test_hovering_with_a_long_readout_leaves_the_window_layout_alone(make_window
 def test_a_narrow_panel_puts_the_legend_on_more_rows(qtbot, panel):
     fill_two_epochs(panel)
     panel.start_run(False)
-    panel.redraw()  # three entries: training, validation, previous run
+    panel.redraw()  # four entries: training, validation, run 1, run 2
     panel.resize(320, 450)
     qtbot.waitUntil(lambda: panel.legend.columnCount == 1, timeout=1000)
     qtbot.wait(20)

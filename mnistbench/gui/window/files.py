@@ -185,7 +185,6 @@ class NetworkFiles(QObject):
     @Slot(object)
     def _initialised(self, net) -> None:
         self.state.set_network(net)
-        self.window.curves_panel.clear()
         logger.info("initialised a new network: %s", describe_network(net))
 
     @Slot(bool)

@@ -15,6 +15,8 @@ import numpy as np
 from PySide6.QtCore import Qt
 
 from mnistbench.gui.panels.time_machine.snapshot_evaluation import SnapshotEvaluations
+from mnistbench.errors import MnistbenchError
+from mnistbench.gui.panels.curves.run_curves import stored_runs
 from mnistbench.gui.widgets.export_dialog import source_of
 
 logger = logging.getLogger(__name__)
@@ -85,6 +87,7 @@ def _connect_runs_panel(w) -> None:
     panel.set_store(w.run_tracking.store)
     panel.sig_open_network.connect(w.files.open_network)
     panel.sig_sweep_requested.connect(w.sweeps.open_dialog)
+    panel.sig_runs_selected.connect(lambda ids: show_chosen_runs(w, w.run_tracking.store, ids))
     w.controller.sig_running_changed.connect(lambda running: panel.refresh_runs())
     w.state.events.dataset.connect(panel.set_dataset)
 
@@ -117,6 +120,8 @@ def _connect_state(w) -> None:
     events.document.connect(lambda: w.curves_panel.set_export_source(source_of(w.state.path, w.state.network)))
     events.document.connect(lambda: set_export_sources(w))
     events.document.connect(lambda: w.inspector_panel.set_document(w.state.path))
+    # the document's network (not a moment shown for display): its own curve, or its recorded history replayed
+    events.network.connect(lambda _shown: w.curves_panel.set_network(w.state.network))
     events.dataset.connect(lambda dataset: show_dataset(w, dataset))
     events.input.connect(lambda chosen: show_input(w, chosen))
 
@@ -143,6 +148,15 @@ def start_film(w, running) -> None:
         if w.state.snapshot is not None:  # the run continues from the network, not from the moment shown
             w.time_machine_panel.return_to_now()
         w.time_machine_panel.start_run(w.state.network.copy())
+def show_chosen_runs(w, store, run_ids) -> None:
+    """Runs chosen in the Runs dock (``sig_runs_selected``) overlaid on the curves; none chosen, none shown."""
+    if store is None:
+        logger.warning("no runs store: the chosen runs cannot be shown")
+        return
+    try:
+        w.curves_panel.show_runs(stored_runs(store, list(run_ids)))
+    except MnistbenchError as error:
+        logger.error("cannot show the chosen runs: %s", error)
 
 
 def show_input(w, chosen) -> None:

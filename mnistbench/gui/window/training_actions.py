@@ -10,6 +10,7 @@ import logging
 from PySide6.QtCore import QObject, Slot
 
 from mnistbench.bundled import is_bundled
+from mnistbench.gui.panels.curves.run_curves import network_run_row
 from mnistbench.gui.panels.network_fit import fit_problem
 from mnistbench.gui.window.fine_tuning_actions import FineTuningActions
 from mnistbench.gui.window.menus import give_escape_to_stop
@@ -76,7 +77,8 @@ class TrainingActions(QObject):
         self.fine_tuning.pending = self._last_evaluation = None
         self._forget_accuracy()
         continued = bool(net.metadata.get("training", {}).get("epochs"))
-        self.window.curves_panel.start_run(continued, config.epochs)
+        self.window.curves_panel.start_run(continued, config.epochs,
+                                           network_run_row(net, config.describe(), dataset.name, self.state.path))
         self.window.status.start_run(config.epochs)
         self.controller.start(net, dataset, config, self.window.run_tracking.recorder_for(dataset))
         logger.info("%s %s on %s (%s images): %s, learning rate %g, batch %d, %d epochs",

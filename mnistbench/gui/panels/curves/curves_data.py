@@ -11,24 +11,28 @@ import numpy as np
 
 
 class Series:
-    """(x, y) samples in arrays that double when full: appends are amortised O(1)."""
+    """Samples at three x positions (epochs, examples seen, seconds) and a y, in arrays that double
+    when full: appends are amortised O(1)."""
 
-    def __init__(self, capacity=1024):
-        self._data = np.empty((capacity, 2))
+    AXIS_COLUMNS = {"epoch": 0, "examples": 1, "seconds": 2}
+
+    def __init__(self, capacity=1024, per_epoch=False):
+        self._data = np.empty((capacity, 4))
         self.size = 0
+        self.per_epoch = per_epoch  # epoch averages (a file's history): already smooth, never smoothed again
 
-    def append(self, x, y):
-        self.extend([x], [y])
+    def append(self, position, y):
+        self.extend([position], [y])
 
-    def extend(self, xs, ys):
-        """Append the samples (xs[i], ys[i]) in order."""
-        end = self.size + len(xs)
+    def extend(self, positions, ys):
+        """Append the samples (positions[i], ys[i]) in order; a position is (epochs, examples, seconds)."""
+        end = self.size + len(ys)
         if end > len(self._data):
-            grown = np.empty((max(end, 2 * len(self._data)), 2))
+            grown = np.empty((max(end, 2 * len(self._data)), 4))
             grown[:self.size] = self._data[:self.size]
             self._data = grown
-        self._data[self.size:end, 0] = xs
-        self._data[self.size:end, 1] = ys
+        self._data[self.size:end, :3] = positions
+        self._data[self.size:end, 3] = ys
         self.size = end
 
     def clear(self):
@@ -36,11 +40,20 @@ class Series:
 
     @property
     def x(self):
+        """Positions in epochs."""
         return self._data[:self.size, 0]
+
+    def x_on(self, axis):
+        """Positions on an axis of AXIS_COLUMNS."""
+        return self._data[:self.size, self.AXIS_COLUMNS[axis]]
 
     @property
     def y(self):
-        return self._data[:self.size, 1]
+        return self._data[:self.size, 3]
+
+    def points(self):
+        """Rows of (epochs, examples seen, seconds, y)."""
+        return self._data[:self.size]
 
     def copy(self):
         other = Series(max(self.size, 16))
@@ -193,6 +206,12 @@ def write_curves_csv(path, runs, columns):
         for run, buffers in runs:
             rows = {}
             for name, series in buffers.items():
-                for x, y in zip(series.x.tolist(), series.y.tolist()):
-                    rows.setdefault(x, {"epoch_position": f"{x:.6g}", "run": run})[name] = f"{y:.6g}"
+                for x, examples, seconds, y in series.points().tolist():
+                    row = rows.setdefault(x, {"epoch_position": f"{x:.6g}", "examples_seen": _number(examples),
+                                              "seconds": _number(seconds), "run": run})
+                    row[name] = f"{y:.6g}"
             writer.writerows(rows[x] for x in sorted(rows))
+
+
+def _number(value):
+    return "" if math.isnan(value) else f"{value:.6g}"

@@ -2,7 +2,7 @@
 and the window's File menu (``export_*_dialog``), all through the workbench's export helper.
 
 A mixin of CurvesPanel (which has ``graphics``, ``plots``, ``legend``, ``cursors``,
-the ``current`` and ``previous`` series and ``redraw``); kept apart so the panel
+``shown_runs`` and ``redraw``); kept apart so the panel
 module is the live drawing.
 """
 
@@ -93,9 +93,9 @@ class CurvesExportMixin:
         return drawn
 
     def export_csv(self, path):
-        """The raw values (not smoothed, not clipped for the log axes), both runs."""
-        columns = ["epoch_position", *self.current, "run"]
-        write_curves_csv(path, [("previous", self.previous), ("current", self.current)], columns)
+        """The raw values (not smoothed, not clipped for the log axes) of every run shown, by its label."""
+        columns = ["epoch_position", "examples_seen", "seconds", *self.current, "run"]
+        write_curves_csv(path, [(label, run) for label, _colour, run, _curves in self.shown_runs()], columns)
 
     def _title(self):
         return self.export_source.title("Training curves")

@@ -1,4 +1,5 @@
-"""Live training curves: loss and classification error on log axes, against epochs.
+"""Training curves: loss and classification error on log axes, against epochs, examples seen or
+seconds; the current network's run live, earlier and chosen runs beside it (curves_runs).
 
 Reports only append to NumPy buffers; a single-shot timer pushes the buffers
 into curves that were created once, so a fast training loop never makes the
@@ -18,15 +19,17 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QMenu, QSizePolicy, QSlider, QToolButton,
+from PySide6.QtGui import QAction, QColor
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QMenu, QSizePolicy, QSlider, QToolButton,
                                QVBoxLayout, QWidget)
 
-from mnistbench.gui.panels.curves.curves_data import BatchErrors, Series, Smoothed, Values, for_log_axis
+from mnistbench.gui.panels.curves.curves_data import BatchErrors, Smoothed, Values, for_log_axis
 from mnistbench.gui.panels.curves.curves_export import CurvesExportMixin
 from mnistbench.gui.panels.curves.curves_ranges import (EpochMarks, LogAxis, RangeFollower, TimedGraphicsLayout,
-                                                        cache_pixmaps, style_plot)
+                                                        style_plot)
 from mnistbench.gui.panels.curves.curves_readout import CurvesReadoutMixin, ReadoutLabel
+from mnistbench.gui.panels.curves.curves_runs import CurvesRunsMixin
+from mnistbench.gui.panels.curves.run_curves import AXES, LivePositions, empty_series
 
 # Redraws take time from training (the GIL), so they get a share of the GUI thread's time: a
 # redraw (with its paints) that took 10 ms waits 333 ms for the next. Long runs (more points)
@@ -35,42 +38,44 @@ REDRAW_SHARE = 0.03
 REDRAW_MS, MAX_REDRAW_MS = 250, 2000  # at most 4 redraws a second, at least one every 2 s
 FLOORS = {"loss": 1e-6, "error": 1e-4}  # log axes cannot show 0: clip to these
 SMOOTHING = 0.9  # TensorBoard's smoothing weight at start (0 none, 0.999 the most)
-# name -> (plot, label, colour, width, smoothed). No symbols on the validation points: pyqtgraph
-# paints scatter symbols in Python, which took half of every redraw.
+# name -> (plot, label, width, smoothed, dashed); the colour is the run's. No symbols on the
+# validation points: pyqtgraph paints scatter symbols in Python, which took half of every redraw.
 SERIES = {
-    "train_loss": ("loss", "training loss", "#1f77b4", 1, True),
-    "validation_loss": ("loss", "validation loss", "#d62728", 2, False),
-    "train_error": ("error", "training error", "#1f77b4", 1, True),
-    "validation_error": ("error", "validation error", "#d62728", 2, False),
+    "train_loss": ("loss", "training loss", 1, True, False),
+    "validation_loss": ("loss", "validation loss", 2, False, True),
+    "train_error": ("error", "training error", 1, True, False),
+    "validation_error": ("error", "validation error", 2, False, True),
 }
-LEGEND = (("train_loss", "training (smoothed)"), ("validation_loss", "validation (subset)"))
 LEGEND_COLUMN_PX = 175  # a legend entry's width: a narrow panel puts the entries on more rows
-PREVIOUS_PEN = pg.mkPen(QColor(120, 120, 120, 90), width=1)
 RAW_ALPHA = 60  # the raw values behind a smoothed curve
 
 
-class CurvesPanel(CurvesReadoutMixin, CurvesExportMixin, QWidget):
-    """Loss (top) and error (bottom) against fractional epochs, x axes linked."""
+class CurvesPanel(CurvesRunsMixin, CurvesReadoutMixin, CurvesExportMixin, QWidget):
+    """Loss (top) and error (bottom) against epochs, examples or seconds, x axes linked."""
 
     series_specs = SERIES
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.current = {name: Series() for name in SERIES}
-        self.previous = {name: Series(16) for name in SERIES}
-        self.smoothed = {}  # Series -> its Smoothed values (training series of both runs)
+        self.current = empty_series()  # the current network's run
+        self.current_row = None  # RunRow of what it is (for its legend label), or None
+        self.live = False  # reports are streaming into the current run
+        self.x_axis = "epoch"  # a key of run_curves.AXES
+        self.smoothed = {}  # Series -> its Smoothed values (training series of every run)
         self._batch_errors = BatchErrors()
-        self._offset = 0.0  # epochs of earlier runs that this (continued) run extends
-        self._last_x = 0.0
-        self._batches_per_epoch = None
+        self._positions = LivePositions()  # where live reports sit on the axes (and the run's end)
+        self._planned_epochs = None
+        self._epoch_losses = []  # the current curve's per-epoch training losses: whose network it is
         self._drawn = {}  # curve -> (series, size) it last showed; reset when buffers restart
         self._in_view, self._stale = True, False  # out of view (a tab behind, closed): no redraws
         self._epoch_ends = []  # x of each epoch mark
         self._timer = QTimer(self, singleShot=True, interval=REDRAW_MS, timeout=self._redraw_live)
         self._redraw_cost_ms = None  # what a redraw and its paints take (averaged): sets the next wait
         self._build_plots()
+        self._init_runs()
         self._build_controls()
         self.ranges = RangeFollower(self.plots, self._shown_data, FLOORS, self)
+        self._runs_changed()
 
     def _build_plots(self):
         self.graphics = TimedGraphicsLayout()
@@ -101,20 +106,32 @@ class CurvesPanel(CurvesReadoutMixin, CurvesExportMixin, QWidget):
         self.graphics.sig_resizing.connect(self._fit_legend)
         self.graphics.scene().contextMenu = []  # pyqtgraph's own "Export..." dialog: ours instead
         self._add_export_actions(self.graphics.scene().contextMenu)
+        clear = QAction("Clear earlier runs", self, toolTip="Only the current network's curve stays")
+        clear.triggered.connect(self.clear_runs)
+        self.graphics.scene().contextMenu.append(clear)
 
     def _add_curves(self):
-        """Each series' curve, its previous run's behind it, and a smoothed one's raw values faint."""
-        self.curves, self.previous_curves, self.raw_curves = {}, {}, {}
-        for name, (kind, _label, colour, width, smoothed) in SERIES.items():
-            self.previous_curves[name] = self.plots[kind].plot(pen=PREVIOUS_PEN, connect="finite")
+        """Each series' curve for the current run, and a smoothed one's raw values faint behind it."""
+        self.curves, self.raw_curves = {}, {}
+        for name, (kind, _label, _width, smoothed, _dashed) in SERIES.items():
             if smoothed:  # context, not data to fit: the view ranges follow the smoothed curve
-                faint = QColor(colour)
-                faint.setAlpha(RAW_ALPHA)
-                self.raw_curves[name] = pg.PlotDataItem(pen=pg.mkPen(faint, width=1), connect="finite")
+                self.raw_curves[name] = pg.PlotDataItem(connect="finite")
                 self.plots[kind].addItem(self.raw_curves[name], ignoreBounds=True)
-            self.curves[name] = self.plots[kind].plot(pen=pg.mkPen(colour, width=width), connect="finite")
-        for name, text in LEGEND:
-            self.legend.addItem(self.curves[name], text)
+            self.curves[name] = self._new_curve(kind, None)
+
+    def _new_curve(self, kind, pen, below=False):
+        """A curve in a plot; ``below`` the current run's (an overlay)."""
+        curve = pg.PlotDataItem(pen=pen, connect="finite")
+        if below:
+            curve.setZValue(-1)
+        self.plots[kind].addItem(curve)
+        return curve
+
+    @staticmethod
+    def _raw_pen(colour):
+        faint = QColor(colour)
+        faint.setAlpha(RAW_ALPHA)
+        return pg.mkPen(faint, width=1)
 
     def _build_controls(self):
         self.values_label = ReadoutLabel()
@@ -124,9 +141,13 @@ class CurvesPanel(CurvesReadoutMixin, CurvesExportMixin, QWidget):
                                  "0 shows each batch, 0.999 a long moving average")
         self.smoothing_value = QLabel(f"{SMOOTHING:.3f}")
         self.smoothing.valueChanged.connect(self._smoothing_changed)
-        self.show_previous = QCheckBox("Previous run", checked=True)
-        self.show_previous.setToolTip("Show the last finished run dimmed in grey for comparison")
-        self.show_previous.toggled.connect(self._set_previous_visible)
+        self.axis_choice = QComboBox(toolTip="What the x axis counts: epochs, examples seen, or seconds "
+                                     "of training")
+        self.axis_choice.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.axis_choice.setMinimumContentsLength(5)  # "examples" elided a little: the dock stays narrow
+        for key, title in AXES.items():
+            self.axis_choice.addItem(title.split()[0], key)
+        self.axis_choice.currentIndexChanged.connect(lambda _i: self.set_x_axis(self.axis_choice.currentData()))
         export = QToolButton(text="Export ▾", popupMode=QToolButton.InstantPopup)
         export.setStyleSheet("QToolButton::menu-indicator { image: none; }")
         export.setToolTip("Save the curves as a PNG or SVG picture, or their numbers as CSV")
@@ -136,7 +157,7 @@ class CurvesPanel(CurvesReadoutMixin, CurvesExportMixin, QWidget):
         top.addWidget(QLabel("Smoothing"))
         top.addWidget(self.smoothing)
         top.addWidget(self.smoothing_value)
-        top.addWidget(self.show_previous)
+        top.addWidget(self.axis_choice)
         top.addStretch(1)
         top.addWidget(export)
         layout = QVBoxLayout(self)
@@ -163,26 +184,29 @@ class CurvesPanel(CurvesReadoutMixin, CurvesExportMixin, QWidget):
         self.redraw()
 
     # -- inputs ------------------------------------------------------------------------
-    def start_run(self, continued=False, planned_epochs=None):
-        """A continued run extends the curves; a new one keeps the last run dimmed behind it.
+    def start_run(self, continued=False, planned_epochs=None, row=None):
+        """A continued run extends the current curve; a new one keeps the current beside it as an earlier run.
 
-        ``planned_epochs`` (if known) fixes the x range for the whole run at once.
+        ``planned_epochs`` (if known) fixes the x range for the whole run at once; ``row`` (a RunRow)
+        says what the run is, for its legend label.
         """
-        if continued:
-            self._offset = self._last_x
-            self._batch_errors.restart()  # the engine counts samples from 0 again
-        else:
-            if self.current["train_loss"].size or self.current["validation_loss"].size:
-                self.previous = {name: series.copy() for name, series in self.current.items()}
-            for series in self.current.values():
-                series.clear()
-            self._batch_errors.restart()
-            self.smoothed = {}  # the cleared buffers start again
-            self._remove_epoch_marks()
-            self._offset = self._last_x = 0.0
-            self._drawn = {}
-        self.ranges.start(None if planned_epochs is None else self._offset + planned_epochs)
+        if not continued:
+            self._archive_current()
+        for series in self.current.values():  # a replayed history goes on in batches: smoothed as they are
+            series.per_epoch = False
+        self._batch_errors.restart()  # the engine counts samples from 0 again
+        self._positions = LivePositions(self._positions.last if continued else (0.0, 0.0, 0.0))
+        self.current_row = row if row is not None else self.current_row
+        self.live, self._planned_epochs = True, planned_epochs
+        self._runs_changed()
+        self.ranges.start(self._planned_end())
         self._mark_dirty()
+
+    def _start_empty_current(self):
+        self.current, self.current_row, self._epoch_losses = empty_series(), None, []
+        self.smoothed = {}
+        self._positions = LivePositions()
+        self._remove_epoch_marks()
 
     def add_batch(self, report):
         self.add_batches([report])
@@ -192,51 +216,63 @@ class CurvesPanel(CurvesReadoutMixin, CurvesExportMixin, QWidget):
 
         Each batch's own error is kept, not the engine's running one (which restarts each epoch).
         """
-        self._batches_per_epoch = reports[-1].batches_per_epoch
-        x = [self._position(report.epoch, report.batch) for report in reports]
-        self.current["train_loss"].extend(x, [report.loss for report in reports])
-        self.current["train_error"].extend(x, [self._batch_errors.error_of(report) for report in reports])
-        self._last_x = max(self._last_x, x[-1])
+        positions = [self._positions.of_batch(report) for report in reports]
+        self.current["train_loss"].extend(positions, [report.loss for report in reports])
+        self.current["train_error"].extend(positions, [self._batch_errors.error_of(report) for report in reports])
         self._mark_dirty()
 
     def add_evaluation(self, report):
-        x = self._position(report.epoch, report.batch)
-        self.current["validation_loss"].append(x, report.validation_loss)
-        self.current["validation_error"].append(x, report.validation_error)
-        self._last_x = max(self._last_x, x)
+        position = self._positions.of_evaluation(report)
+        self.current["validation_loss"].append(position, report.validation_loss)
+        self.current["validation_error"].append(position, report.validation_error)
         self._mark_dirty()
 
     def add_epoch(self, report):
         """An epoch mark: a dotted vertical line at the end of the epoch."""
-        x = self._offset + report.epoch
-        self.ranges.end_of_epoch(self._offset + report.epochs)
-        self._epoch_ends.append(x)  # drawn with the next redraw, not a repaint of its own
-        self._last_x = max(self._last_x, x)
+        self._epoch_ends.append(self._positions.of_epoch_end(report))  # drawn with the next redraw
+        self._epoch_losses.append(report.train_loss)
+        self._planned_epochs = self._planned_epochs or report.epochs
+        self.ranges.end_of_epoch(self._planned_end())
         self._mark_dirty()
 
     def end_run(self):
         """The run ended: draw what is left and let pyqtgraph fit the finished curves."""
+        self.live = False
         self._timer.stop()
         self._stale = False
         self._push_data()
         self.ranges.fit()
 
     def clear(self):
-        for series in (*self.current.values(), *self.previous.values()):
-            series.clear()
-        self.smoothed = {}
-        self._batch_errors.restart()
-        self._remove_epoch_marks()
-        self._offset = self._last_x = 0.0
-        self._drawn = {}
+        """No runs at all (a live run keeps its curve)."""
+        if not self.live:
+            self._start_empty_current()
+            self._drawn = {}
+        self.clear_runs()
         self.ranges.planned_end = None
-        self._mark_dirty()
 
-    def _position(self, epoch, batch):
-        """Fractional epochs since the first run of these curves."""
-        if not self._batches_per_epoch:
-            return self._offset + epoch
-        return self._offset + epoch - 1 + batch / self._batches_per_epoch
+    def set_x_axis(self, axis):
+        """Plot against epochs, examples seen or seconds (a key of run_curves.AXES)."""
+        self.x_axis = axis
+        self.axis_choice.setCurrentIndex(list(AXES).index(axis))
+        self.plots["error"].setLabel("bottom", AXES[axis])
+        self._drawn = {}
+        if self.live:
+            self.ranges.start(self._planned_end())
+        self.redraw()
+        if not self.live:
+            self.ranges.user_ranged = False
+            self.ranges.fit()
+
+    def _planned_end(self):
+        """Where the live run will end on the x axis, when that can be known."""
+        if self._planned_epochs is None or self.x_axis == "seconds":
+            return None
+        offset = self._positions.offset
+        if self.x_axis == "epoch":
+            return offset[0] + self._planned_epochs
+        per_epoch = self._positions.examples_per_epoch
+        return None if per_epoch is None else offset[1] + self._planned_epochs * per_epoch
 
     def _remove_epoch_marks(self):
         self._epoch_ends = []
@@ -281,58 +317,61 @@ class CurvesPanel(CurvesReadoutMixin, CurvesExportMixin, QWidget):
         self.ranges.refresh()
 
     def _push_data(self):
+        """Curves that grew (or whose axis or smoothing changed) get their points; the others are left."""
         weight = self.smoothing_weight
-        for name, (kind, _label, _colour, _width, smoothed) in SERIES.items():
-            for series, curve in ((self.current[name], self.curves[name]),
-                                  (self.previous[name], self.previous_curves[name])):
-                if self._drawn.get(curve) != (series, series.size):  # only curves that grew
-                    y = self._smoothed(series).of(series, weight) if smoothed else series.y
-                    curve.setData(series.x.copy(), for_log_axis(y, FLOORS[kind]))
+        for _label, _colour, run, curves in self.shown_runs():
+            for name, (kind, _text, _width, smoothed, _dashed) in SERIES.items():
+                series, curve = run[name], curves[name]
+                if self._drawn.get(curve) != (series, series.size):
+                    x, y = self._drawable(series, kind, self.as_drawn(series, smoothed))
+                    curve.setData(x, y)
                     self._drawn[curve] = (series, series.size)
-            raw = self.raw_curves.get(name)
-            if raw is not None:
-                self._push_raw(raw, self.current[name], kind, weight > 0)
+        for name, raw in self.raw_curves.items():
+            series = self.current[name]
+            self._push_raw(raw, series, SERIES[name][0], weight > 0 and not series.per_epoch)
+        column = self.current["train_loss"].AXIS_COLUMNS[self.x_axis]
+        ends = [position[column] for position in self._epoch_ends]
         for marks in self.epoch_marks.values():
-            if marks.positions != self._epoch_ends:
-                marks.set_positions(self._epoch_ends)
-        self._update_previous_legend()
+            if marks.positions != ends:
+                marks.set_positions(ends)
+
+    def _drawable(self, series, kind, y):
+        """(x on the chosen axis, y for the log axis), without points the axis cannot place."""
+        x = series.x_on(self.x_axis)
+        known = np.isfinite(x)
+        return x[known], for_log_axis(y[known], FLOORS[kind])
 
     def _push_raw(self, curve, series, kind, shown):
         """The raw values, faint behind their smoothed curve (none without smoothing)."""
         curve.setVisible(shown)
         if shown and self._drawn.get(curve) != (series, series.size):
             positive = np.where(series.y > 0, series.y, np.nan)  # a perfect batch is a gap, not a spike
-            curve.setData(series.x.copy(), for_log_axis(positive, FLOORS[kind]))
+            curve.setData(*self._drawable(series, kind, positive))
             self._drawn[curve] = (series, series.size)
+
+    def as_drawn(self, series, smoothed):
+        """A series' values as its curve shows them: smoothed if its kind is, unless epoch averages."""
+        if not smoothed or series.per_epoch:
+            return series.y
+        return self._smoothed(series).of(series, self.smoothing_weight)
 
     def _smoothed(self, series):
         if series not in self.smoothed:
-            self.smoothed = {s: v for s, v in self.smoothed.items()
-                             if any(s is run[n] for run in (self.current, self.previous) for n in run)}
+            runs = [run for _label, _colour, run, _curves in self.shown_runs()]
+            self.smoothed = {s: v for s, v in self.smoothed.items() if any(s is run[n] for run in runs for n in run)}
             self.smoothed[series] = Smoothed()
         return self.smoothed[series]
 
     def _shown_data(self):
-        """For the ranges: [(series, plot kind)] on show (previous run too if shown), last x, run start."""
-        runs = [self.current, self.previous] if self.show_previous.isChecked() else [self.current]
-        weight = self.smoothing_weight
-        shown = [(Values(run[name].x, self._smoothed(run[name]).of(run[name], weight)) if spec[4] else run[name],
-                  spec[0]) for run in runs for name, spec in SERIES.items()]  # what is drawn, as drawn
-        return shown, self._last_x, self._offset
-
-    def _update_previous_legend(self):
-        has_previous = self.previous["train_loss"].size > 0 and self.show_previous.isChecked()
-        listed = any(label.text == "previous run" for _item, label in self.legend.items)
-        if has_previous and not listed:
-            self.legend.addItem(self.previous_curves["train_loss"], "previous run")
-            cache_pixmaps(self.legend, True)
-        elif listed and not has_previous:
-            self.legend.removeItem("previous run")
-
-    def _set_previous_visible(self, visible):
-        for curve in self.previous_curves.values():
-            curve.setVisible(visible)
-        self._update_previous_legend()
+        """For the ranges: [(values as drawn, plot kind)] of every run, last x, where the live run started."""
+        column = self.current["train_loss"].AXIS_COLUMNS[self.x_axis]
+        shown = []
+        for _label, _colour, run, _curves in self.shown_runs():
+            for name, (kind, _text, _width, smoothed, _dashed) in SERIES.items():
+                series = run[name]
+                y = self.as_drawn(series, smoothed)
+                shown.append((Values(series.x_on(self.x_axis), y), kind))
+        return shown, self._positions.last[column], self._positions.offset[column]
 
 
 def _preview():

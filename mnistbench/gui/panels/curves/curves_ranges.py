@@ -165,7 +165,7 @@ class RangeFollower:
         x_end = self.planned_end
         if x_end is None or last_x > x_end:  # unknown or overrun: double the span
             x_end = grown_end(run_start, max(self._x_end or 0.0, x_end or 0.0), last_x)
-        x_end = max([x_end, *(s.x[-1] for s, _kind in shown if s.size)])  # the previous run
+        x_end = max([x_end, *(s.x[-1] for s, _kind in shown if s.size and math.isfinite(s.x[-1]))])  # overlays
         if x_end != self._x_end:
             self._x_end = x_end
             next(iter(self.plots.values())).setXRange(0.0, x_end, padding=X_PADDING)

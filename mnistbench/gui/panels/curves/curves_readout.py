@@ -46,13 +46,13 @@ class ReadoutLabel(QLabel):
 
 class CurvesReadoutMixin:
     """Of CurvesPanel (``plots``, ``cursors``, ``values_label``, ``current``, ``series_specs``,
-    ``smoothing_weight``, ``_smoothed``): the crosshair and the values under the mouse."""
+    ``x_axis``, ``as_drawn``): the crosshair and the values under the mouse."""
 
     def _show_values_at(self, scene_pos):
         """Crosshair at the mouse and the nearest value of every current curve in the read-out."""
         inside = [p for p in self.plots.values() if p.sceneBoundingRect().contains(scene_pos)]
         x = inside[0].vb.mapSceneToView(scene_pos).x() if inside else None
-        if x is None or x < 0:  # outside the plots, or before the first epoch: nothing to read
+        if x is None or x < 0:  # outside the plots, or before the run began: nothing to read
             self.hide_values()
             return
         for line in self.cursors.values():
@@ -67,13 +67,20 @@ class CurvesReadoutMixin:
         self.values_label.set_full_text(HINT)
 
     def describe_at(self, x):
-        """One line: each curve's value nearest to epoch position ``x`` (smoothed ones as drawn)."""
-        parts = [f"epoch {x:.2f}"]
-        for name, (kind, label, _colour, _width, smoothed) in self.series_specs.items():
+        """One line: each current curve's value nearest to ``x`` on the x axis (smoothed ones as drawn)."""
+        parts = [_position_text(self.x_axis, x)]
+        for name, (kind, label, _width, smoothed, _dashed) in self.series_specs.items():
             series = self.current[name]
             if series.size:
-                i = int(np.abs(series.x - x).argmin())
-                value = self._smoothed(series).of(series, self.smoothing_weight)[i] if smoothed else series.y[i]
+                i = int(np.nanargmin(np.abs(series.x_on(self.x_axis) - x))) if np.isfinite(
+                    series.x_on(self.x_axis)).any() else None
+                if i is None:
+                    continue
+                value = self.as_drawn(series, smoothed)[i]
                 text = f"{value:.2%}" if kind == "error" else f"{value:.4g}"
                 parts.append(f"{label} {text}")
         return " · ".join(parts)
+
+
+def _position_text(axis, x):
+    return {"epoch": f"epoch {x:.2f}", "examples": f"{x:,.0f} examples", "seconds": f"{x:.1f} s"}[axis]
