@@ -23,7 +23,6 @@ from mnistbench.gui.panels.digit_pad.pad_reading import automatic_threshold, des
 from mnistbench.gui.panels.digit_pad.photo_view import PhotoView
 from mnistbench.gui.panels.digit_pad.steps_strip import StepsStrip
 from mnistbench.gui.panels.network_fit import fit_problem
-from mnistbench.gui.widgets.file_drops import accept_file_drag, local_paths
 from mnistbench.gui.widgets.digit_views import DigitView, ProbabilityBars, preview_network
 from mnistbench.gui.widgets.preview import preview_app, run_preview
 from mnistbench.images import load_image
@@ -285,12 +284,16 @@ class DigitPadPanel(QWidget):
 
     # --- drag and drop: an exception escaping here can kill the process ------
     def dragEnterEvent(self, event):
-        accept_file_drag(event)
+        try:
+            if event.mimeData().hasUrls():
+                event.acceptProposedAction()
+        except Exception:  # noqa: BLE001 — a drag must never crash the workbench
+            logger.exception("drag refused by the digit pad")
 
     def dropEvent(self, event):
         """Images open on the pad; other files (networks, dataset folders) go to the window."""
         try:
-            paths = local_paths(event)
+            paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
             event.acceptProposedAction()
             if not paths:
                 self.status.setText("Only files on this computer can be dropped here.")
