@@ -15,7 +15,8 @@ from mnistbench.errors import ImageError
 from mnistbench.images import load_image
 from mnistbench.ink_components import digit_groups, group_mask, label_components, split_touching
 from mnistbench.photo_pipeline import page_ink
-from mnistbench.preprocess import crop_image, mnist_digit, soft_ink, to_network_input
+from mnistbench.preprocess import crop_image, mnist_digit, soft_ink
+from mnistbench.workflows.evaluation import network_inputs
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def _made(page, labels, group, offset):
 
 
 def _read(net, names, digits):
-    probabilities = net.predict_proba(np.stack([to_network_input(img28) for _, img28 in digits]))
+    probabilities = net.predict_proba(network_inputs(net, np.stack([img28 for _, img28 in digits])))
     return [DigitReading(box, img28, names[int(p.argmax())], float(p.max()))
             for (box, img28), p in zip(digits, probabilities)]
 

@@ -15,7 +15,7 @@ from mnistbench.errors import MnistbenchError
 from mnistbench.images import load_digit, save_steps_png
 from mnistbench.netfile import load_network
 from mnistbench.number_reading import format_number, number_record, read_number_file
-from mnistbench.preprocess import to_network_input
+from mnistbench.workflows.evaluation import network_inputs
 
 
 def predict_command(args):
@@ -47,7 +47,7 @@ def predict_command(args):
 def _read_digit(net, classes, path, threshold):
     """One digit: its reading, every class's probability and where it was found in the image."""
     steps = load_digit(path, steps=True, threshold=threshold)
-    p = net.predict_proba(to_network_input(steps.centred_28)[np.newaxis])[0]
+    p = net.predict_proba(network_inputs(net, steps.centred_28[np.newaxis]))[0]
     best = int(p.argmax())
     top, left, bottom, right = steps.image_box
     row = {"image": str(path), "prediction": classes[best], "probability": float(p[best]),
