@@ -90,12 +90,26 @@ class CurvesRunsMixin:
         """Overlay ``runs`` (a list of (RunRow, RunsStore ``curves(id)`` dict)) in place of the last choice."""
         for overlay in [overlay for overlay in self.overlays if overlay.chosen]:
             self._remove_overlay(overlay)
+        own = self._own_run_ids()
         for row, curves in runs:
+            if row.id in own:  # drawn already from this session's reports (maybe still training): once
+                continue
             self._add_overlay(RunOverlay(row, stored_run_series(curves), self._next_colour(), chosen=True))
         self._runs_changed()
         self.redraw()
         if not self.live:
             self.ranges.fit()
+
+    def _own_run_ids(self):
+        """Store ids of the runs drawn from this session's reports: the current run and earlier ones."""
+        rows = [self.current_row] + [overlay.row for overlay in self.overlays if not overlay.chosen]
+        return {row.id for row in rows if row is not None and row.id is not None}
+
+    def _drop_chosen_copies(self):
+        """A chosen run that has become the current one (training continues it) is drawn once: live."""
+        own = self._own_run_ids()
+        for overlay in [overlay for overlay in self.overlays if overlay.chosen and overlay.row.id in own]:
+            self._remove_overlay(overlay)
 
     def clear_runs(self):
         """Only the current network's curve stays."""
