@@ -182,3 +182,23 @@ def test_the_runs_dock_is_in_the_view_menu_and_its_table_sorts(make_window, qtbo
     table = window.runs_panel.table
     table.sortByColumn(COLUMN_KEYS.index("parameters"), Qt.DescendingOrder)
     assert [row.parameters for row in window.runs_panel.model.rows()] == [9550, 6370]
+
+
+def test_closing_the_window_during_a_sweep_asks_first(make_window, qtbot):
+    """No keeps the window open and the sweep running; Yes cancels it (resumable) and closes."""
+    window = make_window()
+    window.training_panel.training_form.batch_size.setValue(10)
+    dialog = open_sweep(window, qtbot, hidden="8", learning_rate="0.01,0.02", epochs="1")
+    controller = window.sweeps.controller
+    with qtbot.waitSignal(controller.sig_progress, timeout=30000):
+        dialog.start()
+    window.sweeps.pause()  # held between batches while the question is asked: no race with its end
+    asked = answer(window, QMessageBox.No)
+    window.close()
+    assert len(asked) == 1 and asked[0][0].windowTitle() == "A sweep is running"
+    assert dialog.sweep.id in asked[0][1] and "resumes when it is started again" in asked[0][1]
+    assert window.isVisible() and controller.running and controller.paused
+    asked = answer(window, QMessageBox.Yes)
+    window.close()
+    assert len(asked) == 1 and not window.isVisible() and not controller.running
+    assert pending_points(window.run_tracking.store, dialog.sweep)  # cancelled, not finished: it resumes
