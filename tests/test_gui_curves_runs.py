@@ -226,6 +226,7 @@ def test_a_session_run_chosen_in_the_runs_dock_is_drawn_once(make_window, qtbot)
     train_in_window(window, qtbot, "0.01")
     initialise(window, qtbot)
     curves, store = window.curves_panel, window.run_tracking.store
+    assert len(shown(curves.curves["train_loss"])[0]) == 0  # the new network has no curve yet (not the last run's)
     form = window.training_panel.training_form
     form.learning_rate.setText("0.001")
     with qtbot.waitSignal(window.controller.sig_finished, timeout=30000):

@@ -84,6 +84,9 @@ class CurvesRunsMixin:
                 self._remove_overlay(overlay)
             self.current_colour = self._next_colour()
         self._start_empty_current()
+        for curve in self.curves.values():  # an empty run is not redrawn: its curves must not keep the last
+            curve.setData([], [])  # run's points (drawn again in the new colour over the archived ones)
+            self._drawn.pop(curve, None)
 
     # -- runs chosen elsewhere -------------------------------------------------------------
     def show_runs(self, runs):
