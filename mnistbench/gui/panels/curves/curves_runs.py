@@ -83,10 +83,10 @@ class CurvesRunsMixin:
             for overlay in session[:-MAX_SESSION_RUNS]:
                 self._remove_overlay(overlay)
             self.current_colour = self._next_colour()
+            for curve in self.curves.values():  # an empty run is not redrawn: its curves must not keep
+                curve.setData([], [])  # the last run's points (drawn in the new colour over the archived)
+                self._drawn.pop(curve, None)
         self._start_empty_current()
-        for curve in self.curves.values():  # an empty run is not redrawn: its curves must not keep the last
-            curve.setData([], [])  # run's points (drawn again in the new colour over the archived ones)
-            self._drawn.pop(curve, None)
 
     # -- runs chosen elsewhere -------------------------------------------------------------
     def show_runs(self, runs):
