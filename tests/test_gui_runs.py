@@ -194,6 +194,8 @@ def test_the_scatter_marks_the_pareto_front(store, panel, qtbot):
     panel.refresh()
     panel.show_scatter()
     assert panel.dialog.fronts["parameters"] == ([500, 1000], [93.0, 95.0])  # 91 % on 1,000 is beaten
+    (low, high), _ = panel.dialog.plots["parameters"].getViewBox().childrenBounds()  # where points sit, in decades
+    assert (low, high) == pytest.approx((np.log10(500), np.log10(1000)), abs=0.05)  # all on the log axis
 
 
 def test_a_refresh_keeps_the_chosen_rows_and_their_curves(panel, store, qtbot):
