@@ -167,6 +167,7 @@ def test_the_learning_rate_finder_proposes_a_rate_for_the_form(make_window, qtbo
     dialog = window.lr_finder.dialog
     proposed = dialog.test.proposed
     assert len(dialog.test.rates) >= 5 and dialog.plot.getPlotItem().ctrl.logXCheck.isChecked()
+    assert not dialog.plot.getAxis("bottom").autoSIPrefix  # a tick reads as the rate itself, never scaled
     qtbot.mouseClick(dialog.use_button, Qt.LeftButton)
     assert panel.training_form.config().learning_rate == pytest.approx(proposed)
 
