@@ -138,6 +138,11 @@ def test_a_cancelled_sweep_keeps_its_done_points_and_resumes(make_window, qtbot,
     assert "1 of 3 points trained; cancelled — starting it again trains the 2 left" in finished.args[0]
     store = window.run_tracking.store
     assert pending_points(store, sweep) == [1, 2]
+    again = open_sweep(window, qtbot, hidden="8", learning_rate="0.01,0.02,0.03", epochs="1")
+    assert again.sweep.id == sweep.id
+    qtbot.waitUntil(lambda: again.estimates is not None, timeout=30000)
+    assert sorted(again.estimates) == [1, 2] and "2 of 3 runs left to train" in again.summary.text()
+    again.reject()
     with qtbot.waitSignal(controller.sig_finished, timeout=60000) as finished:
         window.sweeps.start(sweep)
     assert "2 of 2 points trained" in finished.args[0] and "cancelled" not in finished.args[0]

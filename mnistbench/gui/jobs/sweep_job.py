@@ -167,14 +167,14 @@ class SweepController(QObject):
         self.sig_progress.emit(self.progress)
 
     def describe(self) -> str:
-        """What the running sweep is doing, in a sentence: "sweep-… (9 points): 2 of 9 trained, now lr 0.01"."""
+        """What the running sweep is doing, in a sentence: "sweep-1c04… (9 points): 2 of 9 trained, now lr 0.01"."""
         if not self.running:
             return "no sweep is running"
         progress, points = self.progress, len(self._indices)
         done = f"{progress.done} of {progress.points} trained" if progress else f"{points} to train"
         now = f", now {progress.label}" if progress and progress.label else ""
         paused = " (paused)" if self.paused else ""
-        return f"sweep {self.sweep.id} ({len(self.sweep.points)} points){paused}: {done}{now}"
+        return f"{self.sweep.id} ({len(self.sweep.points)} points){paused}: {done}{now}"
 
     @Slot(object)
     def _on_finished(self, trained):

@@ -69,7 +69,7 @@ class SweepActions(QObject):
             return
         architecture = w.training_panel.network_form.architecture()
         source = w.state.dataset_folder or dataset.name
-        self.dialog = SweepDialog(dataset, source, architecture, config, w)
+        self.dialog = SweepDialog(dataset, source, architecture, config, w, store)
         self.dialog.sig_start_requested.connect(self.start)
         self.dialog.show()
         w.docks["runs"].show()
