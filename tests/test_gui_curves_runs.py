@@ -227,6 +227,9 @@ def test_a_session_run_chosen_in_the_runs_dock_is_drawn_once(make_window, qtbot)
     initialise(window, qtbot)
     curves, store = window.curves_panel, window.run_tracking.store
     assert len(shown(curves.curves["train_loss"])[0]) == 0  # the new network has no curve yet (not the last run's)
+    (earlier,) = curves.overlays  # the legend's samples are the curves drawn: the earlier run's, in its colour
+    assert [sample.item for sample, _ in curves.legend.items] == [earlier.curves["train_loss"],
+                                                                  earlier.curves["validation_loss"]]
     form = window.training_panel.training_form
     form.learning_rate.setText("0.001")
     with qtbot.waitSignal(window.controller.sig_finished, timeout=30000):

@@ -152,8 +152,9 @@ class CurvesRunsMixin:
             if name in self.raw_curves:
                 self.raw_curves[name].setPen(self._raw_pen(self.current_colour))
         self.legend.clear()
+        lone = runs[0][3] if runs else self.curves  # the one run drawn: maybe an earlier one (after Initialise)
         for name, text in (("train_loss", "training (smoothed)"), ("validation_loss", "validation (subset)")):
-            self.legend.addItem(self.curves[name] if alone else self._key_items[name], text)
+            self.legend.addItem(lone[name] if alone else self._key_items[name], text)
         for label, _colour, _series, curves in ([] if alone else runs):
             self.legend.addItem(curves["train_loss"], label)
         cache_pixmaps(self.legend, True)
