@@ -208,3 +208,17 @@ def test_closing_the_window_during_a_sweep_asks_first(make_window, qtbot):
     window.close()
     assert len(asked) == 1 and not window.isVisible() and not controller.running
     assert pending_points(window.run_tracking.store, dialog.sweep)  # cancelled, not finished: it resumes
+
+
+def test_a_sweep_dialog_deleted_while_it_times_the_sweep_does_not_take_its_timing_along(make_window, qtbot):
+    """Closing the window deletes its dialogs; the timing still running in a pool thread then emitted
+    on a deleted object (a segmentation fault in the suite). The task outlives the dialog."""
+    from shiboken6 import Shiboken
+
+    window = make_window()
+    dialog = open_sweep(window, qtbot, hidden="8", learning_rate="0.01,0.02", epochs="1")
+    task = dialog.costing
+    assert task.busy
+    Shiboken.delete(dialog)  # as the window's deletion would, at once
+    assert Shiboken.isValid(task)
+    qtbot.waitUntil(lambda: not task.busy, timeout=30000)  # its result arrived, to nobody

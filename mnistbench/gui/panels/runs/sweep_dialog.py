@@ -7,7 +7,7 @@ machine off the GUI thread (``sweep_cost``); Start hands the planned
 ``Sweep`` and its estimates to the window.
 """
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QTimer, Signal, Slot
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox,
                                QVBoxLayout)
 
@@ -47,7 +47,10 @@ class SweepDialog(QDialog):
         self.architecture, self.config = architecture, config
         self.store = store  # the RunsStore: a sweep run before trains only its points left (or None)
         self.sweep, self.estimates, self.pending = None, None, []
-        self.costing = BackgroundTask("estimating the sweep", self)
+        # Owned by the application, not the dialog: closing the window deletes its dialogs while the
+        # timing may still run in a pool thread, which emits on this task at its end (on a deleted
+        # object, a crash). The dialog's own slots are let go with it.
+        self.costing = BackgroundTask("estimating the sweep", QCoreApplication.instance())
         self.costing.sig_done.connect(self._show_cost)
         self.costing.sig_failed.connect(self._show_problem)
         self._plan_timer = QTimer(self, singleShot=True, interval=PLAN_DELAY_MS, timeout=self.plan)
