@@ -207,9 +207,39 @@ def test_runs_chosen_in_the_runs_dock_are_overlaid_on_the_curves(make_window, qt
     window = make_window()
     train_once(window, qtbot)
     window.curves_panel.clear_runs()
-    runs = window.run_tracking.store.runs()
-    assert runs, "the window recorded no run"
-    window.runs_panel.sig_runs_selected.emit([runs[-1].id])
-    assert len(window.curves_panel.overlays) == 1
+    store = window.run_tracking.store
+    elsewhere = RunRecorder(store)  # a run from outside the window (the CLI, another window)
+    train_and_record(Network([784, 8, 10], seed=1), load_dataset("digits"),
+                     TrainingConfig(epochs=1, batch_size=50), recorder=elsewhere)
+    runs = store.runs()
+    assert len(runs) == 2, "the window recorded no run"
+    window.runs_panel.sig_runs_selected.emit([row.id for row in runs])
+    assert [overlay.row.id for overlay in window.curves_panel.overlays] == [elsewhere.run_id]  # the window's own: drawn once
     window.runs_panel.sig_runs_selected.emit([])
     assert not window.curves_panel.overlays
+
+
+def test_a_session_run_chosen_in_the_runs_dock_is_drawn_once(make_window, qtbot):
+    """The live run carries its store id from the start: choosing it (or an earlier run of the
+    session) in the Runs dock does not draw it a second time, during the run or after it."""
+    window = make_window()
+    train_in_window(window, qtbot, "0.01")
+    initialise(window, qtbot)
+    curves, store = window.curves_panel, window.run_tracking.store
+    assert len(shown(curves.curves["train_loss"])[0]) == 0  # the new network has no curve yet (not the last run's)
+    (earlier,) = curves.overlays  # the legend's samples are the curves drawn: the earlier run's, in its colour
+    assert [sample.item for sample, _ in curves.legend.items] == [earlier.curves["train_loss"],
+                                                                  earlier.curves["validation_loss"]]
+    form = window.training_panel.training_form
+    form.learning_rate.setText("0.001")
+    with qtbot.waitSignal(window.controller.sig_finished, timeout=30000):
+        qtbot.mouseClick(window.training_panel.train_button, Qt.LeftButton)
+        ids = [row.id for row in store.runs()]
+        assert curves.live and curves.current_row.id == ids[-1]  # known before the first batch
+        window.runs_panel.sig_runs_selected.emit(ids)  # both runs chosen while the second trains
+        assert len(curves.shown_runs()) == 2 and not [o for o in curves.overlays if o.chosen]
+    window.runs_panel.sig_runs_selected.emit(ids)  # and chosen again once it has finished
+    assert len(curves.shown_runs()) == 2
+    assert legend_names(curves)[2:] == ["lr 0.01", "lr 0.001"]
+    assert [row.status for row in store.runs()] == ["finished", "finished"]
+    assert store.run(ids[-1]).parameters == window.state.network.parameter_count  # the reserved row filled in

@@ -194,3 +194,20 @@ def test_the_scatter_marks_the_pareto_front(store, panel, qtbot):
     panel.refresh()
     panel.show_scatter()
     assert panel.dialog.fronts["parameters"] == ([500, 1000], [93.0, 95.0])  # 91 % on 1,000 is beaten
+    (low, high), _ = panel.dialog.plots["parameters"].getViewBox().childrenBounds()  # where points sit, in decades
+    assert (low, high) == pytest.approx((np.log10(500), np.log10(1000)), abs=0.05)  # all on the log axis
+
+
+def test_a_refresh_keeps_the_chosen_rows_and_their_curves(panel, store, qtbot):
+    """A sweep refreshes the table after every point: the rows chosen to overlay their curves stay
+    chosen (they were silently unselected and their curves taken off the plot)."""
+    heard = []
+    panel.sig_runs_selected.connect(heard.append)
+    ids = [row.id for row in panel.model.rows()]
+    select(panel, [0, 2])
+    assert heard[-1] == [ids[0], ids[2]]
+    add_run(store, 0.93, 7.0)  # a sweep's point ends
+    panel.refresh_runs()
+    assert len(panel.model.rows()) == 4
+    assert sorted(row.id for row in panel.selected_rows()) == [ids[0], ids[2]]
+    assert sorted(heard[-1]) == [ids[0], ids[2]]

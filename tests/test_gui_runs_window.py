@@ -138,6 +138,11 @@ def test_a_cancelled_sweep_keeps_its_done_points_and_resumes(make_window, qtbot,
     assert "1 of 3 points trained; cancelled — starting it again trains the 2 left" in finished.args[0]
     store = window.run_tracking.store
     assert pending_points(store, sweep) == [1, 2]
+    again = open_sweep(window, qtbot, hidden="8", learning_rate="0.01,0.02,0.03", epochs="1")
+    assert again.sweep.id == sweep.id
+    qtbot.waitUntil(lambda: again.estimates is not None, timeout=30000)
+    assert sorted(again.estimates) == [1, 2] and "2 of 3 runs left to train" in again.summary.text()
+    again.reject()
     with qtbot.waitSignal(controller.sig_finished, timeout=60000) as finished:
         window.sweeps.start(sweep)
     assert "2 of 2 points trained" in finished.args[0] and "cancelled" not in finished.args[0]
@@ -167,6 +172,7 @@ def test_the_learning_rate_finder_proposes_a_rate_for_the_form(make_window, qtbo
     dialog = window.lr_finder.dialog
     proposed = dialog.test.proposed
     assert len(dialog.test.rates) >= 5 and dialog.plot.getPlotItem().ctrl.logXCheck.isChecked()
+    assert not dialog.plot.getAxis("bottom").autoSIPrefix  # a tick reads as the rate itself, never scaled
     qtbot.mouseClick(dialog.use_button, Qt.LeftButton)
     assert panel.training_form.config().learning_rate == pytest.approx(proposed)
 
@@ -182,3 +188,37 @@ def test_the_runs_dock_is_in_the_view_menu_and_its_table_sorts(make_window, qtbo
     table = window.runs_panel.table
     table.sortByColumn(COLUMN_KEYS.index("parameters"), Qt.DescendingOrder)
     assert [row.parameters for row in window.runs_panel.model.rows()] == [9550, 6370]
+
+
+def test_closing_the_window_during_a_sweep_asks_first(make_window, qtbot):
+    """No keeps the window open and the sweep running; Yes cancels it (resumable) and closes."""
+    window = make_window()
+    window.training_panel.training_form.batch_size.setValue(10)
+    dialog = open_sweep(window, qtbot, hidden="8", learning_rate="0.01,0.02", epochs="1")
+    controller = window.sweeps.controller
+    with qtbot.waitSignal(controller.sig_progress, timeout=30000):
+        dialog.start()
+    window.sweeps.pause()  # held between batches while the question is asked: no race with its end
+    asked = answer(window, QMessageBox.No)
+    window.close()
+    assert len(asked) == 1 and asked[0][0].windowTitle() == "A sweep is running"
+    assert dialog.sweep.id in asked[0][1] and "resumes when it is started again" in asked[0][1]
+    assert window.isVisible() and controller.running and controller.paused
+    asked = answer(window, QMessageBox.Yes)
+    window.close()
+    assert len(asked) == 1 and not window.isVisible() and not controller.running
+    assert pending_points(window.run_tracking.store, dialog.sweep)  # cancelled, not finished: it resumes
+
+
+def test_a_sweep_dialog_deleted_while_it_times_the_sweep_does_not_take_its_timing_along(make_window, qtbot):
+    """Closing the window deletes its dialogs; the timing still running in a pool thread then emitted
+    on a deleted object (a segmentation fault in the suite). The task outlives the dialog."""
+    from shiboken6 import Shiboken
+
+    window = make_window()
+    dialog = open_sweep(window, qtbot, hidden="8", learning_rate="0.01,0.02", epochs="1")
+    task = dialog.costing
+    assert task.busy
+    Shiboken.delete(dialog)  # as the window's deletion would, at once
+    assert Shiboken.isValid(task)
+    qtbot.waitUntil(lambda: not task.busy, timeout=30000)  # its result arrived, to nobody

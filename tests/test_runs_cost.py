@@ -12,7 +12,7 @@ from mnistbench.data import load_dataset
 from mnistbench.engine.config import TrainingConfig
 from mnistbench.errors import ConfigError
 from mnistbench.netfile import load_network
-from mnistbench.workflows.cost_estimate import estimate_cost, format_duration
+from mnistbench.workflows.cost_estimate import estimate_cost, format_duration, time_after_training, time_forward
 from mnistbench.workflows.lr_finder import find_learning_rate
 from mnistbench.workflows.recipes import build_network
 from mnistbench.workflows.training_run import train_and_record
@@ -99,3 +99,26 @@ def test_a_trained_network_is_not_called_diverged(shared_datasets):
     net = load_network(resolve_network("best-mnist"))
     test = find_learning_rate(net, to_inputs(dataset), dataset.train_labels, TrainingConfig(), steps=60)
     assert len(test.rates) >= 10 and 0 < test.proposed <= 1.0
+
+
+def test_a_forward_timing_repeats_passes_over_a_small_set_rather_than_trusting_one(digits):
+    """One pass over a few hundred images lasts a millisecond: on a busy machine a single stall
+    made the per-image time, and the estimate, fifty times too long."""
+    dataset = load_dataset(digits)
+    net = build_network(ARCHITECTURE)
+    passes = []
+    real_pass = net.predict_proba
+    net.predict_proba = lambda X: (passes.append(len(X)), real_pass(X))[1]
+    per_image = time_forward(net, to_inputs(dataset)[:300], timing_seconds=0.05)
+    assert per_image > 0 and len(passes) >= 3 and set(passes) == {300}  # a warm-up and repeated timed passes
+
+
+def test_the_work_after_training_is_part_of_the_estimate(digits):
+    """Hashing the training images (what the network has seen, the fingerprint) and the held-out
+    evaluation take time after the last batch: counted once, not per epoch."""
+    dataset, config = load_dataset(digits), TrainingConfig(epochs=2, batch_size=32)
+    net = build_network(ARCHITECTURE)
+    data = training_data(dataset, config)
+    without_test = estimate_cost(net, data, config, timing_seconds=0.05)
+    assert without_test.seconds > config.epochs * without_test.seconds_per_epoch
+    assert time_after_training(net, data, data.validation[0], dataset.n_test, 0.02) > 0

@@ -189,3 +189,21 @@ def test_a_store_from_an_earlier_version_gains_the_new_columns(digits, tmp_path)
     assert store.run(1).status == "finished" and store.run(1).layer_sizes == ()
     run_id, _ = recorded_run(store, digits[1], TrainingConfig(epochs=1))
     assert store.curves(run_id)["batches"]["progress"][-1] == 1.0
+
+
+def test_a_reserved_run_keeps_its_id_and_one_that_never_trains_is_marked_unfinished(tmp_path):
+    store, config = RunsStore(tmp_path), TrainingConfig(epochs=1, batch_size=50)
+    dataset = load_dataset(write_synthetic_dataset(tmp_path / "digits", n_train=200, n_test=50, seed=0))
+    net = Network([784, 8, 10], seed=1)
+    recorder = RunRecorder(store)
+    run_id = recorder.reserve(net, dataset.name, config)
+    assert [(row.id, row.status) for row in store.runs()] == [(run_id, "running")]
+    train_and_record(net, dataset, config, recorder=recorder)
+    row = store.run(run_id)
+    assert (row.status, row.epochs, len(store.runs())) == ("finished", 1, 1)
+    assert row.held_out_accuracy is not None
+    never = RunRecorder(store)
+    never.reserve(net, dataset.name, config)
+    never.abandon("the job ended before training began")
+    recorder.abandon("a recorded run is left as it is")
+    assert [row.status for row in store.runs()] == ["finished", "unfinished"]

@@ -106,3 +106,19 @@ def test_an_unknown_setting_is_one_clear_error():
     """A sweep stored by a newer version may name a setting this one lacks: a ConfigError, no TypeError."""
     with pytest.raises(ConfigError, match="unknown training setting"):
         plan_sweep("mnist", ARCHITECTURE, {"momentum_decay": 0.5}, {"learning_rate": [0.1, 0.2]})
+
+
+def test_a_points_estimate_counts_the_work_around_its_run(digits, monkeypatch):
+    """run_sweep builds each point's network, splits its data and saves its file: the estimate times
+    that too (once per shape), or a sweep of short runs took half again as long as it said."""
+    from mnistbench.workflows import sweep as sweep_module
+
+    saved = []
+    real_save = sweep_module.save_network
+    monkeypatch.setattr(sweep_module, "save_network", lambda net, path: (saved.append(net.layer_sizes),
+                                                                          real_save(net, path)))
+    sweep = plan_sweep(str(digits), ARCHITECTURE, {"epochs": 1},
+                       {"learning_rate": [0.001, 0.01], "hidden": [(8,), (16,)]})
+    estimates = estimate_points(sweep, load_dataset(digits), range(4))
+    assert sorted(saved) == [(784, 8, 10), (784, 16, 10)]  # once per shape, not per point
+    assert estimates[0] == estimates[2] and estimates[1] == estimates[3]  # the same shape, the same cost

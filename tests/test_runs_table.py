@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -56,3 +57,12 @@ def test_legends_name_only_what_differs():
     assert difference_labels([first, third])[1] == ("layers 784-30-10, dataset fashion-mnist, optimizer sgd, "
                                                     "lr 3, dropout 0.2")
     assert difference_labels([first, first]) == ["run 1", "run 1"]
+
+
+def test_a_setting_missing_from_an_older_record_reads_as_its_default_not_as_a_difference():
+    """The bundled networks' records predate "binarize": beside a new run the legend read
+    "binarize None" and "binarize False" where only the learning rate differed."""
+    first, _second, _third = rows()
+    old = replace(first, id=1, settings={"learning_rate": 0.001})
+    new = replace(first, id=2, settings={"learning_rate": 0.01, "binarize": False})
+    assert difference_labels([old, new]) == ["lr 0.001", "lr 0.01"]

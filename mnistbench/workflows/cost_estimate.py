@@ -1,9 +1,13 @@
 """What a run will cost before it starts: time from a quick timing on this machine, and memory.
 
-The time comes from training a copy of the network for a few real batches
-(with the run's own optimiser, dropout and augmentation), repeated with more
-batches until the timing lasts long enough to trust, then scaled to the
-epoch's batches and the epochs; the validation passes are timed the same way.
+The time comes from training a copy of the network for real batches (with
+the run's own optimiser, dropout and augmentation) after an untimed warm-up,
+until the timing lasts long enough to trust, then scaled to the epoch's
+batches and the epochs; the validation passes are timed the same way, and so
+is the work after the last batch (hashing the training images, the held-out
+evaluation). Every timing is a mean over repeated work lasting a set time: a
+single pass of a few milliseconds measures the scheduler of a busy machine
+more than the run.
 Memory counts the arrays the run holds: the inputs, the parameters with their
 gradients, optimiser state and snapshots, and one batch's activations.
 """
@@ -15,11 +19,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mnistbench.data import to_inputs
 from mnistbench.engine.training import TrainingCallbacks, TrainingControl, train
+from mnistbench.workflows.evaluation import evaluate
+from mnistbench.workflows.seen_images import image_hashes
+from mnistbench.workflows.training_record import fingerprint
 
 TIMING_SECONDS = 0.4  # the least a timing must last (shorter ones are mostly noise)
 FIRST_BATCHES = 4  # the fewest batches timed after the warm-up
-WARM_UP_BATCHES = 2  # not counted: first calls are slow
+WARM_UP_BATCHES = 2  # trained untimed first: first calls are slow
+HASHED_SAMPLE = 1000  # images hashed and evaluated to time the work after training
 MAX_TIMED_BATCHES = 2000
 PREDICT_CHUNK = 4096  # Network.predict_proba's batch
 OPTIMIZER_SLOTS = {"sgd": 0, "momentum": 1, "nesterov": 1, "adam": 3}  # arrays per parameter array
@@ -43,51 +52,90 @@ def estimate_cost(net, data, config, *, test_images=0, timing_seconds=TIMING_SEC
 
     ``test_images``: how many images the held-out evaluation after training will read.
     """
+    warm_up(net, data.X, data.y, config)
     per_batch, timed = time_batches(net, data.X, data.y, config, timing_seconds)
     batches = math.ceil(len(data.X) / min(config.batch_size, len(data.X)))
     epoch = batches * per_batch
+    judged = data.validation[0] if data.validation is not None else data.X
+    per_image = time_forward(net, judged, timing_seconds / 4)
     if data.validation is not None:
         n_validation = len(data.validation[1])
-        per_image = time_forward(net, data.validation[0], timing_seconds / 4)
         subset = min(config.validation_size or n_validation, n_validation)
         epoch += per_image * (n_validation + config.evaluations_per_epoch * subset)
-    else:
-        per_image = time_forward(net, data.X, timing_seconds / 4)
-    seconds = epoch * config.epochs + per_image * test_images
+    after = time_after_training(net, data, judged, test_images, timing_seconds / 4)
+    seconds = epoch * config.epochs + after
     return CostEstimate(seconds, epoch, memory_bytes(net, data, config), timed, machine_busy())
+
+
+def warm_up(net, X, y, config):
+    """Train a copy for a few batches, untimed: the first batches in a process load the fast kernels
+    (numba, for this optimiser) and start the BLAS threads, which a real run pays only once."""
+    batch_size = min(config.batch_size, len(X))
+    quick = config.replace(epochs=1, evaluations_per_epoch=0, early_stopping_patience=0)
+    train(net.copy(), X[:batch_size * WARM_UP_BATCHES], y[:batch_size * WARM_UP_BATCHES], quick)
 
 
 def time_batches(net, X, y, config, timing_seconds=TIMING_SECONDS):
     """(seconds per batch, batches timed): a copy of ``net`` trains until ``timing_seconds`` have passed.
 
-    The mean wall time of a batch, the first ones (warm-up) left out: other programs that keep the
-    machine busy now will likely slow the real run too (``CostEstimate.busy`` says when they do).
+    The mean wall time of a batch over all the batches timed, epoch ends included when the data is
+    small enough to reach them: a short epoch is timed whole, several times over, rather than once
+    (a single pass of a few milliseconds says more about the scheduler than about the run). Other
+    programs that keep the machine busy now will likely slow the real run too (``CostEstimate.busy``
+    says when they do).
     """
     batch_size = min(config.batch_size, len(X))
     n = min(len(X), batch_size * MAX_TIMED_BATCHES)
-    quick = config.replace(epochs=1, evaluations_per_epoch=0, early_stopping_patience=0)
-    control, times = TrainingControl(), [time.perf_counter()]
+    epochs = max(1, MAX_TIMED_BATCHES // math.ceil(n / batch_size))
+    quick = config.replace(epochs=epochs, evaluations_per_epoch=0, early_stopping_patience=0)
+    control, times = TrainingControl(), []  # from the end of the first batch: setting up is not a batch
 
     def on_batch(report):
         times.append(time.perf_counter())
-        if times[-1] - times[0] >= timing_seconds and len(times) > WARM_UP_BATCHES + FIRST_BATCHES:
+        if times[-1] - times[0] >= timing_seconds and len(times) > FIRST_BATCHES:
             control.request_stop()
+    started = time.perf_counter()
     train(net.copy(), X[:n], y[:n], quick, callbacks=TrainingCallbacks(on_batch=on_batch), control=control)
-    skip = WARM_UP_BATCHES if len(times) > WARM_UP_BATCHES + 1 else 0
-    return (times[-1] - times[skip]) / (len(times) - 1 - skip), len(times) - 1
+    if len(times) < 2:  # the copy diverged at once: its one batch (or none) is all there is
+        return time.perf_counter() - started, len(times)
+    return (times[-1] - times[0]) / (len(times) - 1), len(times) - 1
 
 
 def time_forward(net, X, timing_seconds):
-    """Seconds per image of a forward pass (as evaluation does it), timed on a growing slice."""
-    n = min(256, len(X))
+    """Seconds per image of a forward pass (as evaluation does it), passes repeated for ``timing_seconds``."""
+    n = min(PREDICT_CHUNK, len(X))
     net.predict_proba(X[:n])  # warm-up
+    return _mean_seconds(lambda: net.predict_proba(X[:n]), timing_seconds) / n
+
+
+def time_after_training(net, data, judged, test_images, timing_seconds):
+    """Seconds from the last batch to the recorded run: which images the network has seen (a hash per
+    training image), the dataset's fingerprint (taken twice: for the record and the runs store), and
+    the held-out evaluation of ``test_images`` (forward, confusion matrix, seen-image check)."""
+    n = min(HASHED_SAMPLE, len(data.X))
+    images = np.clip(data.X[:n].reshape(n, -1) * 255, 0, 255).astype(np.uint8)
+    labels = data.y[:n]
+    per_trained = _mean_seconds(lambda: (image_hashes(images), fingerprint(images, labels),
+                                         fingerprint(images, labels)), timing_seconds / 2) / n
+    if not test_images:
+        return per_trained * len(data.X)
+    m = min(HASHED_SAMPLE, len(judged))
+    shown = np.clip(judged[:m].reshape(m, -1) * 255, 0, 255).astype(np.uint8)
+    truth = np.zeros(m, dtype=np.int64)
+    per_tested = _mean_seconds(lambda: (evaluate(net, to_inputs(shown), truth, images=shown),
+                                        image_hashes(shown)), timing_seconds / 2) / m
+    return per_trained * len(data.X) + per_tested * test_images
+
+
+def _mean_seconds(work, timing_seconds):
+    """Mean wall time of ``work()``, called again until ``timing_seconds`` have passed (twice at least)."""
+    calls, started = 0, time.perf_counter()
     while True:
-        started = time.perf_counter()
-        net.predict_proba(X[:n])
+        work()
+        calls += 1
         elapsed = time.perf_counter() - started
-        if elapsed >= timing_seconds or n == len(X):
-            return elapsed / n
-        n = min(len(X), n * 4)
+        if elapsed >= timing_seconds and calls >= 2:
+            return elapsed / calls
 
 
 def memory_bytes(net, data, config) -> int:

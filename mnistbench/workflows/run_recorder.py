@@ -30,6 +30,7 @@ class RunRecorder:
         self.store, self.network_path, self.label = store, str(network_path or ""), label
         self.sweep_id, self.sweep_point, self.continue_run = sweep_id, sweep_point, continue_run
         self.run_id = None
+        self.opened = False  # record() has begun: the run's row holds its data (not only reserved)
         self.problem = ""  # why the run could not be (fully) recorded, "" when it was
         self._batches, self._evaluations, self._window = [], [], []
         self._batches_per_epoch = 1  # of the current run, known from its first batch
@@ -50,6 +51,25 @@ class RunRecorder:
             raise
         self.finish(outcome)
         return outcome
+
+    def reserve(self, net, dataset_name, config):
+        """Open the run's row now, on the caller's thread, and return its id (None when the store
+        failed): the window's live curve carries the id from the start, so the same run chosen in the
+        Runs dock is known as this one. ``record`` fills in the rest of the row."""
+        if self.continue_run is not None:
+            self.run_id = self.continue_run
+        elif self.run_id is None:
+            self.run_id = self._store(self.store.start_run, layer_sizes=list(net.layer_sizes),
+                                      activation=net.activations[0], parameters=net.parameter_count,
+                                      settings=config.describe(), dataset=dataset_name,
+                                      epochs_planned=config.epochs, network=self.network_path,
+                                      sweep_id=self.sweep_id, sweep_point=self.sweep_point, label=self.label)
+        return self.run_id
+
+    def abandon(self, why):
+        """A reserved run that never began training (the job failed first) is marked "unfinished"."""
+        if self.run_id is not None and not self.opened and self.continue_run is None:
+            self._store(self.store.update_run, self.run_id, status="unfinished", message=why)
 
     def _store(self, write, *args, **fields):
         """A write to the store; a failure (disk full, locked, damaged) stops the recording, never the
@@ -75,8 +95,11 @@ class RunRecorder:
                       n_train=len(data.y), validation=data.description, epochs_planned=config.epochs,
                       network=self.network_path, sweep_id=self.sweep_id, sweep_point=self.sweep_point,
                       label=self.label)
-        if self.continue_run is None:
+        self.opened = True
+        if self.continue_run is None and self.run_id is None:
             self.run_id = self._store(self.store.start_run, **fields)
+        elif self.continue_run is None:  # reserved: the row is there, its data is not yet
+            self._store(self.store.update_run, self.run_id, status="running", **fields)
         else:  # more epochs of the same run: its curves go on where they stopped
             self.run_id = self.continue_run
             earlier = self.store.run(self.run_id)  # a run that is not there: the caller's mistake, raised

@@ -13,7 +13,10 @@ import sys
 from dataclasses import dataclass, field
 from typing import Optional
 
+from mnistbench.engine.config import TrainingConfig
 from mnistbench.errors import ConfigError
+
+DEFAULT_SETTINGS = TrainingConfig().describe()  # what a record's missing setting meant when it was written
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,9 @@ def difference_labels(rows):
     """
     def described(row):
         values = {"layers": row.layers, "dataset": row.dataset}
-        values.update((key, value) for key, value in row.settings.items() if key not in ("seed", "epochs"))
+        # a setting newer than the record (binarize) was at its default then: not a difference
+        settings = {**DEFAULT_SETTINGS, **row.settings} if row.settings else {}
+        values.update((key, value) for key, value in settings.items() if key not in ("seed", "epochs"))
         return values
     all_values = [described(row) for row in rows]
     keys = [key for key in dict.fromkeys(k for values in all_values for k in values)

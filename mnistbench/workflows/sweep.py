@@ -12,7 +12,10 @@ a worker thread and stops it with the ``TrainingControl`` it passes.
 import hashlib
 import itertools
 import json
+import tempfile
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -136,17 +139,26 @@ def run_sweep(store, sweep, dataset, *, control=None, callbacks_for=None, on_poi
 
 
 def estimate_points(sweep, dataset, indices):
-    """{point index: estimated seconds} (time left for a sweep); one timing per network shape and batch."""
-    per_epoch, estimates = {}, {}
+    """{point index: estimated seconds} (time left for a sweep); one timing per network shape and batch.
+
+    A point costs its run (``estimate_cost``) and the work around it in ``run_sweep``: its network
+    built, its data split and its file saved, timed once per shape too.
+    """
+    timed, estimates = {}, {}
     for index in indices:
         architecture, config = sweep.point_settings(sweep.points[index])
         key = (tuple(architecture["layer_sizes"]), config.batch_size, config.dropout)
-        if key not in per_epoch:
+        if key not in timed:
+            started = time.perf_counter()
             net = build_network(architecture, seed=config.seed)
-            per_epoch[key] = estimate_cost(net, training_data(dataset, config), config.replace(epochs=1),
-                                           test_images=dataset.n_test, timing_seconds=0.2)
-        cost = per_epoch[key]
-        estimates[index] = cost.seconds_per_epoch * config.epochs + (cost.seconds - cost.seconds_per_epoch)
+            data = training_data(dataset, config)
+            with tempfile.TemporaryDirectory() as folder:
+                save_network(net, Path(folder) / "timing.nn")
+            around = time.perf_counter() - started
+            timed[key] = (estimate_cost(net, data, config.replace(epochs=1), test_images=dataset.n_test,
+                                        timing_seconds=0.2), around)
+        cost, around = timed[key]
+        estimates[index] = cost.seconds_per_epoch * config.epochs + (cost.seconds - cost.seconds_per_epoch) + around
     return estimates
 
 

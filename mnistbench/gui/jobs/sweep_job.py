@@ -91,6 +91,7 @@ class SweepController(QObject):
         self._control = TrainingControl()
         self._clock, self._indices, self._outcome = None, [], None
         self.sweep = None
+        self.progress = None  # the last SweepProgress reported, or None before the first
 
     @property
     def running(self) -> bool:
@@ -106,7 +107,7 @@ class SweepController(QObject):
             raise RuntimeError("a sweep is already running")
         self.sweep, self._control, self._outcome, self._store = sweep, TrainingControl(), None, store
         self._indices = pending_points(store, sweep)
-        self._clock = None
+        self._clock = self.progress = None
         self._worker = SweepWorker(store, sweep, dataset, self._control, estimates)
         self._thread = thread_for(self._worker, "mnistbench-sweep")
         self._worker.sig_estimated.connect(self._on_estimated)
@@ -162,7 +163,18 @@ class SweepController(QObject):
         left = self._clock.seconds_left(index, fraction)
         label = point_label(self.sweep.points[index]) if index is not None else ""
         overall = min(1.0, (done + (fraction if index is not None else 0.0)) / len(self._indices))
-        self.sig_progress.emit(SweepProgress(done, len(self._indices), overall, left, label))
+        self.progress = SweepProgress(done, len(self._indices), overall, left, label)
+        self.sig_progress.emit(self.progress)
+
+    def describe(self) -> str:
+        """What the running sweep is doing, in a sentence: "sweep-1c04… (9 points): 2 of 9 trained, now lr 0.01"."""
+        if not self.running:
+            return "no sweep is running"
+        progress, points = self.progress, len(self._indices)
+        done = f"{progress.done} of {progress.points} trained" if progress else f"{points} to train"
+        now = f", now {progress.label}" if progress and progress.label else ""
+        paused = " (paused)" if self.paused else ""
+        return f"{self.sweep.id} ({len(self.sweep.points)} points){paused}: {done}{now}"
 
     @Slot(object)
     def _on_finished(self, trained):

@@ -210,6 +210,9 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
             self.training.stop_and_adopt()
+        if not self.sweeps.may_close():  # a sweep asks too: it is cancelled, resumable later
+            event.ignore()
+            return
         if not self.files.confirm_discard("closing"):
             event.ignore()
             return

@@ -28,17 +28,29 @@ class RunTracking:
         self.store = open_store(folder)
         self._network = None  # the network object the last recorded run left in the state
         self._run_id = None
+        self._last_recorder = None  # the recorder last handed out (its run may never have begun)
         state.events.document.connect(self._document_changed)
 
-    def recorder_for(self, dataset):
-        """A RunRecorder for training the state's network on ``dataset`` (None without a store)."""
+    def recorder_for(self, dataset, net=None, config=None):
+        """A RunRecorder for training the state's network on ``dataset`` (None without a store).
+
+        With the copy ``net`` that will train and its ``config``, the run's row is opened now: its
+        ``run_id`` is known before the job starts (the curves' live run carries it).
+        """
         if self.store is None:
             return None
+        if self._last_recorder is not None:  # one job at a time: the last one has ended
+            self._last_recorder.abandon("the job ended before training began")
         run_id = self._run_id if self.state.network is self._network else self._run_of_file()
         if run_id is not None and not self._continuable(run_id, dataset):
             run_id = None
         # no file yet: the trained network is not saved until Save (which then tells the run)
-        return RunRecorder(self.store, continue_run=run_id)
+        recorder = self._last_recorder = RunRecorder(self.store, continue_run=run_id)
+        if net is not None and config is not None:
+            recorder.reserve(net, dataset.name, config)
+            if recorder.problem:
+                logger.warning("%s", recorder.problem)
+        return recorder
 
     def run_trained(self, net, recorder) -> None:
         """Training ended and ``net`` is now the state's network: it continues ``recorder``'s run."""

@@ -9,6 +9,7 @@ loaded; its runs land in the window's runs store and the Runs dock.
 import logging
 
 from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import QMessageBox
 
 from mnistbench.errors import ConfigError
 from mnistbench.gui.jobs.sweep_job import SweepController
@@ -37,6 +38,20 @@ class SweepActions(QObject):
     def running(self) -> bool:
         return self.controller.running
 
+    def may_close(self) -> bool:
+        """Closing the window: True when no sweep runs, or the user agrees to cancel it (No keeps the
+        window open and the sweep running)."""
+        if not self.controller.running:
+            return True
+        sweep_id = self.controller.sweep.id
+        answer = self.window.ask(
+            "A sweep is running",
+            f"{self.controller.describe()}.\n\nCancel the sweep and close the workbench? The points "
+            f"trained so far are kept: a cancelled sweep resumes when it is started again (the same "
+            f"settings in Sweep…, or `mnistbench sweep --resume {sweep_id}`).",
+            QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        return answer == QMessageBox.Yes
+
     def open_dialog(self) -> None:
         """The Sweep… action: plan a sweep from the training panel's settings on the loaded dataset."""
         w = self.window
@@ -54,7 +69,7 @@ class SweepActions(QObject):
             return
         architecture = w.training_panel.network_form.architecture()
         source = w.state.dataset_folder or dataset.name
-        self.dialog = SweepDialog(dataset, source, architecture, config, w)
+        self.dialog = SweepDialog(dataset, source, architecture, config, w, store)
         self.dialog.sig_start_requested.connect(self.start)
         self.dialog.show()
         w.docks["runs"].show()

@@ -6,6 +6,7 @@ log; its running flag enables the actions that make sense.
 """
 
 import logging
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, Slot
 
@@ -77,10 +78,12 @@ class TrainingActions(QObject):
         self.fine_tuning.pending = self._last_evaluation = None
         self._forget_accuracy()
         continued = bool(net.metadata.get("training", {}).get("epochs"))
+        recorder = self.window.run_tracking.recorder_for(dataset, net, config)  # its run id known now
+        row = network_run_row(net, config.describe(), dataset.name, self.state.path)
         self.window.curves_panel.start_run(continued, config.epochs,
-                                           network_run_row(net, config.describe(), dataset.name, self.state.path))
+                                           replace(row, id=recorder.run_id if recorder is not None else None))
         self.window.status.start_run(config.epochs)
-        self.controller.start(net, dataset, config, self.window.run_tracking.recorder_for(dataset))
+        self.controller.start(net, dataset, config, recorder)
         logger.info("%s %s on %s (%s images): %s, learning rate %g, batch %d, %d epochs",
                     "continuing" if continued else "training", describe_network(net), dataset.name,
                     f"{dataset.n_train:,}", config.optimizer, config.learning_rate, config.batch_size,

@@ -188,7 +188,7 @@ class CurvesPanel(CurvesRunsMixin, CurvesReadoutMixin, CurvesExportMixin, QWidge
         """A continued run extends the current curve; a new one keeps the current beside it as an earlier run.
 
         ``planned_epochs`` (if known) fixes the x range for the whole run at once; ``row`` (a RunRow)
-        says what the run is, for its legend label.
+        says what the run is, for its legend label, and (its id) which stored run it is.
         """
         if not continued:
             self._archive_current()
@@ -197,6 +197,7 @@ class CurvesPanel(CurvesRunsMixin, CurvesReadoutMixin, CurvesExportMixin, QWidge
         self._batch_errors.restart()  # the engine counts samples from 0 again
         self._positions = LivePositions(self._positions.last if continued else (0.0, 0.0, 0.0))
         self.current_row = row if row is not None else self.current_row
+        self._drop_chosen_copies()  # the run's id (row.id, from its recorder) may be a chosen run's
         self.live, self._planned_epochs = True, planned_epochs
         self._runs_changed()
         self.ranges.start(self._planned_end())

@@ -83,6 +83,9 @@ class CurvesRunsMixin:
             for overlay in session[:-MAX_SESSION_RUNS]:
                 self._remove_overlay(overlay)
             self.current_colour = self._next_colour()
+            for curve in self.curves.values():  # an empty run is not redrawn: its curves must not keep
+                curve.setData([], [])  # the last run's points (drawn in the new colour over the archived)
+                self._drawn.pop(curve, None)
         self._start_empty_current()
 
     # -- runs chosen elsewhere -------------------------------------------------------------
@@ -90,12 +93,26 @@ class CurvesRunsMixin:
         """Overlay ``runs`` (a list of (RunRow, RunsStore ``curves(id)`` dict)) in place of the last choice."""
         for overlay in [overlay for overlay in self.overlays if overlay.chosen]:
             self._remove_overlay(overlay)
+        own = self._own_run_ids()
         for row, curves in runs:
+            if row.id in own:  # drawn already from this session's reports (maybe still training): once
+                continue
             self._add_overlay(RunOverlay(row, stored_run_series(curves), self._next_colour(), chosen=True))
         self._runs_changed()
         self.redraw()
         if not self.live:
             self.ranges.fit()
+
+    def _own_run_ids(self):
+        """Store ids of the runs drawn from this session's reports: the current run and earlier ones."""
+        rows = [self.current_row] + [overlay.row for overlay in self.overlays if not overlay.chosen]
+        return {row.id for row in rows if row is not None and row.id is not None}
+
+    def _drop_chosen_copies(self):
+        """A chosen run that has become the current one (training continues it) is drawn once: live."""
+        own = self._own_run_ids()
+        for overlay in [overlay for overlay in self.overlays if overlay.chosen and overlay.row.id in own]:
+            self._remove_overlay(overlay)
 
     def clear_runs(self):
         """Only the current network's curve stays."""
@@ -135,8 +152,9 @@ class CurvesRunsMixin:
             if name in self.raw_curves:
                 self.raw_curves[name].setPen(self._raw_pen(self.current_colour))
         self.legend.clear()
+        lone = runs[0][3] if runs else self.curves  # the one run drawn: maybe an earlier one (after Initialise)
         for name, text in (("train_loss", "training (smoothed)"), ("validation_loss", "validation (subset)")):
-            self.legend.addItem(self.curves[name] if alone else self._key_items[name], text)
+            self.legend.addItem(lone[name] if alone else self._key_items[name], text)
         for label, _colour, _series, curves in ([] if alone else runs):
             self.legend.addItem(curves["train_loss"], label)
         cache_pixmaps(self.legend, True)

@@ -39,8 +39,10 @@ class ParetoDialog(QDialog):
             if key == "parameters":
                 plot.setLogMode(x=True, y=False)
             everything, front = scatter_points(rows, cost)
-            plot.addItem(pg.ScatterPlotItem(*everything, size=8, brush=pg.mkBrush(120, 120, 120, 160),
-                                            pen=None, name="runs"))
+            # a PlotDataItem, not a ScatterPlotItem: only it follows the log x axis (a ScatterPlotItem
+            # put 50,890 parameters at 10^50890, and the axis spanned 10^-200 to 10^200)
+            plot.plot(*everything, pen=None, symbol="o", symbolSize=8, symbolPen=None,
+                      symbolBrush=pg.mkBrush(120, 120, 120, 160), name="runs")
             plot.plot(*front, pen=pg.mkPen((200, 40, 40), width=2), symbol="o", symbolSize=10,
                       symbolBrush=(200, 40, 40), name="Pareto front")
             self.plots[key], self.fronts[key] = plot, front

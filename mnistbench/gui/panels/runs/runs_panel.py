@@ -9,7 +9,7 @@ ask for a sweep. Loading files and measuring them run off the GUI thread.
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal, Slot
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
@@ -201,11 +201,26 @@ class RunsPanel(QWidget):
     # --- results ----------------------------------------------------------------
     @Slot(object)
     def _show_rows(self, rows):
+        chosen = {row_key(row) for row in self.selected_rows()}
         self.model.set_rows(rows)
+        self._select_again(chosen)
         self.table.resizeColumnsToContents()
         shown = "runs" if self.source.currentData() == RUNS else "networks"
         self.message.setText(f"{len(rows)} {shown}" + (" — select rows to overlay their curves" if rows else ""))
         self._selection_changed()
+
+    def _select_again(self, keys):
+        """The rows chosen before a refresh (a sweep's point ended) stay chosen, and their curves shown."""
+        selection = QItemSelection()
+        for i, row in enumerate(self.model.rows()):
+            if row_key(row) in keys:
+                selection.select(self.model.index(i, 0), self.model.index(i, 0))
+        selector = self.table.selectionModel()
+        selector.blockSignals(True)  # one sig_runs_selected after the refresh, not one per step
+        try:
+            selector.select(selection, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+        finally:
+            selector.blockSignals(False)
 
     @Slot(object)
     def _show_difference(self, result):
@@ -217,6 +232,11 @@ class RunsPanel(QWidget):
     def _failed(self, line):
         self.message.setText(line)
         logger.warning("%s", line)
+
+
+def row_key(row):
+    """What a row is across refreshes: its run id, or its network file."""
+    return ("run", row.id) if row.id is not None else ("file", row.network)
 
 
 def _preview():

@@ -7,7 +7,7 @@ machine off the GUI thread (``sweep_cost``); Start hands the planned
 ``Sweep`` and its estimates to the window.
 """
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QTimer, Signal, Slot
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox,
                                QVBoxLayout)
 
@@ -15,7 +15,7 @@ from mnistbench.errors import MnistbenchError
 from mnistbench.gui.jobs.background_task import BackgroundTask
 from mnistbench.workflows.cost_estimate import format_duration, machine_busy, memory_bytes
 from mnistbench.workflows.recipes import build_network
-from mnistbench.workflows.sweep import AXES, estimate_points, parse_axis, plan_sweep
+from mnistbench.workflows.sweep import AXES, estimate_points, parse_axis, pending_points, plan_sweep
 from mnistbench.workflows.validation_split import training_data
 
 AXIS_TITLES = {"hidden": "Hidden sizes", "learning_rate": "Learning rate", "batch_size": "Batch size",
@@ -24,9 +24,10 @@ AXIS_TIPS = {"hidden": "One network per item; layers joined by '-': 64,128,256-6
 PLAN_DELAY_MS = 400  # re-plan (and re-estimate) this long after the last keystroke
 
 
-def sweep_cost(sweep, dataset):
-    """({point index: estimated seconds}, the largest point's memory in bytes); Qt-free, takes a moment."""
-    indices = list(range(len(sweep.points)))
+def sweep_cost(sweep, dataset, indices=None):
+    """({point index: estimated seconds} of ``indices`` (every point when None), the largest point's memory
+    in bytes); Qt-free, takes a moment."""
+    indices = list(range(len(sweep.points))) if indices is None else list(indices)
     estimates = estimate_points(sweep, dataset, indices)
     peak = 0
     for index in indices:
@@ -39,13 +40,17 @@ def sweep_cost(sweep, dataset):
 class SweepDialog(QDialog):
     sig_start_requested = Signal(object, object)  # (Sweep, {point index: estimated seconds} or None)
 
-    def __init__(self, dataset, dataset_source, architecture, config, parent=None):
+    def __init__(self, dataset, dataset_source, architecture, config, parent=None, store=None):
         super().__init__(parent)
         self.setWindowTitle(f"Sweep on {dataset.name}")
         self.dataset, self.dataset_source = dataset, str(dataset_source)
         self.architecture, self.config = architecture, config
-        self.sweep, self.estimates = None, None
-        self.costing = BackgroundTask("estimating the sweep", self)
+        self.store = store  # the RunsStore: a sweep run before trains only its points left (or None)
+        self.sweep, self.estimates, self.pending = None, None, []
+        # Owned by the application, not the dialog: closing the window deletes its dialogs while the
+        # timing may still run in a pool thread, which emits on this task at its end (on a deleted
+        # object, a crash). The dialog's own slots are let go with it.
+        self.costing = BackgroundTask("estimating the sweep", QCoreApplication.instance())
         self.costing.sig_done.connect(self._show_cost)
         self.costing.sig_failed.connect(self._show_problem)
         self._plan_timer = QTimer(self, singleShot=True, interval=PLAN_DELAY_MS, timeout=self.plan)
@@ -91,13 +96,24 @@ class SweepDialog(QDialog):
             random_count = self.count.value() if self.mode.currentText() == "random" else 0
             self.sweep = plan_sweep(self.dataset_source, self.architecture, self.config, axes, random_count,
                                     self.config.seed)
+            self.pending = (pending_points(self.store, self.sweep) if self.store is not None
+                            else list(range(len(self.sweep.points))))
         except MnistbenchError as error:
             self._show_problem(str(error))
             return
-        self.start_button.setEnabled(True)
-        self.summary.setText(f"{len(self.sweep.points)} runs; estimating the time on this machine…")
-        sweep, dataset = self.sweep, self.dataset
-        self.costing.submit(lambda: (sweep, *sweep_cost(sweep, dataset)))
+        self.start_button.setEnabled(bool(self.pending))
+        if not self.pending:
+            self.summary.setText(f"all {len(self.sweep.points)} runs of {self.sweep.id} are done already: "
+                                 f"their results are in the table")
+            return
+        self.summary.setText(f"{self._runs_text()}; estimating the time on this machine…")
+        sweep, dataset, pending = self.sweep, self.dataset, self.pending
+        self.costing.submit(lambda: (sweep, *sweep_cost(sweep, dataset, pending)))
+
+    def _runs_text(self):
+        """"9 runs", or "2 of 9 runs left to train" when an earlier start of the same sweep trained some."""
+        total, left = len(self.sweep.points), len(self.pending)
+        return f"{total} runs" if left == total else f"{left} of {total} runs left to train ({self.sweep.id} resumes)"
 
     @Slot(object)
     def _show_cost(self, result):
@@ -106,7 +122,7 @@ class SweepDialog(QDialog):
             return
         self.estimates = estimates
         busy = machine_busy()
-        self.summary.setText(f"{len(sweep.points)} runs, one after another: estimated time "
+        self.summary.setText(f"{self._runs_text()}, one after another: estimated time "
                              f"{format_duration(sum(estimates.values()))}, memory about {peak / 1e6:,.0f} MB "
                              f"at most" + (f"; {busy}" if busy else ""))
 

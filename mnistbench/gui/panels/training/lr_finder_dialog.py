@@ -22,6 +22,7 @@ class LearningRateDialog(QDialog):
         self.plot = pg.PlotWidget(background="w")
         self.plot.setLogMode(x=True, y=False)
         self.plot.setLabel("bottom", "learning rate (log scale)")
+        self.plot.getAxis("bottom").enableAutoSIPrefix(False)  # ticks are rates: "1" read 0.001 under "(x0.001)"
         self.plot.setLabel("left", "training loss")
         self.plot.showGrid(x=True, y=True, alpha=0.3)
         self.plot.addLegend(offset=(-10, 10))
