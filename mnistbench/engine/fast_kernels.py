@@ -13,6 +13,15 @@ when training first asks for kernels. ``MNISTBENCH_ENGINE=numpy`` forces the
 NumPy path. Compiled kernels are cached in a per-user folder (NUMBA_CACHE_DIR
 when unset), so a second start does not compile again; where no cache folder
 is writable the kernels compile for this process only.
+
+Training holds the BLAS to one thread (both paths, when threadpoolctl is
+installed; ``MNISTBENCH_BLAS_THREADS=N`` or ``all`` chooses otherwise), set
+after NumPy's first product. On 2 shared cores one thread is steadier: a
+second BLAS thread helps the products only while nothing else wants a core,
+and after each product it spins, slowing the element-wise work in between
+(docs/limits.md has the figures). The thread count changes the bits of some
+products (OpenBLAS blocks a 784-long sum differently), so it is fixed for a
+whole run rather than chosen by timing.
 """
 
 import os
@@ -22,7 +31,11 @@ import warnings
 
 import numpy as np
 
+from mnistbench.errors import ConfigError
+
 ENGINE_VARIABLE = "MNISTBENCH_ENGINE"  # "numpy" forces the NumPy path
+BLAS_THREADS_VARIABLE = "MNISTBENCH_BLAS_THREADS"  # BLAS threads while training: a number, or "all"
+DEFAULT_BLAS_THREADS = 1  # when threadpoolctl is installed and the variable is unset (see the module note)
 _loaded = {}  # "kernels": the kernels namespace or None; "why": one line about the choice
 _loading = threading.Lock()  # the window's training thread and the GUI thread may both ask first
 
@@ -38,11 +51,75 @@ def load():
 
 
 def engine_description():
-    """One line: which path trains here, and why."""
+    """One line: which path trains here, and why (and the BLAS threads when they are limited)."""
+    threads = blas_threads()
+    limit = f"; BLAS held to {threads} thread{'s' * (threads > 1)} while training" if threads else ""
     if os.environ.get(ENGINE_VARIABLE, "").strip().lower() == "numpy":
-        return f"NumPy (forced by {ENGINE_VARIABLE}=numpy)"
+        return f"NumPy (forced by {ENGINE_VARIABLE}=numpy){limit}"
     load()
-    return _loaded["why"]
+    return _loaded["why"] + limit
+
+
+def blas_threads():
+    """The BLAS threads training holds to: $MNISTBENCH_BLAS_THREADS (a number, or "all": None, the
+    BLAS's own choice), by default 1 when threadpoolctl can set it, else None."""
+    text = os.environ.get(BLAS_THREADS_VARIABLE, "").strip().lower()
+    if text == "all":
+        return None
+    if not text:
+        return default_blas_threads()
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigError(f"{BLAS_THREADS_VARIABLE}={text!r}: give a number of threads (1 or more) or all")
+    if _threadpoolctl() is None:
+        raise ConfigError(f'{BLAS_THREADS_VARIABLE} needs threadpoolctl: pip install "mnistbench[fast]"')
+    return int(text)
+
+
+def default_blas_threads():
+    """1 when threadpoolctl can hold the BLAS to it, else None (the BLAS's own choice)."""
+    return DEFAULT_BLAS_THREADS if _threadpoolctl() is not None else None
+
+
+class BlasThreads:
+    """``with BlasThreads():`` holds the BLAS to ``blas_threads()`` threads, or leaves it alone.
+
+    Enter it after NumPy's first product (see the module note). Trainings may overlap in
+    threads: the first to enter sets the limit, the last to leave restores the BLAS's own.
+    """
+    _users, _limiter, _lock = 0, None, threading.Lock()
+
+    def __init__(self):
+        self.threads = blas_threads()
+
+    def __enter__(self):
+        if self.threads is not None:
+            with BlasThreads._lock:
+                if BlasThreads._users == 0:
+                    BlasThreads._limiter = _blas_controller().limit(limits=self.threads, user_api="blas")
+                BlasThreads._users += 1
+        return self
+
+    def __exit__(self, *exc):
+        if self.threads is not None:
+            with BlasThreads._lock:
+                BlasThreads._users -= 1
+                if BlasThreads._users == 0:
+                    BlasThreads._limiter.restore_original_limits()
+
+
+def _threadpoolctl():
+    try:
+        import threadpoolctl
+    except ImportError:
+        return None
+    return threadpoolctl
+
+
+def _blas_controller():
+    with _loading:
+        if "blas" not in _loaded:  # finding the loaded libraries takes milliseconds: once per process
+            _loaded["blas"] = _threadpoolctl().ThreadpoolController()
+    return _loaded["blas"]
 
 
 def user_cache_folder():

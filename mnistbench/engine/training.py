@@ -100,16 +100,8 @@ def train(net, X, y, config, validation=None, callbacks=None, control=None):
         raise ConfigError("this network's outputs are not finite numbers before training (its weights "
                           "are far too large); start from a new network")
     started = time.perf_counter()
-    epochs_completed, stop = 0, None
-    for epoch in range(1, config.epochs + 1):
-        outcome = trainer.train_epoch(X, y, epoch)
-        if outcome.stop is not None:  # stopped or diverged within the epoch: it does not count
-            stop = outcome.stop
-            break
-        epochs_completed = epoch
-        stop = trainer.end_epoch(epoch, outcome)
-        if stop is not None:
-            break
+    with fast_kernels.BlasThreads():  # after the guard's products: see fast_kernels
+        epochs_completed, stop = trainer.run_epochs(X, y)
     trainer.restore_best_weights()
     seconds = time.perf_counter() - started - trainer.control.paused_seconds
     stop = stop or Stop("completed", f"trained {epochs_completed} epochs in {seconds:.1f} s")
@@ -145,6 +137,19 @@ class Trainer:
         self.history = {key: [] for key in HISTORY_KEYS}
         self.samples_seen = 0
         self.best_loss, self.best_parameters, self.epochs_without_improvement = math.inf, None, 0
+
+    def run_epochs(self, X, y):
+        """Every epoch in turn until the last or a Stop -> (epochs completed, Stop or None)."""
+        epochs_completed = 0
+        for epoch in range(1, self.config.epochs + 1):
+            outcome = self.train_epoch(X, y, epoch)
+            if outcome.stop is not None:  # stopped or diverged within the epoch: it does not count
+                return epochs_completed, outcome.stop
+            epochs_completed = epoch
+            stop = self.end_epoch(epoch, outcome)
+            if stop is not None:
+                return epochs_completed, stop
+        return epochs_completed, None
 
     def train_epoch(self, X, y, epoch):
         """One pass over shuffled mini-batches; a divergence puts back the epoch's starting weights.
