@@ -169,16 +169,20 @@ def test_info_without_a_file_or_engine_says_what_it_needs(capsys):
 
 
 def test_interleaved_rounds_time_each_engine_in_its_own_process_against_the_floor():
+    pytest.importorskip("threadpoolctl")
     from mnistbench.bench_rounds import median_and_range, run_rounds
 
-    timings, descriptions = run_rounds(("numpy", "fast"), (256,), rounds=2, data="no-such-dataset",
-                                       n_images=1024)
+    timings, descriptions = run_rounds(("numpy", "fast", "fast-all"), (256,), rounds=2,
+                                       data="no-such-dataset", n_images=1024)
     assert descriptions["numpy"].startswith("NumPy (forced") and descriptions["fast"].startswith("numba ")
+    assert "BLAS held to 1 thread" in descriptions["fast"] and "BLAS held" not in descriptions["fast-all"]
     assert "generated, 1,024 images" in descriptions["floor"]
-    for name in ("numpy", "fast"):
-        ratios = timings.ratios(name, 256)
+    for name in ("numpy", "fast", "fast-all"):
+        ratios, to_fastest = timings.ratios(name, 256), timings.ratios_to_fastest_floor(name, 256)
         assert len(ratios) == 2 and all(r > 0 for r in ratios)
+        assert all(fastest >= own for fastest, own in zip(to_fastest, ratios))  # the fastest floor is no slower
         assert median_and_range(ratios).count("–") == 1
+    assert all(len(floors) == 3 for floors in timings.round_floors.values())
 
 
 def test_the_epoch_breakdown_times_products_and_optimiser_steps_inside_a_real_epoch(monkeypatch):
@@ -197,3 +201,56 @@ def test_a_division_by_zero_gives_what_numpy_gives_not_an_exception(kernels):
             Adam(epsilon=0.0, kernels=kernel_set).step(params[engine], [np.zeros(4, np.float32)], 0.1)
     assert np.isnan(params["fast"][0]).all()
     assert np.array_equal(params["numpy"][0], params["fast"][0], equal_nan=True)
+
+
+def blas_thread_counts():
+    from threadpoolctl import threadpool_info
+
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+
+def test_training_holds_the_blas_to_one_thread_and_gives_the_threads_back(monkeypatch):
+    pytest.importorskip("threadpoolctl")
+    from mnistbench.engine.training import TrainingCallbacks
+
+    monkeypatch.delenv(fast_kernels.BLAS_THREADS_VARIABLE, raising=False)
+    X, y = blobs()
+    before, during = blas_thread_counts(), []
+    callbacks = TrainingCallbacks(on_batch=lambda report: during.append(blas_thread_counts()))
+    Network((20, 16, 4), activation="relu", loss="cross_entropy", init="he").fit(
+        X, y, epochs=1, batch_size=100, evaluations_per_epoch=0, callbacks=callbacks)
+    assert during and all(counts == [1] * len(before) for counts in during)
+    assert blas_thread_counts() == before
+    assert "BLAS held to 1 thread while training" in fast_kernels.engine_description()
+
+
+def test_all_leaves_the_blas_its_own_threads(monkeypatch):
+    pytest.importorskip("threadpoolctl")
+    monkeypatch.setenv(fast_kernels.BLAS_THREADS_VARIABLE, "all")
+    before = blas_thread_counts()
+    with fast_kernels.BlasThreads():
+        assert blas_thread_counts() == before
+    assert "BLAS held" not in fast_kernels.engine_description()
+
+
+def test_overlapping_trainings_keep_the_limit_until_the_last_one_ends(monkeypatch):
+    pytest.importorskip("threadpoolctl")
+    monkeypatch.delenv(fast_kernels.BLAS_THREADS_VARIABLE, raising=False)
+    before = blas_thread_counts()
+    first, second = fast_kernels.BlasThreads(), fast_kernels.BlasThreads()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert blas_thread_counts() == [1] * len(before)  # the second run still trains with one thread
+    second.__exit__(None, None, None)
+    assert blas_thread_counts() == before
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1"])
+def test_a_bad_blas_threads_value_is_refused_in_one_line(monkeypatch, value):
+    from mnistbench.errors import ConfigError
+
+    monkeypatch.setenv(fast_kernels.BLAS_THREADS_VARIABLE, value)
+    X, y = blobs()
+    with pytest.raises(ConfigError, match=f"MNISTBENCH_BLAS_THREADS='{value}': give a number of threads"):
+        Network((20, 4), loss="cross_entropy", activation="relu").fit(X, y, epochs=1)
