@@ -254,3 +254,19 @@ def test_a_bad_blas_threads_value_is_refused_in_one_line(monkeypatch, value):
     X, y = blobs()
     with pytest.raises(ConfigError, match=f"MNISTBENCH_BLAS_THREADS='{value}': give a number of threads"):
         Network((20, 4), loss="cross_entropy", activation="relu").fit(X, y, epochs=1)
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_one_compiled_kernel_serves_networks_of_every_depth(kernels, name):
+    rng = np.random.default_rng(0)
+    for layers in (1, 3, 5, 9):  # 2 to 18 parameters: one call per eight, padded
+        reference = [rng.standard_normal(size).astype(np.float32) for size in range(3, 3 + 2 * layers)]
+        fused = [p.copy() for p in reference]
+        grads = [p * 0.1 for p in reference]
+        decay = [1e-3, 0.0] * layers
+        OPTIMIZERS[name](None).step(reference, [g.copy() for g in grads], 0.05, decay)
+        OPTIMIZERS[name](kernels).step(fused, [g.copy() for g in grads], 0.05, decay)
+        assert all(np.array_equal(a, b) for a, b in zip(reference, fused))
+    kernel = {"sgd": kernels.sgd, "momentum": kernels.momentum, "nesterov": kernels.momentum, "adam": kernels.adam}
+    float32_signatures = [s for s in kernel[name].signatures if "float32" in str(s[0])]
+    assert len(float32_signatures) == 1  # a new depth compiles nothing new

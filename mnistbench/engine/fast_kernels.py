@@ -5,7 +5,8 @@ there makes about eleven passes over every parameter per step. Each kernel
 here does the same arithmetic, in the same order and the same precision, in
 one pass, so its results are equal to the last bit (tests/test_fast_path.py
 checks every optimiser on both paths). All arrays are 1-D views of C-contiguous
-parameters; every scalar arrives already converted to the parameters' dtype,
+parameters, passed as tuples so one call updates every parameter; every scalar
+(and the per-parameter weight decays) arrives already converted to the parameters' dtype,
 so float32 work stays float32 exactly as NumPy's does.
 
 numba is optional (``pip install "mnistbench[fast]"``) and is imported only
@@ -175,31 +176,39 @@ def _define(numba, cache):
     with warnings.catch_warnings():
         warnings.simplefilter("error", numba.NumbaWarning)  # a cache that cannot work is an error here
 
+        # Each kernel takes tuples of 1-D views (parameters, gradients, state) and one decay per
+        # parameter, so a whole step is one call: at batch 10 the calls were the step's cost.
         @jit
-        def sgd(p, g, learning_rate, decay):
+        def sgd(ps, gs, learning_rate, decays):
             """p -= lr * (g + decay * p)."""
-            for i in range(p.size):
-                gi = g[i] + decay * p[i] if decay != 0 else g[i]
-                p[i] -= learning_rate * gi
+            for k in range(len(ps)):
+                p, g, decay = ps[k], gs[k], decays[k]
+                for i in range(p.size):
+                    gi = g[i] + decay * p[i] if decay != 0 else g[i]
+                    p[i] -= learning_rate * gi
 
         @jit
-        def momentum(p, g, v, learning_rate, mu, decay, nesterov):
+        def momentum(ps, gs, vs, learning_rate, mu, decays, nesterov):
             """v = mu v - lr g; p += v, or p += mu v - lr g (Nesterov)."""
-            for i in range(p.size):
-                gi = g[i] + decay * p[i] if decay != 0 else g[i]
-                step = learning_rate * gi
-                vi = v[i] * mu - step
-                v[i] = vi
-                p[i] += mu * vi - step if nesterov else vi
+            for k in range(len(ps)):
+                p, g, v, decay = ps[k], gs[k], vs[k], decays[k]
+                for i in range(p.size):
+                    gi = g[i] + decay * p[i] if decay != 0 else g[i]
+                    step = learning_rate * gi
+                    vi = v[i] * mu - step
+                    v[i] = vi
+                    p[i] += mu * vi - step if nesterov else vi
 
         @jit
-        def adam(p, g, m, v, step_size, eps, one_minus_b1, one_minus_b2, decay):
+        def adam(ps, gs, ms, vs, step_size, eps, one_minus_b1, one_minus_b2, decays):
             """m += (1-b1)(g-m); v += (1-b2)(g²-v); p -= step_size * m / (sqrt(v) + eps)."""
-            for i in range(p.size):
-                gi = g[i] + decay * p[i] if decay != 0 else g[i]
-                mi = m[i] + (gi - m[i]) * one_minus_b1
-                vi = v[i] + (gi * gi - v[i]) * one_minus_b2
-                m[i], v[i] = mi, vi
-                p[i] -= mi / (np.sqrt(vi) + eps) * step_size
+            for k in range(len(ps)):
+                p, g, m, v, decay = ps[k], gs[k], ms[k], vs[k], decays[k]
+                for i in range(p.size):
+                    gi = g[i] + decay * p[i] if decay != 0 else g[i]
+                    mi = m[i] + (gi - m[i]) * one_minus_b1
+                    vi = v[i] + (gi * gi - v[i]) * one_minus_b2
+                    m[i], v[i] = mi, vi
+                    p[i] -= mi / (np.sqrt(vi) + eps) * step_size
 
     return _Kernels(sgd, momentum, adam)
