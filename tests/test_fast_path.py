@@ -270,3 +270,32 @@ def test_one_compiled_kernel_serves_networks_of_every_depth(kernels, name):
     kernel = {"sgd": kernels.sgd, "momentum": kernels.momentum, "nesterov": kernels.momentum, "adam": kernels.adam}
     float32_signatures = [s for s in kernel[name].signatures if "float32" in str(s[0])]
     assert len(float32_signatures) == 1  # a new depth compiles nothing new
+
+
+@pytest.mark.parametrize("max_shift,max_rotation", [(2.0, 10.0), (0.0, 0.0), (10.0, 90.0), (3.0, 0.0)])
+def test_fused_augmentation_equals_numpy_bit_for_bit_and_draws_the_same_numbers(kernels, max_shift, max_rotation):
+    from mnistbench.engine.augment import shift_and_rotate
+
+    rng = np.random.default_rng(1)
+    X = (rng.random((64, 784)) * (rng.random((64, 784)) > 0.6)).astype(np.float32)
+    numpy_rng, fused_rng = np.random.default_rng(5), np.random.default_rng(5)
+    reference = shift_and_rotate(X, numpy_rng, max_shift, max_rotation)
+    fused = fast_kernels.shift_and_rotate(kernels, X, fused_rng, max_shift, max_rotation)
+    assert fused.dtype == np.float32 and np.array_equal(reference.view(np.uint32), fused.view(np.uint32))
+    assert numpy_rng.random() == fused_rng.random()  # the streams stay in step for the next batch
+    if max_shift or max_rotation:
+        assert not np.array_equal(fused, X)
+
+
+def test_augmented_training_is_identical_on_both_paths(kernels, monkeypatch):
+    rng = np.random.default_rng(0)
+    X, y = rng.random((300, 784), dtype=np.float32), np.arange(300) % 10
+    config = TrainingConfig(epochs=2, batch_size=50, augment=True, evaluations_per_epoch=0, learning_rate=1e-2,
+                            optimizer="adam")
+    weights = {}
+    for engine in ("fast", "numpy"):
+        monkeypatch.setenv(fast_kernels.ENGINE_VARIABLE, engine)
+        net = Network((784, 12, 10), activation="relu", loss="cross_entropy", init="he", seed=1)
+        net.fit(X, y, config)
+        weights[engine] = net.weights + net.biases
+    assert all(np.array_equal(a, b) for a, b in zip(weights["fast"], weights["numpy"]))

@@ -32,6 +32,7 @@ import warnings
 
 import numpy as np
 
+from mnistbench.engine import augment
 from mnistbench.errors import ConfigError
 
 ENGINE_VARIABLE = "MNISTBENCH_ENGINE"  # "numpy" forces the NumPy path
@@ -123,6 +124,20 @@ def _blas_controller():
     return _loaded["blas"]
 
 
+def shift_and_rotate(kernels, X, rng, max_shift, max_rotation_degrees):
+    """``augment.shift_and_rotate`` with its sampling in one compiled pass: the same random draws
+    from ``rng``, the same bits out (float32 square images; anything else goes to NumPy's)."""
+    B, n = X.shape
+    side = int(round(np.sqrt(n)))
+    if side * side != n or B == 0 or X.dtype != np.float32 or not X.flags.c_contiguous:
+        return augment.shift_and_rotate(X, rng, max_shift, max_rotation_degrees)
+    angle = np.deg2rad(rng.uniform(-max_rotation_degrees, max_rotation_degrees, B))  # augment.py's draws,
+    shift = rng.uniform(-max_shift, max_shift, (B, 2))  # in its order (tests check the bits match)
+    out = np.empty_like(X)
+    kernels.shift_and_rotate(X, side, np.cos(angle), np.sin(angle), shift, out)
+    return out
+
+
 def user_cache_folder():
     """Where compiled kernels are cached: $XDG_CACHE_HOME or ~/.cache (LOCALAPPDATA on Windows)."""
     if sys.platform == "win32":
@@ -165,8 +180,9 @@ def _unwritable(folder):
 class _Kernels:
     """The compiled kernels by name (an explicit namespace: nothing is looked up by a string)."""
 
-    def __init__(self, sgd, momentum, adam):
+    def __init__(self, sgd, momentum, adam, shift_and_rotate):
         self.sgd, self.momentum, self.adam = sgd, momentum, adam
+        self.shift_and_rotate = shift_and_rotate
 
 
 def _define(numba, cache):
@@ -211,4 +227,34 @@ def _define(numba, cache):
                     m[i], v[i] = mi, vi
                     p[i] -= mi / (np.sqrt(vi) + eps) * step_size
 
-    return _Kernels(sgd, momentum, adam)
+        @jit
+        def shift_and_rotate(images, side, cos, sin, shift, out):
+            """augment.shift_and_rotate's bilinear sampling, pixel by pixel, for float32 images (B, side²).
+
+            Every expression keeps NumPy's order and precision: coordinates in float64,
+            weights and taps in float32, 0 outside the image (NumPy pads it with a zero border).
+            """
+            centre = (side - 1) / 2.0
+            one, zero = np.float32(1), np.float32(0)
+            for b in range(images.shape[0]):
+                cos_b, sin_b, shift_r, shift_c = cos[b], sin[b], shift[b, 0], shift[b, 1]
+                for i in range(side):
+                    for j in range(side):
+                        r = cos_b * (i - centre) - sin_b * (j - centre) + centre - shift_r
+                        c = sin_b * (i - centre) + cos_b * (j - centre) + centre - shift_c
+                        if not (r > -1 and r < side and c > -1 and c < side):
+                            out[b, i * side + j] = zero
+                            continue
+                        r_floor, c_floor = np.floor(r), np.floor(c)  # r0 in -1 … side-1, likewise c0
+                        r0, c0 = int(r_floor), int(c_floor)
+                        fr, fc = np.float32(r - r_floor), np.float32(c - c_floor)
+                        at = r0 * side + c0
+                        v00 = images[b, at] if r0 >= 0 and c0 >= 0 else zero
+                        v01 = images[b, at + 1] if r0 >= 0 and c0 + 1 < side else zero
+                        v10 = images[b, at + side] if r0 + 1 < side and c0 >= 0 else zero
+                        v11 = images[b, at + side + 1] if r0 + 1 < side and c0 + 1 < side else zero
+                        top = v00 * (one - fc) + v01 * fc
+                        bottom = v10 * (one - fc) + v11 * fc
+                        out[b, i * side + j] = top * (one - fr) + bottom * fr
+
+    return _Kernels(sgd, momentum, adam, shift_and_rotate)

@@ -130,7 +130,8 @@ class Trainer:
         self.net, self.config, self.validation = net, config, validation
         self.callbacks, self.control, self.guard = callbacks, control, guard
         self.params = net.weights + net.biases  # the live arrays the optimiser updates in place
-        self.optimizer = make_optimizer(config, fast_kernels.load())  # fused steps when numba is here
+        self.kernels = fast_kernels.load()  # fused steps and augmentation when numba is here, else None
+        self.optimizer = make_optimizer(config, self.kernels)
         self.decay = ([config.weight_decay] * len(net.weights) + [0.0] * len(net.biases)
                       if config.weight_decay else None)  # L2 on the weights, never the biases
         self.random = RandomStreams(config.seed)
@@ -207,7 +208,10 @@ class Trainer:
     def _step(self, xb, yb, learning_rate):
         """One gradient step on a batch -> (loss, network output), output None when not finite."""
         net, config = self.net, self.config
-        if config.augment:
+        if config.augment and self.kernels is not None:
+            xb = fast_kernels.shift_and_rotate(self.kernels, xb, self.random.augment, config.augment_shift,
+                                               config.augment_rotation)
+        elif config.augment:
             xb = shift_and_rotate(xb, self.random.augment, config.augment_shift, config.augment_rotation)
         loss, grads_W, grads_b, output = net.backward(
             xb, one_hot(yb, net.layer_sizes[-1], net.dtype), config.dropout, self.random.dropout,
