@@ -1,13 +1,15 @@
-"""Fused optimiser steps compiled with numba: one pass over each parameter, bit-identical to NumPy.
+"""Fused kernels compiled with numba: optimiser steps and augmentation in one pass, bit-identical to NumPy.
 
 The NumPy steps in ``optimizers.py`` are the reference a learner reads; Adam
 there makes about eleven passes over every parameter per step. Each kernel
 here does the same arithmetic, in the same order and the same precision, in
 one pass, so its results are equal to the last bit (tests/test_fast_path.py
-checks every optimiser on both paths). All arrays are 1-D views of C-contiguous
-parameters, passed as tuples so one call updates every parameter; every scalar
-(and the per-parameter weight decays) arrives already converted to the parameters' dtype,
-so float32 work stays float32 exactly as NumPy's does.
+checks every optimiser on both paths). The optimiser kernels take tuples of
+1-D views of C-contiguous parameters, so one call updates up to eight of
+them; every scalar (and each parameter's weight decay) arrives already
+converted to the parameters' dtype, so float32 work stays float32 exactly as
+NumPy's does. ``shift_and_rotate`` resamples augmented images as
+``augment.py`` does, with the same random draws.
 
 numba is optional (``pip install "mnistbench[fast]"``) and is imported only
 when training first asks for kernels. ``MNISTBENCH_ENGINE=numpy`` forces the
@@ -160,11 +162,11 @@ def _compile_kernels():
     if problem is None:
         try:
             return (_define(numba, cache=True),
-                    f"numba {numba.__version__} fused optimiser kernels (JIT cache {folder})")
+                    f"numba {numba.__version__} fused optimiser and augmentation kernels (JIT cache {folder})")
         except RuntimeError as error:  # numba: "cannot cache function …: no locator available"
             problem = str(error)
     # Never let numba fall back to writing next to the module (a read-only site-packages).
-    return _define(numba, cache=False), (f"numba {numba.__version__} fused optimiser kernels "
+    return _define(numba, cache=False), (f"numba {numba.__version__} fused optimiser and augmentation kernels "
                                          f"(no JIT cache, compiled each start: {problem})")
 
 
