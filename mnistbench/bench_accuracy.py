@@ -41,12 +41,14 @@ def bench_accuracy():
 
 
 QUICK_SEEDS = (0, 1, 2)
-QUICK_ORDER = (("quick", 0), ("best-mnist", None), ("quick", 1), ("quick", 2))  # best-mnist amid the seeds
+# best-mnist twice amid the seeds, so a busy minute slows both recipes alike; its mean time is the yardstick
+QUICK_ORDER = (("quick", 0), ("best-mnist", None), ("quick", 1), ("best-mnist", None), ("quick", 2))
 
 
 def bench_quick(data="mnist-10k-split"):
-    """Time to accuracy: the quick recipe's held-out accuracy (mean of 3 seeds) and its training time
-    as a ratio to best-mnist's, measured in the same run (absolute seconds move 2x on a shared machine)."""
+    """Time to accuracy: the quick recipe's held-out accuracy (mean of 3 seeds) and its mean training time
+    as a ratio to best-mnist's (mean of 2 runs), measured in the same run (absolute seconds move 2x on a
+    shared machine)."""
     from mnistbench.bench import machine_load
     from mnistbench.engine import fast_kernels
 
@@ -63,7 +65,7 @@ def bench_quick(data="mnist-10k-split"):
                      time.perf_counter() - start))
         print(f"  {recipe}, seed {config.seed}: held-out {runs[-1][2]:.2%} in {runs[-1][3]:.1f} s", flush=True)
     quick = [(accuracy, seconds) for recipe, _, accuracy, seconds in runs if recipe == "quick"]
-    best_seconds = next(seconds for recipe, _, _, seconds in runs if recipe == "best-mnist")
+    best_seconds = float(np.mean([seconds for recipe, _, _, seconds in runs if recipe == "best-mnist"]))
     mean_accuracy = float(np.mean([accuracy for accuracy, _ in quick]))
     ratio = float(np.mean([seconds for _, seconds in quick])) / best_seconds
     per_seed = ", ".join(f"{seconds / best_seconds:.2f}" for _, seconds in quick)

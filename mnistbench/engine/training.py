@@ -188,15 +188,16 @@ class Trainer:
                 stop = Stop("stopped", f"stopped in epoch {epoch}, batch {batch}")
                 break
             index = order[(batch - 1) * batch_size: batch * batch_size]
+            yb, size = y[index], len(index)
             learning_rate = learning_rate_at(config, epoch - 1 + (batch - 1) / batches)
-            loss, output = self._step(X[index], y[index], learning_rate)
+            loss, output = self._step(X[index], yb, learning_rate)
             if self.guard.diverging(loss, output):
                 stop = _diverged(epoch, batch, loss)
                 break
-            seen += len(index)
-            self.samples_seen += len(index)
-            loss_sum += loss * len(index)
-            correct += int(np.count_nonzero(output.argmax(axis=1) == y[index]))
+            seen += size
+            self.samples_seen += size
+            loss_sum += loss * size
+            correct += int(np.count_nonzero(output.argmax(axis=1) == yb))
             if self.callbacks.on_batch:
                 elapsed = max(time.perf_counter() - started - (self.control.paused_seconds - paused), 1e-9)
                 self.callbacks.on_batch(BatchReport(epoch, batch, batches, self.samples_seen, loss,
