@@ -107,7 +107,7 @@ def bench_speed(data=None, rounds=5, batch_sizes=SPEED_BATCH_SIZES, n_images=Non
     timings, descriptions = run_rounds(engines, batch_sizes, rounds, data, n_images, report=print)
     print(f"speed (784-256-128-10 ReLU, Adam 1e-3, one epoch; {rounds} interleaved rounds; "
           f"epoch / its matrix products, median (range)):")
-    print(f"  data and BLAS: {descriptions['floor']}; {blas_line()}")
+    print(f"  floor: {descriptions['floor']}")
     print(f"  machine load {load_before} before, {machine_load()} after (2 cores: above 2 the figures are noisy)")
     results = {"rounds": rounds, "engines": descriptions, "load": [load_before, machine_load()]}
     for name in engines:
@@ -153,12 +153,6 @@ def _floors(timings, engines, batch_size):
 def machine_load():
     """The 1-minute load average, as text (the machines here are shared)."""
     return f"{os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "unknown"
-
-
-def blas_line():
-    from mnistbench.bench_rounds import blas_description
-    import numpy  # noqa: F401  (loaded already; threadpoolctl lists the BLAS it loaded)
-    return f"BLAS {blas_description()}"
 
 
 def epoch_breakdown(data=None):

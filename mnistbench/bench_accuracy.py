@@ -112,13 +112,13 @@ PEERS = ("pytorch", "scikit-learn")
 
 def bench_peers(data=None, rounds=5, batch_sizes=(32, 128, 512), n_images=None):
     """PyTorch and scikit-learn beside both engine paths, in interleaved rounds: medians and ranges."""
-    from mnistbench.bench import blas_line, machine_load
+    from mnistbench.bench import machine_load
     from mnistbench.bench_rounds import median_and_range, run_rounds
 
     load_before = machine_load()
     timings, descriptions = run_rounds(("numpy", "fast") + PEERS, batch_sizes, rounds, data, n_images,
                                        report=print)
-    print(f"peers (reference work, one epoch; {rounds} interleaved rounds; {descriptions['floor']}; {blas_line()};"
+    print(f"peers (reference work, one epoch; {rounds} interleaved rounds; {descriptions['floor']};"
           f" machine load {load_before} before, {machine_load()} after):")
     for name, description in descriptions.items():
         print(f"  {name:<13} {description}")

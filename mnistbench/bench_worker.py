@@ -34,7 +34,8 @@ def _describe(name):
     if name == "scikit-learn":
         import sklearn
         return f"scikit-learn {sklearn.__version__}"
-    return "matrix products alone"
+    from mnistbench.bench_rounds import blas_description  # the workers' BLAS: the parent may load more
+    return f"matrix products alone, BLAS {blas_description()}"
 
 
 def _serve(name, data, n_images):
