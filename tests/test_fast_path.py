@@ -299,3 +299,14 @@ def test_augmented_training_is_identical_on_both_paths(kernels, monkeypatch):
         net.fit(X, y, config)
         weights[engine] = net.weights + net.biases
     assert all(np.array_equal(a, b) for a, b in zip(weights["fast"], weights["numpy"]))
+
+
+def test_a_fused_optimiser_given_other_arrays_updates_those_not_the_cached_ones(kernels):
+    first = [np.ones((3, 2), np.float32), np.ones(3, np.float32)]
+    second = [p * 2 for p in first]
+    optimizer = SGD(kernels=kernels)
+    optimizer.step(first, [np.ones_like(p) for p in first], 0.5)
+    optimizer.step(second, [np.ones_like(p) for p in second], 0.5, decay=[0.5, 0.0])
+    assert all(np.array_equal(p, np.full_like(p, 0.5)) for p in first)  # the first step only
+    assert np.array_equal(second[0], np.full((3, 2), 2 - 0.5 * (1 + 0.5 * 2), np.float32))  # decay counted
+    assert np.array_equal(second[1], np.full(3, 1.5, np.float32))
