@@ -310,3 +310,19 @@ def test_a_fused_optimiser_given_other_arrays_updates_those_not_the_cached_ones(
     assert all(np.array_equal(p, np.full_like(p, 0.5)) for p in first)  # the first step only
     assert np.array_equal(second[0], np.full((3, 2), 2 - 0.5 * (1 + 0.5 * 2), np.float32))  # decay counted
     assert np.array_equal(second[1], np.full(3, 1.5, np.float32))
+
+
+def test_bench_quick_warms_the_engine_before_its_first_timed_run(data_root, monkeypatch, capsys):
+    from mnistbench import bench_accuracy
+    from mnistbench.engine import training
+
+    events, real_train, real_record = [], training.train, bench_accuracy.train_and_record
+    real_config = bench_accuracy.recipe_config
+    monkeypatch.setattr(bench_accuracy, "recipe_config", lambda name: real_config(name).replace(epochs=1))
+    monkeypatch.setattr(training, "train", lambda *a, **k: events.append("train") or real_train(*a, **k))
+    monkeypatch.setattr(bench_accuracy, "train_and_record",
+                        lambda *a, **k: events.append("timed") or real_record(*a, **k))
+    result = bench_accuracy.bench_quick("digits")
+    assert events.index("train") < events.index("timed")  # the one-off loading is not seed 0's cost
+    assert [run[0] for run in result["runs"]].count("best-mnist") == 2
+    assert result["cpu_time_ratio"] > 0 and "CPU time" in capsys.readouterr().out
