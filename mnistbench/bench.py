@@ -5,6 +5,7 @@ are shared and noisy. Targets (issue 2) are printed beside each figure.
 """
 
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -93,43 +94,65 @@ class _ProductTimer:
 
 
 SPEED_BATCH_SIZES = (32, 128, 512)
+SPEED_ENGINES = ("numpy", "numpy-all", "fast", "fast-all")  # "-all": the BLAS uses all its threads
+SPEED_TARGETS = {32: 1.6, 128: 1.30}  # epoch / its products with the fast path (issue 15)
 
 
-def bench_speed(data=None, rounds=5, batch_sizes=SPEED_BATCH_SIZES, n_images=None):
-    """Epoch time over the products' floor, NumPy and fused paths, in interleaved rounds (medians, ranges)."""
-    from mnistbench.bench_rounds import median_and_range, run_rounds
+def bench_speed(data=None, rounds=5, batch_sizes=SPEED_BATCH_SIZES, n_images=None, engines=SPEED_ENGINES):
+    """Epoch time over the products' floor, for each engine path and BLAS thread setting, in interleaved
+    rounds (medians, ranges): over its own floor, and over the fastest floor of the same round."""
+    from mnistbench.bench_rounds import run_rounds
 
     load_before = machine_load()
-    timings, descriptions = run_rounds(("numpy", "fast"), batch_sizes, rounds, data, n_images, report=print)
+    timings, descriptions = run_rounds(engines, batch_sizes, rounds, data, n_images, report=print)
     print(f"speed (784-256-128-10 ReLU, Adam 1e-3, one epoch; {rounds} interleaved rounds; "
           f"epoch / its matrix products, median (range)):")
-    print(f"  data and BLAS: {descriptions['floor']}; {blas_line()}")
+    print(f"  floor: {descriptions['floor']}")
     print(f"  machine load {load_before} before, {machine_load()} after (2 cores: above 2 the figures are noisy)")
     results = {"rounds": rounds, "engines": descriptions, "load": [load_before, machine_load()]}
-    for name in ("numpy", "fast"):
-        print(f"  {name:<5}: {descriptions[name]}")
-    targets = {32: 1.6, 128: 1.30}
+    for name in engines:
+        print(f"  {name:<7}: {descriptions[name]}")
     for batch_size in batch_sizes:
-        row = {name: timings.ratios(name, batch_size) for name in ("numpy", "fast") if (name, batch_size)
-               in timings.seconds}
-        figures = "   ".join(f"{name} {median_and_range(r)}" for name, r in row.items())
-        target = f"   target fast <= {targets[batch_size]:.2f}" if batch_size in targets else ""
-        print(f"  batch {batch_size:>3}: {figures}{target}")
-        results[f"batch_{batch_size}"] = {name: {"ratios": r, "seconds": timings.seconds[(name, batch_size)]}
-                                          for name, r in row.items()}
+        results[f"batch_{batch_size}"] = _speed_rows(timings, [n for n in engines if (n, batch_size)
+                                                               in timings.seconds], batch_size)
     results["inside"] = epoch_breakdown(data)
     return results
+
+
+def _speed_rows(timings, engines, batch_size):
+    """Print one batch size's ratios (own floor; fastest floor) and seconds; return them."""
+    from mnistbench.bench_rounds import median_and_range
+
+    target = f"   target fast <= {SPEED_TARGETS[batch_size]:.2f}" if batch_size in SPEED_TARGETS else ""
+    own = {name: timings.ratios(name, batch_size) for name in engines}
+    fastest = {name: timings.ratios_to_fastest_floor(name, batch_size) for name in engines}
+    print(f"  batch {batch_size:>3}: " + "   ".join(f"{n} {median_and_range(r)}" for n, r in own.items()) + target)
+    print("             over the round's fastest floor (1 thread or all): "
+          + "   ".join(f"{n} {median_and_range(r)}" for n, r in fastest.items()))
+    print("             epoch seconds, median: " + "   ".join(
+        f"{n} {statistics.median(timings.seconds[(n, batch_size)]):.3f}" for n in engines)
+          + "   floors: " + "   ".join(f"{t} {statistics.median(f):.3f}" for t, f in _floors(timings, engines,
+                                                                                          batch_size).items()))
+    return {name: {"ratios": own[name], "ratios_to_fastest_floor": fastest[name],
+                   "seconds": timings.seconds[(name, batch_size)], "floors": timings.floors[(name, batch_size)]}
+            for name in engines}
+
+
+def _floors(timings, engines, batch_size):
+    """The floor seconds by BLAS thread setting ("1 thread", "all threads")."""
+    from mnistbench.bench_rounds import blas_threads_of
+
+    floors = {}
+    for name in engines:
+        threads = blas_threads_of(name)
+        label = f"{threads} thread{'s' * (threads > 1)}" if threads else "all threads"
+        floors.setdefault(label, []).extend(timings.floors[(name, batch_size)])
+    return floors
 
 
 def machine_load():
     """The 1-minute load average, as text (the machines here are shared)."""
     return f"{os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "unknown"
-
-
-def blas_line():
-    from mnistbench.bench_rounds import blas_description
-    import numpy  # noqa: F401  (loaded already; threadpoolctl lists the BLAS it loaded)
-    return f"BLAS {blas_description()}"
 
 
 def epoch_breakdown(data=None):

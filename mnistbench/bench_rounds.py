@@ -7,6 +7,13 @@ round to round, and times the floor right before each candidate, so a busy
 moment slows a candidate and its floor alike. Figures are medians of the
 per-round ratios, with their ranges. The workers are
 ``python -m mnistbench.bench_worker CANDIDATE DATA N_IMAGES`` (bench_worker.py).
+
+``numpy`` and ``fast`` train with the engine's default BLAS threads (one, see
+fast_kernels); ``numpy-all`` and ``fast-all`` let the BLAS use all its threads
+(MNISTBENCH_BLAS_THREADS=all). Each candidate's floor is timed with the same
+threads, so each ratio compares an epoch with the products as that epoch runs
+them; every round also keeps all its floors, so an epoch can be held against
+the faster of the two floors (one thread or all) measured in the same round.
 """
 
 import os
@@ -15,8 +22,16 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 
-from mnistbench.engine.fast_kernels import ENGINE_VARIABLE
-CANDIDATES = ("floor", "numpy", "fast", "pytorch", "scikit-learn")
+from mnistbench.engine.fast_kernels import BLAS_THREADS_VARIABLE, ENGINE_VARIABLE, default_blas_threads
+
+ENGINES = ("numpy", "numpy-all", "fast", "fast-all")  # "-all": the BLAS uses all its threads while training
+CANDIDATES = ("floor",) + ENGINES + ("pytorch", "scikit-learn")
+
+
+def blas_threads_of(name):
+    """The BLAS threads a candidate trains with: the engine's default for ``numpy`` and ``fast``,
+    None (all, the BLAS's own choice) for the ``-all`` candidates and the peers."""
+    return default_blas_threads() if name in ("numpy", "fast") else None
 
 
 @dataclass
@@ -24,14 +39,22 @@ class Timings:
     """Per-round seconds of each (candidate, batch size), and the floor timed right before it."""
     seconds: dict = field(default_factory=dict)
     floors: dict = field(default_factory=dict)
+    round_floors: dict = field(default_factory=dict)  # (batch size, round) -> every floor timed in that round
 
     def ratios(self, name, batch_size):
+        """Per round: the epoch over its own floor (the products with the same BLAS threads)."""
         key = (name, batch_size)
         return [s / f for s, f in zip(self.seconds[key], self.floors[key])]
 
+    def ratios_to_fastest_floor(self, name, batch_size):
+        """Per round: the epoch over the fastest floor of that round (one BLAS thread or all)."""
+        return [s / min(self.round_floors[(batch_size, r)])
+                for r, s in enumerate(self.seconds[(name, batch_size)])]
+
     def speedups(self, slower, faster, batch_size):
-        """Per-round ratio of two candidates' floor ratios (above 1: ``faster`` is faster)."""
-        return [a / b for a, b in zip(self.ratios(slower, batch_size), self.ratios(faster, batch_size))]
+        """Per round, one candidate's epoch seconds over another's (above 1: ``faster`` is faster).
+        Plain seconds: the two may run their products with different threads, so different floors."""
+        return [a / b for a, b in zip(self.seconds[(slower, batch_size)], self.seconds[(faster, batch_size)])]
 
 
 class WarmProcess:
@@ -39,14 +62,18 @@ class WarmProcess:
 
     def __init__(self, name, data=None, n_images=None):
         env = dict(os.environ)
-        env[ENGINE_VARIABLE] = "numpy" if name == "numpy" else "fast"
+        env[ENGINE_VARIABLE] = "numpy" if name.startswith("numpy") else "fast"
+        env.pop(BLAS_THREADS_VARIABLE, None)  # the engine's default, which blas_threads_of names …
+        if name.endswith("-all"):
+            env[BLAS_THREADS_VARIABLE] = "all"  # … or all threads
         args = [sys.executable, "-m", "mnistbench.bench_worker", name, data or "", str(n_images or 0)]
         self.name = name
         self.process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
         self.description = self._answer()  # "ready …" once loaded
 
-    def epoch_seconds(self, batch_size):
-        self.process.stdin.write(f"{batch_size}\n")
+    def epoch_seconds(self, batch_size, threads=None):
+        """One epoch's seconds at ``batch_size``; the floor times its products with ``threads`` (None: all)."""
+        self.process.stdin.write(f"{batch_size} {threads or 'all'}\n")
         self.process.stdin.flush()
         return float(self._answer())
 
@@ -85,10 +112,11 @@ def run_rounds(names, batch_sizes, rounds, data=None, n_images=None, report=None
             shift = round_index % max(len(present), 1)
             for batch_size in batch_sizes:
                 for name in present[shift:] + present[:shift]:
-                    floor = processes["floor"].epoch_seconds(batch_size)
+                    floor = processes["floor"].epoch_seconds(batch_size, blas_threads_of(name))
                     seconds = processes[name].epoch_seconds(batch_size)
                     timings.floors.setdefault((name, batch_size), []).append(floor)
                     timings.seconds.setdefault((name, batch_size), []).append(seconds)
+                    timings.round_floors.setdefault((batch_size, round_index), []).append(floor)
             if report:
                 report(f"  round {round_index + 1}/{rounds} done")
         descriptions["floor"] = processes["floor"].description

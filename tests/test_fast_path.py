@@ -169,16 +169,20 @@ def test_info_without_a_file_or_engine_says_what_it_needs(capsys):
 
 
 def test_interleaved_rounds_time_each_engine_in_its_own_process_against_the_floor():
+    pytest.importorskip("threadpoolctl")
     from mnistbench.bench_rounds import median_and_range, run_rounds
 
-    timings, descriptions = run_rounds(("numpy", "fast"), (256,), rounds=2, data="no-such-dataset",
-                                       n_images=1024)
+    timings, descriptions = run_rounds(("numpy", "fast", "fast-all"), (256,), rounds=2,
+                                       data="no-such-dataset", n_images=1024)
     assert descriptions["numpy"].startswith("NumPy (forced") and descriptions["fast"].startswith("numba ")
+    assert "BLAS held to 1 thread" in descriptions["fast"] and "BLAS held" not in descriptions["fast-all"]
     assert "generated, 1,024 images" in descriptions["floor"]
-    for name in ("numpy", "fast"):
-        ratios = timings.ratios(name, 256)
+    for name in ("numpy", "fast", "fast-all"):
+        ratios, to_fastest = timings.ratios(name, 256), timings.ratios_to_fastest_floor(name, 256)
         assert len(ratios) == 2 and all(r > 0 for r in ratios)
+        assert all(fastest >= own for fastest, own in zip(to_fastest, ratios))  # the fastest floor is no slower
         assert median_and_range(ratios).count("–") == 1
+    assert all(len(floors) == 3 for floors in timings.round_floors.values())
 
 
 def test_the_epoch_breakdown_times_products_and_optimiser_steps_inside_a_real_epoch(monkeypatch):
@@ -197,3 +201,128 @@ def test_a_division_by_zero_gives_what_numpy_gives_not_an_exception(kernels):
             Adam(epsilon=0.0, kernels=kernel_set).step(params[engine], [np.zeros(4, np.float32)], 0.1)
     assert np.isnan(params["fast"][0]).all()
     assert np.array_equal(params["numpy"][0], params["fast"][0], equal_nan=True)
+
+
+def blas_thread_counts():
+    from threadpoolctl import threadpool_info
+
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+
+def test_training_holds_the_blas_to_one_thread_and_gives_the_threads_back(monkeypatch):
+    pytest.importorskip("threadpoolctl")
+    from mnistbench.engine.training import TrainingCallbacks
+
+    monkeypatch.delenv(fast_kernels.BLAS_THREADS_VARIABLE, raising=False)
+    X, y = blobs()
+    before, during = blas_thread_counts(), []
+    callbacks = TrainingCallbacks(on_batch=lambda report: during.append(blas_thread_counts()))
+    Network((20, 16, 4), activation="relu", loss="cross_entropy", init="he").fit(
+        X, y, epochs=1, batch_size=100, evaluations_per_epoch=0, callbacks=callbacks)
+    assert during and all(counts == [1] * len(before) for counts in during)
+    assert blas_thread_counts() == before
+    assert "BLAS held to 1 thread while training" in fast_kernels.engine_description()
+
+
+def test_all_leaves_the_blas_its_own_threads(monkeypatch):
+    pytest.importorskip("threadpoolctl")
+    monkeypatch.setenv(fast_kernels.BLAS_THREADS_VARIABLE, "all")
+    before = blas_thread_counts()
+    with fast_kernels.BlasThreads():
+        assert blas_thread_counts() == before
+    assert "BLAS held" not in fast_kernels.engine_description()
+
+
+def test_overlapping_trainings_keep_the_limit_until_the_last_one_ends(monkeypatch):
+    pytest.importorskip("threadpoolctl")
+    monkeypatch.delenv(fast_kernels.BLAS_THREADS_VARIABLE, raising=False)
+    before = blas_thread_counts()
+    first, second = fast_kernels.BlasThreads(), fast_kernels.BlasThreads()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert blas_thread_counts() == [1] * len(before)  # the second run still trains with one thread
+    second.__exit__(None, None, None)
+    assert blas_thread_counts() == before
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1"])
+def test_a_bad_blas_threads_value_is_refused_in_one_line(monkeypatch, value):
+    from mnistbench.errors import ConfigError
+
+    monkeypatch.setenv(fast_kernels.BLAS_THREADS_VARIABLE, value)
+    X, y = blobs()
+    with pytest.raises(ConfigError, match=f"MNISTBENCH_BLAS_THREADS='{value}': give a number of threads"):
+        Network((20, 4), loss="cross_entropy", activation="relu").fit(X, y, epochs=1)
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_one_compiled_kernel_serves_networks_of_every_depth(kernels, name):
+    rng = np.random.default_rng(0)
+    for layers in (1, 3, 5, 9):  # 2 to 18 parameters: one call per eight, padded
+        reference = [rng.standard_normal(size).astype(np.float32) for size in range(3, 3 + 2 * layers)]
+        fused = [p.copy() for p in reference]
+        grads = [p * 0.1 for p in reference]
+        decay = [1e-3, 0.0] * layers
+        OPTIMIZERS[name](None).step(reference, [g.copy() for g in grads], 0.05, decay)
+        OPTIMIZERS[name](kernels).step(fused, [g.copy() for g in grads], 0.05, decay)
+        assert all(np.array_equal(a, b) for a, b in zip(reference, fused))
+    kernel = {"sgd": kernels.sgd, "momentum": kernels.momentum, "nesterov": kernels.momentum, "adam": kernels.adam}
+    float32_signatures = [s for s in kernel[name].signatures if "float32" in str(s[0])]
+    assert len(float32_signatures) == 1  # a new depth compiles nothing new
+
+
+@pytest.mark.parametrize("max_shift,max_rotation", [(2.0, 10.0), (0.0, 0.0), (10.0, 90.0), (3.0, 0.0)])
+def test_fused_augmentation_equals_numpy_bit_for_bit_and_draws_the_same_numbers(kernels, max_shift, max_rotation):
+    from mnistbench.engine.augment import shift_and_rotate
+
+    rng = np.random.default_rng(1)
+    X = (rng.random((64, 784)) * (rng.random((64, 784)) > 0.6)).astype(np.float32)
+    numpy_rng, fused_rng = np.random.default_rng(5), np.random.default_rng(5)
+    reference = shift_and_rotate(X, numpy_rng, max_shift, max_rotation)
+    fused = fast_kernels.shift_and_rotate(kernels, X, fused_rng, max_shift, max_rotation)
+    assert fused.dtype == np.float32 and np.array_equal(reference.view(np.uint32), fused.view(np.uint32))
+    assert numpy_rng.random() == fused_rng.random()  # the streams stay in step for the next batch
+    if max_shift or max_rotation:
+        assert not np.array_equal(fused, X)
+
+
+def test_augmented_training_is_identical_on_both_paths(kernels, monkeypatch):
+    rng = np.random.default_rng(0)
+    X, y = rng.random((300, 784), dtype=np.float32), np.arange(300) % 10
+    config = TrainingConfig(epochs=2, batch_size=50, augment=True, evaluations_per_epoch=0, learning_rate=1e-2,
+                            optimizer="adam")
+    weights = {}
+    for engine in ("fast", "numpy"):
+        monkeypatch.setenv(fast_kernels.ENGINE_VARIABLE, engine)
+        net = Network((784, 12, 10), activation="relu", loss="cross_entropy", init="he", seed=1)
+        net.fit(X, y, config)
+        weights[engine] = net.weights + net.biases
+    assert all(np.array_equal(a, b) for a, b in zip(weights["fast"], weights["numpy"]))
+
+
+def test_a_fused_optimiser_given_other_arrays_updates_those_not_the_cached_ones(kernels):
+    first = [np.ones((3, 2), np.float32), np.ones(3, np.float32)]
+    second = [p * 2 for p in first]
+    optimizer = SGD(kernels=kernels)
+    optimizer.step(first, [np.ones_like(p) for p in first], 0.5)
+    optimizer.step(second, [np.ones_like(p) for p in second], 0.5, decay=[0.5, 0.0])
+    assert all(np.array_equal(p, np.full_like(p, 0.5)) for p in first)  # the first step only
+    assert np.array_equal(second[0], np.full((3, 2), 2 - 0.5 * (1 + 0.5 * 2), np.float32))  # decay counted
+    assert np.array_equal(second[1], np.full(3, 1.5, np.float32))
+
+
+def test_bench_quick_warms_the_engine_before_its_first_timed_run(data_root, monkeypatch, capsys):
+    from mnistbench import bench_accuracy
+    from mnistbench.engine import training
+
+    events, real_train, real_record = [], training.train, bench_accuracy.train_and_record
+    real_config = bench_accuracy.recipe_config
+    monkeypatch.setattr(bench_accuracy, "recipe_config", lambda name: real_config(name).replace(epochs=1))
+    monkeypatch.setattr(training, "train", lambda *a, **k: events.append("train") or real_train(*a, **k))
+    monkeypatch.setattr(bench_accuracy, "train_and_record",
+                        lambda *a, **k: events.append("timed") or real_record(*a, **k))
+    result = bench_accuracy.bench_quick("digits")
+    assert events.index("train") < events.index("timed")  # the one-off loading is not seed 0's cost
+    assert [run[0] for run in result["runs"]].count("best-mnist") == 2
+    assert result["cpu_time_ratio"] > 0 and "CPU time" in capsys.readouterr().out

@@ -1,18 +1,30 @@
-"""Fused optimiser steps compiled with numba: one pass over each parameter, bit-identical to NumPy.
+"""Fused kernels compiled with numba: optimiser steps and augmentation in one pass, bit-identical to NumPy.
 
 The NumPy steps in ``optimizers.py`` are the reference a learner reads; Adam
 there makes about eleven passes over every parameter per step. Each kernel
 here does the same arithmetic, in the same order and the same precision, in
 one pass, so its results are equal to the last bit (tests/test_fast_path.py
-checks every optimiser on both paths). All arrays are 1-D views of C-contiguous
-parameters; every scalar arrives already converted to the parameters' dtype,
-so float32 work stays float32 exactly as NumPy's does.
+checks every optimiser on both paths). The optimiser kernels take tuples of
+1-D views of C-contiguous parameters, so one call updates up to eight of
+them; every scalar (and each parameter's weight decay) arrives already
+converted to the parameters' dtype, so float32 work stays float32 exactly as
+NumPy's does. ``shift_and_rotate`` resamples augmented images as
+``augment.py`` does, with the same random draws.
 
 numba is optional (``pip install "mnistbench[fast]"``) and is imported only
 when training first asks for kernels. ``MNISTBENCH_ENGINE=numpy`` forces the
 NumPy path. Compiled kernels are cached in a per-user folder (NUMBA_CACHE_DIR
 when unset), so a second start does not compile again; where no cache folder
 is writable the kernels compile for this process only.
+
+Training holds the BLAS to one thread (both paths, when threadpoolctl is
+installed; ``MNISTBENCH_BLAS_THREADS=N`` or ``all`` chooses otherwise), set
+after NumPy's first product. On 2 shared cores one thread is steadier: a
+second BLAS thread helps the products only while nothing else wants a core,
+and after each product it spins, slowing the element-wise work in between
+(docs/limits.md has the figures). The thread count changes the bits of some
+products (OpenBLAS blocks a 784-long sum differently), so it is fixed for a
+whole run rather than chosen by timing.
 """
 
 import os
@@ -22,7 +34,12 @@ import warnings
 
 import numpy as np
 
+from mnistbench.engine import augment
+from mnistbench.errors import ConfigError
+
 ENGINE_VARIABLE = "MNISTBENCH_ENGINE"  # "numpy" forces the NumPy path
+BLAS_THREADS_VARIABLE = "MNISTBENCH_BLAS_THREADS"  # BLAS threads while training: a number, or "all"
+DEFAULT_BLAS_THREADS = 1  # when threadpoolctl is installed and the variable is unset (see the module note)
 _loaded = {}  # "kernels": the kernels namespace or None; "why": one line about the choice
 _loading = threading.Lock()  # the window's training thread and the GUI thread may both ask first
 
@@ -38,11 +55,89 @@ def load():
 
 
 def engine_description():
-    """One line: which path trains here, and why."""
+    """One line: which path trains here, and why (and the BLAS threads when they are limited)."""
+    threads = blas_threads()
+    limit = f"; BLAS held to {threads} thread{'s' * (threads > 1)} while training" if threads else ""
     if os.environ.get(ENGINE_VARIABLE, "").strip().lower() == "numpy":
-        return f"NumPy (forced by {ENGINE_VARIABLE}=numpy)"
+        return f"NumPy (forced by {ENGINE_VARIABLE}=numpy){limit}"
     load()
-    return _loaded["why"]
+    return _loaded["why"] + limit
+
+
+def blas_threads():
+    """The BLAS threads training holds to: $MNISTBENCH_BLAS_THREADS (a number, or "all": None, the
+    BLAS's own choice), by default 1 when threadpoolctl can set it, else None."""
+    text = os.environ.get(BLAS_THREADS_VARIABLE, "").strip().lower()
+    if text == "all":
+        return None
+    if not text:
+        return default_blas_threads()
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigError(f"{BLAS_THREADS_VARIABLE}={text!r}: give a number of threads (1 or more) or all")
+    if _threadpoolctl() is None:
+        raise ConfigError(f'{BLAS_THREADS_VARIABLE} needs threadpoolctl: pip install "mnistbench[fast]"')
+    return int(text)
+
+
+def default_blas_threads():
+    """1 when threadpoolctl can hold the BLAS to it, else None (the BLAS's own choice)."""
+    return DEFAULT_BLAS_THREADS if _threadpoolctl() is not None else None
+
+
+class BlasThreads:
+    """``with BlasThreads():`` holds the BLAS to ``blas_threads()`` threads, or leaves it alone.
+
+    Enter it after NumPy's first product (see the module note). Trainings may overlap in
+    threads: the first to enter sets the limit, the last to leave restores the BLAS's own.
+    """
+    _users, _limiter, _lock = 0, None, threading.Lock()
+
+    def __init__(self):
+        self.threads = blas_threads()
+
+    def __enter__(self):
+        if self.threads is not None:
+            with BlasThreads._lock:
+                if BlasThreads._users == 0:
+                    BlasThreads._limiter = _blas_controller().limit(limits=self.threads, user_api="blas")
+                BlasThreads._users += 1
+        return self
+
+    def __exit__(self, *exc):
+        if self.threads is not None:
+            with BlasThreads._lock:
+                BlasThreads._users -= 1
+                if BlasThreads._users == 0:
+                    BlasThreads._limiter.restore_original_limits()
+
+
+def _threadpoolctl():
+    try:
+        import threadpoolctl
+    except ImportError:
+        return None
+    return threadpoolctl
+
+
+def _blas_controller():
+    with _loading:
+        if "blas" not in _loaded:  # finding the loaded libraries takes milliseconds: once per process
+            _loaded["blas"] = _threadpoolctl().ThreadpoolController()
+    return _loaded["blas"]
+
+
+def shift_and_rotate(kernels, X, rng, max_shift, max_rotation_degrees):
+    """``augment.shift_and_rotate`` with its sampling in one compiled pass: the same random draws
+    from ``rng``, the same bits out (float32 square images; anything else goes to NumPy's)."""
+    B, n = X.shape
+    side = int(round(np.sqrt(n)))
+    if side * side != n or B == 0 or X.dtype != np.float32 or not X.flags.c_contiguous:
+        return augment.shift_and_rotate(X, rng, max_shift, max_rotation_degrees)
+    angle = np.deg2rad(rng.uniform(-max_rotation_degrees, max_rotation_degrees, B))  # augment.py's draws,
+    shift = rng.uniform(-max_shift, max_shift, (B, 2))  # in its order (tests check the bits match)
+    out = np.empty_like(X)
+    kernels.shift_and_rotate(X, side, np.cos(angle), np.sin(angle), shift, out)
+    return out
 
 
 def user_cache_folder():
@@ -67,11 +162,11 @@ def _compile_kernels():
     if problem is None:
         try:
             return (_define(numba, cache=True),
-                    f"numba {numba.__version__} fused optimiser kernels (JIT cache {folder})")
+                    f"numba {numba.__version__} fused optimiser and augmentation kernels (JIT cache {folder})")
         except RuntimeError as error:  # numba: "cannot cache function …: no locator available"
             problem = str(error)
     # Never let numba fall back to writing next to the module (a read-only site-packages).
-    return _define(numba, cache=False), (f"numba {numba.__version__} fused optimiser kernels "
+    return _define(numba, cache=False), (f"numba {numba.__version__} fused optimiser and augmentation kernels "
                                          f"(no JIT cache, compiled each start: {problem})")
 
 
@@ -87,8 +182,9 @@ def _unwritable(folder):
 class _Kernels:
     """The compiled kernels by name (an explicit namespace: nothing is looked up by a string)."""
 
-    def __init__(self, sgd, momentum, adam):
+    def __init__(self, sgd, momentum, adam, shift_and_rotate):
         self.sgd, self.momentum, self.adam = sgd, momentum, adam
+        self.shift_and_rotate = shift_and_rotate
 
 
 def _define(numba, cache):
@@ -98,31 +194,69 @@ def _define(numba, cache):
     with warnings.catch_warnings():
         warnings.simplefilter("error", numba.NumbaWarning)  # a cache that cannot work is an error here
 
+        # Each kernel takes tuples of 1-D views (parameters, gradients, state) and one decay per
+        # parameter, so a whole step is one call: at batch 10 the calls were the step's cost.
         @jit
-        def sgd(p, g, learning_rate, decay):
+        def sgd(ps, gs, learning_rate, decays):
             """p -= lr * (g + decay * p)."""
-            for i in range(p.size):
-                gi = g[i] + decay * p[i] if decay != 0 else g[i]
-                p[i] -= learning_rate * gi
+            for k in range(len(ps)):
+                p, g, decay = ps[k], gs[k], decays[k]
+                for i in range(p.size):
+                    gi = g[i] + decay * p[i] if decay != 0 else g[i]
+                    p[i] -= learning_rate * gi
 
         @jit
-        def momentum(p, g, v, learning_rate, mu, decay, nesterov):
+        def momentum(ps, gs, vs, learning_rate, mu, decays, nesterov):
             """v = mu v - lr g; p += v, or p += mu v - lr g (Nesterov)."""
-            for i in range(p.size):
-                gi = g[i] + decay * p[i] if decay != 0 else g[i]
-                step = learning_rate * gi
-                vi = v[i] * mu - step
-                v[i] = vi
-                p[i] += mu * vi - step if nesterov else vi
+            for k in range(len(ps)):
+                p, g, v, decay = ps[k], gs[k], vs[k], decays[k]
+                for i in range(p.size):
+                    gi = g[i] + decay * p[i] if decay != 0 else g[i]
+                    step = learning_rate * gi
+                    vi = v[i] * mu - step
+                    v[i] = vi
+                    p[i] += mu * vi - step if nesterov else vi
 
         @jit
-        def adam(p, g, m, v, step_size, eps, one_minus_b1, one_minus_b2, decay):
+        def adam(ps, gs, ms, vs, step_size, eps, one_minus_b1, one_minus_b2, decays):
             """m += (1-b1)(g-m); v += (1-b2)(g²-v); p -= step_size * m / (sqrt(v) + eps)."""
-            for i in range(p.size):
-                gi = g[i] + decay * p[i] if decay != 0 else g[i]
-                mi = m[i] + (gi - m[i]) * one_minus_b1
-                vi = v[i] + (gi * gi - v[i]) * one_minus_b2
-                m[i], v[i] = mi, vi
-                p[i] -= mi / (np.sqrt(vi) + eps) * step_size
+            for k in range(len(ps)):
+                p, g, m, v, decay = ps[k], gs[k], ms[k], vs[k], decays[k]
+                for i in range(p.size):
+                    gi = g[i] + decay * p[i] if decay != 0 else g[i]
+                    mi = m[i] + (gi - m[i]) * one_minus_b1
+                    vi = v[i] + (gi * gi - v[i]) * one_minus_b2
+                    m[i], v[i] = mi, vi
+                    p[i] -= mi / (np.sqrt(vi) + eps) * step_size
 
-    return _Kernels(sgd, momentum, adam)
+        @jit
+        def shift_and_rotate(images, side, cos, sin, shift, out):
+            """augment.shift_and_rotate's bilinear sampling, pixel by pixel, for float32 images (B, side²).
+
+            Every expression keeps NumPy's order and precision: coordinates in float64,
+            weights and taps in float32, 0 outside the image (NumPy pads it with a zero border).
+            """
+            centre = (side - 1) / 2.0
+            one, zero = np.float32(1), np.float32(0)
+            for b in range(images.shape[0]):
+                cos_b, sin_b, shift_r, shift_c = cos[b], sin[b], shift[b, 0], shift[b, 1]
+                for i in range(side):
+                    for j in range(side):
+                        r = cos_b * (i - centre) - sin_b * (j - centre) + centre - shift_r
+                        c = sin_b * (i - centre) + cos_b * (j - centre) + centre - shift_c
+                        if not (r > -1 and r < side and c > -1 and c < side):
+                            out[b, i * side + j] = zero
+                            continue
+                        r_floor, c_floor = np.floor(r), np.floor(c)  # r0 in -1 … side-1, likewise c0
+                        r0, c0 = int(r_floor), int(c_floor)
+                        fr, fc = np.float32(r - r_floor), np.float32(c - c_floor)
+                        at = r0 * side + c0
+                        v00 = images[b, at] if r0 >= 0 and c0 >= 0 else zero
+                        v01 = images[b, at + 1] if r0 >= 0 and c0 + 1 < side else zero
+                        v10 = images[b, at + side] if r0 + 1 < side and c0 >= 0 else zero
+                        v11 = images[b, at + side + 1] if r0 + 1 < side and c0 + 1 < side else zero
+                        top = v00 * (one - fc) + v01 * fc
+                        bottom = v10 * (one - fc) + v11 * fc
+                        out[b, i * side + j] = top * (one - fr) + bottom * fr
+
+    return _Kernels(sgd, momentum, adam, shift_and_rotate)

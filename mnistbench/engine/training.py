@@ -100,16 +100,8 @@ def train(net, X, y, config, validation=None, callbacks=None, control=None):
         raise ConfigError("this network's outputs are not finite numbers before training (its weights "
                           "are far too large); start from a new network")
     started = time.perf_counter()
-    epochs_completed, stop = 0, None
-    for epoch in range(1, config.epochs + 1):
-        outcome = trainer.train_epoch(X, y, epoch)
-        if outcome.stop is not None:  # stopped or diverged within the epoch: it does not count
-            stop = outcome.stop
-            break
-        epochs_completed = epoch
-        stop = trainer.end_epoch(epoch, outcome)
-        if stop is not None:
-            break
+    with fast_kernels.BlasThreads():  # after the guard's products: see fast_kernels
+        epochs_completed, stop = trainer.run_epochs(X, y)
     trainer.restore_best_weights()
     seconds = time.perf_counter() - started - trainer.control.paused_seconds
     stop = stop or Stop("completed", f"trained {epochs_completed} epochs in {seconds:.1f} s")
@@ -138,13 +130,27 @@ class Trainer:
         self.net, self.config, self.validation = net, config, validation
         self.callbacks, self.control, self.guard = callbacks, control, guard
         self.params = net.weights + net.biases  # the live arrays the optimiser updates in place
-        self.optimizer = make_optimizer(config, fast_kernels.load())  # fused steps when numba is here
+        self.kernels = fast_kernels.load()  # fused steps and augmentation when numba is here, else None
+        self.optimizer = make_optimizer(config, self.kernels)
         self.decay = ([config.weight_decay] * len(net.weights) + [0.0] * len(net.biases)
                       if config.weight_decay else None)  # L2 on the weights, never the biases
         self.random = RandomStreams(config.seed)
         self.history = {key: [] for key in HISTORY_KEYS}
         self.samples_seen = 0
         self.best_loss, self.best_parameters, self.epochs_without_improvement = math.inf, None, 0
+
+    def run_epochs(self, X, y):
+        """Every epoch in turn until the last or a Stop -> (epochs completed, Stop or None)."""
+        epochs_completed = 0
+        for epoch in range(1, self.config.epochs + 1):
+            outcome = self.train_epoch(X, y, epoch)
+            if outcome.stop is not None:  # stopped or diverged within the epoch: it does not count
+                return epochs_completed, outcome.stop
+            epochs_completed = epoch
+            stop = self.end_epoch(epoch, outcome)
+            if stop is not None:
+                return epochs_completed, stop
+        return epochs_completed, None
 
     def train_epoch(self, X, y, epoch):
         """One pass over shuffled mini-batches; a divergence puts back the epoch's starting weights.
@@ -182,15 +188,16 @@ class Trainer:
                 stop = Stop("stopped", f"stopped in epoch {epoch}, batch {batch}")
                 break
             index = order[(batch - 1) * batch_size: batch * batch_size]
+            yb, size = y[index], len(index)
             learning_rate = learning_rate_at(config, epoch - 1 + (batch - 1) / batches)
-            loss, output = self._step(X[index], y[index], learning_rate)
+            loss, output = self._step(X[index], yb, learning_rate)
             if self.guard.diverging(loss, output):
                 stop = _diverged(epoch, batch, loss)
                 break
-            seen += len(index)
-            self.samples_seen += len(index)
-            loss_sum += loss * len(index)
-            correct += int(np.count_nonzero(output.argmax(axis=1) == y[index]))
+            seen += size
+            self.samples_seen += size
+            loss_sum += loss * size
+            correct += int(np.count_nonzero(output.argmax(axis=1) == yb))
             if self.callbacks.on_batch:
                 elapsed = max(time.perf_counter() - started - (self.control.paused_seconds - paused), 1e-9)
                 self.callbacks.on_batch(BatchReport(epoch, batch, batches, self.samples_seen, loss,
@@ -202,7 +209,10 @@ class Trainer:
     def _step(self, xb, yb, learning_rate):
         """One gradient step on a batch -> (loss, network output), output None when not finite."""
         net, config = self.net, self.config
-        if config.augment:
+        if config.augment and self.kernels is not None:
+            xb = fast_kernels.shift_and_rotate(self.kernels, xb, self.random.augment, config.augment_shift,
+                                               config.augment_rotation)
+        elif config.augment:
             xb = shift_and_rotate(xb, self.random.augment, config.augment_shift, config.augment_rotation)
         loss, grads_W, grads_b, output = net.backward(
             xb, one_hot(yb, net.layer_sizes[-1], net.dtype), config.dropout, self.random.dropout,

@@ -30,11 +30,15 @@ RECIPES = {
                        dropout=0.2, augment=True, seed=0)},
     # The quick good network (issue 15): aims at 98 % on 8,000 MNIST digits in a quarter of best-mnist's
     # time (`mnistbench bench quick` prints both, measured in the same run). The workbench's default.
-    # One wide hidden layer, no dropout (augmentation regularises), a higher rate with a cosine decay.
+    # One wide hidden layer (its first-layer products are most of an epoch, so narrower layers lost more
+    # accuracy than time: 384 wide 97.90 %, 256 wide 97.73 %), no dropout, a higher rate with a cosine
+    # decay, and gentler augmentation than best-mnist's, which fits in fewer epochs: 12 epochs gave
+    # 98.08 % (seeds 0-2) and 98.00 % (seeds 3-5); 16 epochs at 3e-3 with ±2 px / ±10° 98.00 %,
+    # ±1 px / ±6° only 97.5 %.
     "quick": {
         "architecture": dict(layer_sizes=[784, 512, 10], **RELU_SOFTMAX),
-        "config": dict(optimizer="adam", learning_rate=3e-3, schedule="cosine", batch_size=64, epochs=16,
-                       augment=True, seed=0)},
+        "config": dict(optimizer="adam", learning_rate=4e-3, schedule="cosine", batch_size=64, epochs=12,
+                       augment=True, augment_shift=1.5, augment_rotation=8.0, seed=0)},
     # The best we found on Fashion-MNIST (60,000 images).
     "best-fashion": {
         "architecture": dict(layer_sizes=[784, 512, 128, 10], **RELU_SOFTMAX),
