@@ -215,3 +215,14 @@ def test_the_default_layout_has_as_many_columns_as_the_window_has_room_for(make_
     if columns > 1:
         assert in_front(docks["curves"])
         assert docks["training"].width() >= docks["training"].widget().minimumWidth()
+
+
+def test_pause_and_stop_are_off_until_a_run_starts(make_window, qtbot):
+    window = make_window()
+    actions = window.actions
+    assert not actions.pause.isEnabled() and not actions.stop.isEnabled() and actions.train.isEnabled()
+    long_training(window, qtbot)
+    assert actions.pause.isEnabled() and actions.stop.isEnabled() and not actions.train.isEnabled()
+    with qtbot.waitSignal(window.controller.sig_finished, timeout=30000):
+        actions.stop.trigger()
+    qtbot.waitUntil(lambda: not actions.stop.isEnabled(), timeout=10000)

@@ -57,6 +57,7 @@ def connect_window(w) -> None:
     w.backprop_panel.sig_network_changed.connect(lambda net: adopt_stepped_network(w, net))
     w.banner.sig_download_requested.connect(w.session.download_mnist)
     _connect_runs_panel(w)
+    w.training.show_running(w.controller.running)  # Pause and Stop start disabled
     w.banner.sig_choose_folder_requested.connect(w.session.choose_dataset_folder)
     for panel in (w.inspector_panel, w.digit_pad_panel):  # drops they do not open themselves
         panel.sig_files_dropped.connect(w.files.open_dropped, Qt.QueuedConnection)

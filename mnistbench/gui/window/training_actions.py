@@ -37,7 +37,7 @@ class TrainingActions(QObject):
         c.sig_finished.connect(self._on_finished)
         c.sig_failed.connect(self._on_failed)
         c.sig_message.connect(self._on_message)
-        c.sig_running_changed.connect(self._on_running_changed)
+        c.sig_running_changed.connect(self.show_running)
         self.fine_tuning = FineTuningActions(window, self)
         self._evaluating = None  # the state's network an evaluate job scores (the job has a copy)
         self._scored = None  # (network, dataset) the status bar's test accuracy belongs to
@@ -229,7 +229,8 @@ class TrainingActions(QObject):
         logger.log(MESSAGE_LEVELS[level], "%s", text, extra={"success": level == "success"})
 
     @Slot(bool)
-    def _on_running_changed(self, running):
+    def show_running(self, running: bool) -> None:
+        """Enable the actions that make sense while a job runs, or while none does."""
         state = ("running" if self.controller.job == "train" else "evaluating") if running else "idle"
         self.window.training_panel.set_training_state(state)
         actions = self.window.actions
