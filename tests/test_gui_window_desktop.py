@@ -170,7 +170,7 @@ def test_fine_tuning_asks_first_then_shows_test_and_own_digit_accuracy_before_an
 
 def test_a_click_on_the_digit_pad_gives_it_the_keys(make_window, qtbot):
     window = make_window()
-    window.actions.view["digit_pad"].trigger()
+    bring_to_front(window, "digit_pad")
     canvas = window.digit_pad_panel.canvas
     activate(window, qtbot)
     window.training_panel.training_form.epochs.setFocus()

@@ -15,7 +15,7 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QMenu, QPushButton,
-                               QSlider, QSpinBox, QToolButton, QVBoxLayout, QWidget)
+                               QSizePolicy, QSlider, QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
 from mnistbench.errors import ImageError
 from mnistbench.gui.panels.digit_pad.drawing_canvas import DrawingCanvas
@@ -30,6 +30,7 @@ from mnistbench.number_reading import format_number
 from mnistbench.photo_pipeline import working_gray
 from mnistbench.preprocess import to_network_input
 
+PHOTO_SIZE = (224, 168)  # px of the opened picture's view (its crop is in image pixels)
 UPDATE_MS = 33  # live prediction at most ~30 times a second while drawing
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")  # dropped files the pad opens itself
 IMAGE_FILTER = f"Images ({' '.join('*' + s for s in IMAGE_SUFFIXES)});;All files (*)"
@@ -68,9 +69,12 @@ class DigitPadPanel(QWidget):
         self.canvas.sig_drawing_changed.connect(self._schedule_refresh)
         self.canvas.sig_stroke_finished.connect(self.refresh)
         self.setAcceptDrops(True)
-        layout = QHBoxLayout(self)
-        layout.addLayout(self._build_drawing_side())
-        layout.addLayout(self._build_result_side(), stretch=1)
+        layout = QGridLayout(self)  # pad and reading side by side, the network's view and the steps below:
+        layout.addLayout(self._build_drawing_side(), 0, 0)  # narrow enough for a third of a 1280-px window
+        layout.addLayout(self._build_reading_side(), 0, 1)
+        layout.addLayout(self._build_steps_side(), 1, 0, 1, 2)
+        layout.setColumnStretch(1, 1)
+        layout.setRowStretch(2, 1)
         self.refresh()
 
     # --- layout -------------------------------------------------------------
@@ -90,11 +94,14 @@ class DigitPadPanel(QWidget):
             menu.addAction(str(digit), lambda d=digit: self.keep_as(d))
         self.keep_button.setMenu(menu)
         tools = QGridLayout()
-        tools.addWidget(QLabel("Brush"), 0, 0)
-        for column, widget in enumerate((self.brush, self.eraser, self.undo_button, self.clear_button), 1):
-            tools.addWidget(widget, 0, column)
-        tools.addWidget(self.open_button, 1, 0, 1, 3)
-        tools.addWidget(self.keep_button, 1, 3, 1, 2)
+        brush = QHBoxLayout()
+        brush.addWidget(QLabel("Brush"))
+        brush.addWidget(self.brush, stretch=1)
+        tools.addLayout(brush, 0, 0)
+        for cell, widget in (((0, 1), self.eraser), ((0, 2), self.undo_button), ((1, 0), self.clear_button),
+                             ((1, 1), self.open_button), ((1, 2), self.keep_button)):
+            tools.addWidget(widget, *cell)
+        self.keep_button.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
         self.status = QLabel(wordWrap=True)
         self.status.setToolTip("What happened last (errors appear here)")
         side = QVBoxLayout()
@@ -104,13 +111,21 @@ class DigitPadPanel(QWidget):
         side.addStretch()
         return side
 
-    def _build_result_side(self):
+    def _build_reading_side(self):
         self.answer = QLabel(wordWrap=True)
         self.answer.setStyleSheet("font-size: 15pt; font-weight: bold;")
         self.answer.setToolTip("The digit (or number) the network reads, and how sure it is")
         self.bars = ProbabilityBars()
         self.network_view = DigitView(112, "The 28x28 image the network actually receives")
-        self.photo_view = PhotoView()
+        side = QVBoxLayout()
+        side.addWidget(self.answer)
+        side.addWidget(self.bars, stretch=1)
+        side.addWidget(QLabel("What the network receives (28×28):", wordWrap=True))
+        side.addWidget(self.network_view, alignment=Qt.AlignLeft)
+        return side
+
+    def _build_steps_side(self):
+        self.photo_view = PhotoView(*PHOTO_SIZE)
         self.photo_view.sig_crop_changed.connect(self._crop_changed)
         self.auto_threshold = QCheckBox("Automatic threshold", checked=True)
         self.auto_threshold.setToolTip("Otsu's threshold, kept above the paper's noise; untick to set your own")
@@ -124,16 +139,11 @@ class DigitPadPanel(QWidget):
         threshold.addWidget(self.threshold_slider, stretch=1)
         self.steps_strip = StepsStrip()
         self.step_note = QLabel(wordWrap=True)
-        top = QHBoxLayout()
-        top.addWidget(self.network_view, alignment=Qt.AlignTop)
-        top.addWidget(self.photo_view, alignment=Qt.AlignTop)
+        self.photo_view.hide()  # shown only while there is an opened picture
         side = QVBoxLayout()
-        side.addWidget(self.answer)
-        side.addWidget(self.bars, stretch=1)
-        side.addWidget(QLabel("What the network receives (28×28), and the opened picture:"))
-        side.addLayout(top)
-        side.addLayout(threshold)
+        side.addWidget(self.photo_view)
         side.addWidget(self.steps_strip)
+        side.addLayout(threshold)
         side.addWidget(self.step_note)
         return side
 
@@ -160,6 +170,7 @@ class DigitPadPanel(QWidget):
     def clear(self):
         self._photo = None
         self.photo_view.set_image(None, None)
+        self.photo_view.hide()
         self.canvas.clear()
         self.status.clear()
         self.refresh()
@@ -183,6 +194,7 @@ class DigitPadPanel(QWidget):
         self._photo = image
         self.canvas.clear()
         self.photo_view.set_image((gray * 255).round().astype(np.uint8), image.shape)
+        self.photo_view.show()
         self.status.setText(f"Opened {Path(path).name}.")
         self.refresh()
         return True

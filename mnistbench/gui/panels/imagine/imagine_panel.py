@@ -104,11 +104,16 @@ class ImaginePanel(QWidget):
         self.steps = QSpinBox(minimum=10, maximum=2000, value=100, singleStep=50, suffix=" steps")
         self.steps.setToolTip("Gradient-ascent steps: more gives a bolder, more extreme image")
         self.steps.valueChanged.connect(self._schedule)
-        row.addSpacing(8)
-        row.addWidget(self.start)
-        row.addWidget(self.steps)
         row.addStretch()
-        return row
+        start = QHBoxLayout()  # on a row of its own: ten digit buttons already fill a narrow dock
+        start.addWidget(QLabel("Start"))
+        start.addWidget(self.start)
+        start.addWidget(self.steps)
+        start.addStretch()
+        rows = QVBoxLayout()
+        rows.addLayout(row)
+        rows.addLayout(start)
+        return rows
 
     def _build_results(self):
         grid = QGridLayout()
