@@ -12,13 +12,14 @@ from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainterPath, QPen, QPi
 from PySide6.QtWidgets import QGraphicsScene
 
 from mnistbench.gui.widgets.network_layout import activation_range, layout, levels
+from mnistbench.gui.widgets.palette import NEUTRAL
 
-BACKGROUND = QColor(43, 45, 48)
+BACKGROUND = QColor(*NEUTRAL.dark_background)
 NOT_YET = np.array([62, 64, 68], dtype=np.float32)  # a value not computed at this step
 POSITIVE = np.array([245, 150, 30], dtype=np.float32)  # orange: δ > 0
 NEGATIVE = np.array([40, 130, 245], dtype=np.float32)  # blue: δ < 0
-CURRENT = QColor(255, 214, 90)  # the frame around the step's layer
-SELECTED = QColor(255, 255, 255)
+CURRENT = QColor(*NEUTRAL.selection)  # the frame around the step's layer
+SELECTED = QColor(*NEUTRAL.selected)
 
 
 def value_colours(kind, values, activation_name):
@@ -68,7 +69,7 @@ class BackpropScene(QGraphicsScene):
 
     def _build_column(self, geom, is_output):
         self._captions.append(self.addSimpleText(""))
-        self._captions[-1].setBrush(QColor(220, 220, 220))
+        self._captions[-1].setBrush(QColor(*NEUTRAL.text_on_dark))
         self._captions[-1].setFont(QFont("Sans", 11))
         self._captions[-1].setPos(geom.x, geom.y - 30)
         if geom.compact:
@@ -82,10 +83,10 @@ class BackpropScene(QGraphicsScene):
         self._pixmaps.append(None)
         circles = []
         for j in range(geom.n):
-            circles.append(self.addEllipse(QRectF(*geom.rect(j)), QPen(QColor(150, 150, 150), 1)))
+            circles.append(self.addEllipse(QRectF(*geom.rect(j)), QPen(QColor(*NEUTRAL.outline_on_dark), 1)))
             if is_output:
                 text = self.addSimpleText("")
-                text.setBrush(QColor(220, 220, 220))
+                text.setBrush(QColor(*NEUTRAL.text_on_dark))
                 cx, cy = geom.centre(j)
                 text.setPos(cx + geom.radius + 6, cy - 8)
                 self._output_texts.append(text)

@@ -30,6 +30,7 @@ from mnistbench.gui.panels.curves.curves_ranges import (EpochMarks, LogAxis, Ran
 from mnistbench.gui.panels.curves.curves_readout import CurvesReadoutMixin, ReadoutLabel
 from mnistbench.gui.panels.curves.curves_runs import CurvesRunsMixin
 from mnistbench.gui.panels.curves.run_curves import AXES, LivePositions, empty_series
+from mnistbench.gui.widgets.palette import NEUTRAL
 
 # Redraws take time from training (the GIL), so they get a share of the GUI thread's time: a
 # redraw (with its paints) that took 10 ms waits 333 ms for the next. Long runs (more points)
@@ -80,7 +81,7 @@ class CurvesPanel(CurvesRunsMixin, CurvesReadoutMixin, CurvesExportMixin, QWidge
     def _build_plots(self):
         self.graphics = TimedGraphicsLayout()
         self.graphics.setBackground("w")
-        self.legend = pg.LegendItem(offset=None, colCount=3, labelTextColor="#222")  # above, not on, the data
+        self.legend = pg.LegendItem(offset=None, colCount=3, labelTextColor=NEUTRAL.plot_text)  # above, not on, the data
         self.graphics.addItem(self.legend, row=0, col=0)
         self.plots = {kind: self.graphics.addPlot(row=row, col=0, axisItems={"left": LogAxis("left")})
                       for row, kind in enumerate(("loss", "error"), start=1)}
@@ -96,7 +97,7 @@ class CurvesPanel(CurvesRunsMixin, CurvesReadoutMixin, CurvesExportMixin, QWidge
         self.epoch_marks = {kind: EpochMarks() for kind in self.plots}
         for kind, marks in self.epoch_marks.items():
             self.plots[kind].addItem(marks, ignoreBounds=True)
-        self.cursors = {kind: pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#888", width=1))
+        self.cursors = {kind: pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(NEUTRAL.plot_cursor, width=1))
                         for kind in self.plots}
         for kind, line in self.cursors.items():
             line.hide()
