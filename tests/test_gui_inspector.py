@@ -265,3 +265,14 @@ def test_a_narrow_dock_keeps_the_drawing_the_larger_part(qtbot, panel):
     panel.resize(320, 500)
     qtbot.waitUntil(lambda: panel.splitter.sizes()[0] > panel.splitter.sizes()[1])
     assert panel.view.width() >= 160
+
+
+@pytest.mark.parametrize("width", [560, 450])
+def test_the_side_tabs_show_their_titles_whole_in_a_third_of_the_window(qtbot, panel, width):
+    """(At 1600x1000 the inspector's column is ~570 px: "Weight maps" was cut, behind scroll arrows.)"""
+    panel.resize(width, 400)
+    panel._place_split()
+    qtbot.waitUntil(lambda: panel.tabs.width() == panel.splitter.sizes()[1])
+    bar = panel.tabs.tabBar()
+    assert bar.width() >= sum(bar.tabSizeHint(i).width() for i in range(bar.count()))
+    assert panel.view.width() > panel.tabs.width()

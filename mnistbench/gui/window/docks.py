@@ -16,6 +16,7 @@ COLUMN_SHARES = (0.24, 0.40, 0.36)  # training and log | curves | inspector and 
 NARROW_WIDTH = 1200  # below this, two columns (see arrange_default) ...
 SINGLE_COLUMN_WIDTH = 700  # ... and below this, one
 NARROW_COLUMN_SHARES = (0.36, 0.64)  # training and log | everything else
+DOCK_FRAME = 16  # px a dock and its separator take around the panel
 LEFT_ROW_SHARES = (0.68, 0.32)  # training form | log and time machine
 RIGHT_ROW_SHARES = {3: (0.38, 0.62),  # inspector | digit pad and the other inputs
                     2: (0.6, 0.4)}  # curves (the inspector tabbed with them) | the inputs
@@ -172,7 +173,17 @@ def _share_space(window, docks, columns):
     widths = [max(int(width * share), _column_min_width(docks, name)) for name, share in zip(names, shares)]
     middle = 1 if columns == 3 else len(widths) - 1  # the curves take what the others leave
     widths[middle] = max(100, width - sum(widths) + widths[middle])
+    if columns == 3:  # and what the right column can spare, so the panels tabbed behind them fit too
+        spare = widths[2] - _column_min_width(docks, "inspector") - DOCK_FRAME
+        widths[1] += max(0, min(spare, _tabs_min_width(docks, "curves") - widths[1]))
+        widths[2] = width - widths[0] - widths[1]
     window.resizeDocks([docks[name] for name in names], widths, Qt.Horizontal)
+
+
+def _tabs_min_width(docks, first) -> int:
+    """The widest minimum among the panels tabbed with ``first`` (the tab group it leads)."""
+    group = next(names for names in TAB_GROUPS[3] if names[0] == first)
+    return max(panel_min_width(docks[name]) for name in group)
 
 
 def _column_min_width(docks, name) -> int:

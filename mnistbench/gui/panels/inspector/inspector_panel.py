@@ -83,8 +83,14 @@ class InspectorPanel(QWidget):
 
     def _place_split(self):
         total = sum(self.splitter.sizes()) or self.width()
-        side = int(np.clip(0.32 * total, SIDE_MINIMUM, 320))
+        wanted = max(SIDE_MINIMUM, min(self._titles_width(), int(0.45 * total)))  # the drawing stays larger
+        side = int(np.clip(0.32 * total, wanted, 320))
         self.splitter.setSizes([max(total - side, 100), side])
+
+    def _titles_width(self) -> int:
+        """The side's width with both tab titles whole (not behind scroll arrows)."""
+        bar = self.tabs.tabBar()
+        return sum(bar.tabSizeHint(i).width() for i in range(bar.count())) + 4
 
     def _legend(self):
         """What the colours mean: a label under the drawing, readable at any zoom."""
