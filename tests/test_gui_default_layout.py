@@ -97,3 +97,22 @@ def test_the_panels_tabbed_with_the_curves_need_no_horizontal_scroll_bar_either(
     QApplication.processEvents()
     assert not scrolls_sideways(window.docks[name])
     assert not scrolls_sideways(window.docks["digit_pad"])
+
+
+def test_a_panel_docked_back_into_its_tabs_comes_to_the_front(make_window, qtbot):
+    """(Double-clicking a floating panel's title put it back behind the "Test image" tab, out of sight.)"""
+    window = default_layout(make_window, qtbot, (1472, 920))
+    pad = window.docks["digit_pad"]
+    pad.setFloating(True)
+    qtbot.waitUntil(lambda: in_front(window.docks["image_browser"]))
+    pad.setFloating(False)
+    qtbot.waitUntil(lambda: in_front(pad))
+    assert window.tabifiedDockWidgets(pad)  # back in its tab group, not beside it
+
+
+def test_reset_layout_puts_the_default_panels_in_front_even_after_one_floated(make_window, qtbot):
+    window = default_layout(make_window, qtbot, (1472, 920))
+    window.docks["imagine"].setFloating(True)
+    window.reset_layout()
+    qtbot.wait(50)
+    assert in_front(window.docks["digit_pad"]) and not in_front(window.docks["imagine"])

@@ -6,7 +6,7 @@ module only knows titles, shortcuts and the default arrangement.
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea
 
@@ -55,6 +55,15 @@ class PanelDock(QDockWidget):
     """
 
     sig_geometry_changed = Signal()  # resized or moved (the settings save the layout a moment later)
+
+    def __init__(self, title, parent=None):
+        super().__init__(title, parent)
+        self.topLevelChanged.connect(self._docked_back)
+
+    def _docked_back(self, floating):
+        """A panel put back into its tab group comes to the front (Qt left it behind another tab)."""
+        if not floating:
+            QTimer.singleShot(0, self.raise_)
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
@@ -152,9 +161,14 @@ def arrange_default(window, docks):
     for dock in docks.values():
         dock.setFloating(False)
         dock.show()
+    _raise_in_front(docks)
+    QTimer.singleShot(0, window, lambda: _raise_in_front(docks))  # after the raise of each panel docked back
+    _share_space(window, docks, columns)
+
+
+def _raise_in_front(docks):
     for name in IN_FRONT:
         docks[name].raise_()
-    _share_space(window, docks, columns)
 
 
 def _share_space(window, docks, columns):
