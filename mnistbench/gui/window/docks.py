@@ -6,7 +6,7 @@ module only knows titles, shortcuts and the default arrangement.
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea
 
@@ -63,7 +63,7 @@ class PanelDock(QDockWidget):
     def _docked_back(self, floating):
         """A panel put back into its tab group comes to the front (Qt left it behind another tab)."""
         if not floating:
-            QTimer.singleShot(0, self.raise_)
+            self.raise_()
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
@@ -161,14 +161,9 @@ def arrange_default(window, docks):
     for dock in docks.values():
         dock.setFloating(False)
         dock.show()
-    _raise_in_front(docks)
-    QTimer.singleShot(0, window, lambda: _raise_in_front(docks))  # after the raise of each panel docked back
-    _share_space(window, docks, columns)
-
-
-def _raise_in_front(docks):
-    for name in IN_FRONT:
+    for name in IN_FRONT:  # after the floating ones were docked back (which raises them)
         docks[name].raise_()
+    _share_space(window, docks, columns)
 
 
 def _share_space(window, docks, columns):
