@@ -116,3 +116,15 @@ def test_reset_layout_puts_the_default_panels_in_front_even_after_one_floated(ma
     window.reset_layout()
     qtbot.wait(50)
     assert in_front(window.docks["digit_pad"]) and not in_front(window.docks["imagine"])
+
+
+def test_the_first_window_on_a_1280x800_screen_gives_the_curves_most_of_the_room(make_window, qtbot):
+    """(92 % of 1280x800 is 1177x736: two columns, where the curves had 40 % of the height and the
+    training form 36 % of the width.)"""
+    window = default_layout(make_window, qtbot, (1177, 736))
+    docks = window.docks
+    assert docks["curves"].height() >= 0.55 * window.height()
+    assert docks["curves"].width() >= 0.6 * window.width()
+    in_sight = [name for name, dock in docks.items() if in_front(dock)]
+    assert set(in_sight) >= {"training", "log", "curves", "digit_pad"}
+    assert [name for name in in_sight if scrolls_sideways(docks[name])] == []

@@ -15,11 +15,11 @@ SCREEN_SHARE = 0.92  # else this share of the screen's free area (panels, taskba
 COLUMN_SHARES = (0.24, 0.40, 0.36)  # training and log | curves | inspector and inputs
 NARROW_WIDTH = 1200  # below this, two columns (see arrange_default) ...
 SINGLE_COLUMN_WIDTH = 700  # ... and below this, one
-NARROW_COLUMN_SHARES = (0.36, 0.64)  # training and log | everything else
+NARROW_COLUMN_SHARES = (0.32, 0.68)  # training and log | everything else
 DOCK_FRAME = 16  # px a dock and its separator take around the panel
 LEFT_ROW_SHARES = (0.68, 0.32)  # training form | log and time machine
 RIGHT_ROW_SHARES = {3: (0.38, 0.62),  # inspector | digit pad and the other inputs
-                    2: (0.6, 0.4)}  # curves (the inspector tabbed with them) | the inputs
+                    2: (0.68, 0.32)}  # curves (the inspector tabbed with them) | the inputs
 
 
 @dataclass(frozen=True)
