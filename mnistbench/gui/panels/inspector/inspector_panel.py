@@ -78,19 +78,19 @@ class InspectorPanel(QWidget):
         """A dock made narrow keeps the drawing the larger part (it was squeezed to a sliver at 1024 px)."""
         super().resizeEvent(event)
         drawing, side = self.splitter.sizes()
-        if self._split_placed and drawing < side:
+        if self._split_placed and (drawing < side or side < self._wanted_side(drawing + side)):
             self._place_split()
 
     def _place_split(self):
         total = sum(self.splitter.sizes()) or self.width()
-        wanted = max(SIDE_MINIMUM, min(self._titles_width(), int(0.45 * total)))  # the drawing stays larger
-        side = int(np.clip(0.32 * total, wanted, 320))
+        side = int(np.clip(0.32 * total, self._wanted_side(total), 320))
         self.splitter.setSizes([max(total - side, 100), side])
 
-    def _titles_width(self) -> int:
-        """The side's width with both tab titles whole (not behind scroll arrows)."""
+    def _wanted_side(self, total) -> int:
+        """The side's width with both tab titles whole (not behind scroll arrows), if the drawing stays larger."""
         bar = self.tabs.tabBar()
-        return sum(bar.tabSizeHint(i).width() for i in range(bar.count())) + 4
+        titles = sum(bar.tabSizeHint(i).width() for i in range(bar.count())) + 4
+        return max(SIDE_MINIMUM, min(titles, int(0.45 * total)))
 
     def _legend(self):
         """What the colours mean: a label under the drawing, readable at any zoom."""
