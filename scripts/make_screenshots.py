@@ -91,6 +91,8 @@ def main():
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="mnistbench-shots-data-"))
+    folder = data_folder(scratch)
+    os.environ["MNISTBENCH_DATASETS"] = str(folder.parent)  # the session starts from the neutral copy too
     app = QApplication.instance() or QApplication([])
     from mnistbench.gui.window.main_window import MainWindow
 
@@ -99,7 +101,7 @@ def main():
     window.show()
     window.reset_layout()  # the default layout at this size (it was arranged for the screen's)
     window.session.start(offer_recovery=False)
-    window.session.use_dataset_folder(data_folder(scratch))
+    window.session.use_dataset_folder(folder)
     train_in_window(window, app)
     show_inputs(window, scratch)
     settle(app)
