@@ -269,3 +269,24 @@ def test_status_bar_repaints_from_its_timer_not_per_batch(qtbot):
     bar.finish_run("trained 2 epochs")
     assert not bar.timer.isActive() and bar.currentMessage() == "trained 2 epochs"
     assert format_duration(3725) == "1:02:05" and format_duration(65) == "1:05"
+
+
+def test_the_log_keeps_showing_the_newest_line_when_its_dock_is_resized(qtbot):
+    """(The README's screenshot showed the oldest lines: a dock made smaller kept the top line in sight.)"""
+    panel = LogPanel()
+    qtbot.addWidget(panel)
+    panel.resize(420, 600)
+    panel.show()
+    qtbot.waitExposed(panel)
+    for i in range(60):
+        panel.log(f"line {i}: " + "words " * 12)
+    bar = panel.view.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == bar.maximum()
+    panel.resize(300, 200)
+    qtbot.waitUntil(lambda: panel.view.height() < 200)
+    assert bar.value() == bar.maximum()
+    bar.setValue(0)  # the user scrolls back to read: new lines do not pull the view down
+    panel.log("another line")
+    panel.resize(320, 220)
+    qtbot.wait(20)
+    assert bar.value() == 0

@@ -54,12 +54,24 @@ class LogHandler(logging.Handler):
         self.relay.sig_record.emit(record)
 
 
+class LogView(QPlainTextEdit):
+    """Lines that stay at the newest when the dock is resized (Qt keeps the top line in sight), unless
+    the user had scrolled back to read."""
+
+    def resizeEvent(self, event):
+        bar = self.verticalScrollBar()
+        at_end = bar.value() >= bar.maximum()
+        super().resizeEvent(event)
+        if at_end:
+            bar.setValue(bar.maximum())
+
+
 class LogPanel(QWidget):
     """``show_record(record)`` appends a line; Copy, Save… and Clear act on all of it."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.view = QPlainTextEdit(readOnly=True)
+        self.view = LogView(readOnly=True)
         self.view.setMaximumBlockCount(MAX_LINES)
         self.view.setLineWrapMode(QPlainTextEdit.WidgetWidth)
         self.view.setToolTip("Everything the workbench did, newest last; select text to copy it")
