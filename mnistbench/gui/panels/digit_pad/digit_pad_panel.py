@@ -30,7 +30,6 @@ from mnistbench.number_reading import format_number
 from mnistbench.photo_pipeline import working_gray
 from mnistbench.preprocess import to_network_input
 
-PHOTO_SIZE = (224, 168)  # px of the opened picture's view (its crop is in image pixels)
 UPDATE_MS = 33  # live prediction at most ~30 times a second while drawing
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")  # dropped files the pad opens itself
 IMAGE_FILTER = f"Images ({' '.join('*' + s for s in IMAGE_SUFFIXES)});;All files (*)"
@@ -108,6 +107,10 @@ class DigitPadPanel(QWidget):
         side.addWidget(self.canvas)
         side.addLayout(tools)
         side.addWidget(self.status)
+        self.photo_view = PhotoView()  # as wide as the pad, under it; shown only while a picture is open
+        self.photo_view.sig_crop_changed.connect(self._crop_changed)
+        self.photo_view.hide()
+        side.addWidget(self.photo_view)
         side.addStretch()
         return side
 
@@ -119,14 +122,13 @@ class DigitPadPanel(QWidget):
         self.network_view = DigitView(112, "The 28x28 image the network actually receives")
         side = QVBoxLayout()
         side.addWidget(self.answer)
-        side.addWidget(self.bars, stretch=1)
+        side.addWidget(self.bars)
         side.addWidget(QLabel("What the network receives (28×28):", wordWrap=True))
         side.addWidget(self.network_view, alignment=Qt.AlignLeft)
+        side.addStretch()  # an opened picture under the pad makes this column taller: the bars stay as they are
         return side
 
     def _build_steps_side(self):
-        self.photo_view = PhotoView(*PHOTO_SIZE)
-        self.photo_view.sig_crop_changed.connect(self._crop_changed)
         self.auto_threshold = QCheckBox("Automatic threshold", checked=True)
         self.auto_threshold.setToolTip("Otsu's threshold, kept above the paper's noise; untick to set your own")
         self.auto_threshold.toggled.connect(self._threshold_changed)
@@ -139,9 +141,7 @@ class DigitPadPanel(QWidget):
         threshold.addWidget(self.threshold_slider, stretch=1)
         self.steps_strip = StepsStrip()
         self.step_note = QLabel(wordWrap=True)
-        self.photo_view.hide()  # shown only while there is an opened picture
         side = QVBoxLayout()
-        side.addWidget(self.photo_view)
         side.addWidget(self.steps_strip)
         side.addLayout(threshold)
         side.addWidget(self.step_note)
