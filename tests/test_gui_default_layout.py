@@ -7,7 +7,7 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QPoint  # noqa: E402
+from PySide6.QtCore import QPoint, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication, QScrollArea, QTabBar  # noqa: E402
 
 from mnistbench.gui.window import recovery  # noqa: E402
@@ -128,3 +128,15 @@ def test_the_first_window_on_a_1280x800_screen_gives_the_curves_most_of_the_room
     in_sight = [name for name, dock in docks.items() if in_front(dock)]
     assert set(in_sight) >= {"training", "log", "curves", "digit_pad"}
     assert [name for name in in_sight if scrolls_sideways(docks[name])] == []
+
+
+def test_tab_never_stops_on_the_scroll_area_around_a_panel(make_window, qtbot):
+    """(Tab from the curves went to the invisible scroll area that wraps each dock's panel.)"""
+    window = default_layout(make_window, qtbot, (1472, 920))
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.curves_panel.graphics.setFocus(Qt.TabFocusReason)
+    for _ in range(6):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
+        assert not isinstance(QApplication.focusWidget(), QScrollArea), type(QApplication.focusWidget())
+

@@ -88,6 +88,7 @@ def make_dock(spec, widget, parent):
     dock.setObjectName(f"dock_{spec.name}")
     if spec.scrolls:
         scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.NoFrame)
+        scroll.setFocusPolicy(Qt.NoFocus)  # no Tab stop of its own: Tab goes from control to control
         scroll.setWidget(widget)
         widget = scroll
     dock.setWidget(widget)
