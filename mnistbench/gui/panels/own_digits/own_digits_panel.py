@@ -157,6 +157,10 @@ class OwnDigitsPanel(QWidget):
         self._refresh()
         self.status.setText(f"{what}; {len(labels)} digits saved in {folder}")
 
+    def repaint_colours(self):
+        """The palette changed (View → Colours): the misread digits' labels follow."""
+        self._refresh()
+
     def _refresh(self):
         n = len(self._labels)
         problem = fit_problem(self._net)
