@@ -107,6 +107,7 @@ COLOUR_LITERALS = {  # what a hard-coded colour looks like in our code
                                    r"TINT|WRONG|RIGHT)S?\s*=\s*|\b(?:pen|brush|fill|colou?r|symbolBrush|symbolPen)"
                                    r"\s*=\s*|\b(?:mkPen|mkBrush|mkColor|setPen|setBrush)\(\s*)\(\s*\d{1,3}\s*,"
                                    r"\s*\d{1,3}\s*,\s*\d{1,3}",
+    "array of one colour": r"np\.(?:array|asarray)\(\[\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*\]",
 }
 # Files another helper is editing at the moment: routed through the palette when that work lands.
 NOT_YET = {"panels/runs/runs_model.py", "panels/runs/confusion_difference.py", "panels/runs/pareto_plot.py"}
@@ -125,7 +126,8 @@ def colour_literals(source: str) -> list:
                                   'COLOURS = {"error": "#d03030"}', 'painter.setPen(Qt.black)',
                                   'self.setStyleSheet("background: black; border: 1px solid #555;")',
                                   'pg.mkPen("#bbb", width=1)', 'fill=(235, 235, 235))',
-                                  'BACKGROUND = (43, 45, 48)', 'symbolBrush=(200, 40, 40), name="front")'])
+                                  'BACKGROUND = (43, 45, 48)', 'symbolBrush=(200, 40, 40), name="front")',
+                                  'NOT_YET = np.array([62, 64, 68], dtype=np.float32)'])
 def test_the_scan_finds_a_hard_coded_colour(line):
     assert colour_literals(line)
 

@@ -81,6 +81,9 @@ class Neutrals:
     outline_on_dark: RGB = (150, 150, 150)  # neuron circles, class bars on the dark drawing
     selection: RGB = (255, 212, 0)  # the selected neuron's ring, the step's layer frame
     selected: RGB = (255, 255, 255)  # the selected neuron in the step-through
+    not_yet: RGB = (62, 64, 68)  # a step-through value not computed yet at this step
+    delta_positive: RGB = (245, 150, 30)  # the step-through's δ > 0 (orange and blue: told apart by everyone)
+    delta_negative: RGB = (40, 130, 245)  # δ < 0
     ink: RGB = (255, 255, 255)  # the digit pad's pen: MNIST digits are white on black
     paper: RGB = (0, 0, 0)
     answer: RGB = (46, 134, 222)  # the network's answer among the probability bars; digits boxed on the pad
