@@ -204,3 +204,20 @@ def test_the_drawings_labels_stay_readable_in_a_small_dock(qtbot, digits, hidden
     for item in [*panel.scene._captions, *panel.scene._output_texts]:
         on_screen = item.deviceTransform(transform).mapRect(item.boundingRect())
         assert on_screen.height() >= 12, (item.text(), on_screen.height())
+
+
+def test_the_drawings_labels_are_inside_the_view(qtbot, digits):
+    """(The output layer's caption ran past the right edge of a 600-px dock.)"""
+    panel = BackpropPanel()
+    qtbot.addWidget(panel)
+    panel.resize(600, 520)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.set_network(trained_network("relu", hidden=(16,), epochs=1))
+    images, labels = digits
+    panel.set_input(to_inputs(images)[0], int(labels[0]))
+    qtbot.wait(20)
+    transform, viewport = panel.view.viewportTransform(), panel.view.viewport().rect()
+    for item in [*panel.scene._captions, *panel.scene._output_texts]:
+        on_screen = item.deviceTransform(transform).mapRect(item.boundingRect()).toAlignedRect()
+        assert viewport.contains(on_screen), (item.text(), on_screen, viewport)

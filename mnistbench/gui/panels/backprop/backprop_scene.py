@@ -17,7 +17,7 @@ from mnistbench.gui.widgets.palette import NEUTRAL
 BACKGROUND = QColor(*NEUTRAL.dark_background)
 NOT_YET = np.array(NEUTRAL.not_yet, dtype=np.float32)  # a value not computed at this step
 TEXT_PX = 13  # captions and class labels, in screen pixels at any zoom
-TEXT_ROOM = (230, 70)  # scene units right of the outputs (their labels) and above the columns (captions)
+TEXT_ROOM = (20, 15)  # scene units around the columns (the view adds the labels' room in pixels)
 POSITIVE = np.array(NEUTRAL.delta_positive, dtype=np.float32)  # orange: δ > 0
 NEGATIVE = np.array(NEUTRAL.delta_negative, dtype=np.float32)  # blue: δ < 0
 CURRENT = QColor(*NEUTRAL.selection)  # the frame around the step's layer

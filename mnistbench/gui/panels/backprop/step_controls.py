@@ -18,11 +18,22 @@ class FocusedSpinBox(QDoubleSpinBox):
 
 
 class FittingView(QGraphicsView):
-    """Shows the whole scene whatever the dock's size."""
+    """Shows the whole scene whatever the dock's size, with room in screen pixels for its labels
+    (drawn at a fixed size: ``TEXT_ROOM_PX`` right of and above the drawing)."""
+
+    TEXT_ROOM_PX = (150, 30)
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
-        self.fitInView(self.sceneRect(), Qt.KeepAspectRatio)
+        self.fit()
+
+    def fit(self):
+        rect = self.sceneRect()
+        self.fitInView(rect, Qt.KeepAspectRatio)  # the scale without the labels' room, then with it
+        for _ in range(2):
+            scale = max(self.transform().m11(), 1e-6)
+            right, top = (px / scale for px in self.TEXT_ROOM_PX)
+            self.fitInView(rect.adjusted(0, -top, right, 0), Qt.KeepAspectRatio)
 
 
 class PassSettings(QWidget):
