@@ -206,14 +206,15 @@ def test_the_drawings_labels_stay_readable_in_a_small_dock(qtbot, digits, hidden
         assert on_screen.height() >= 12, (item.text(), on_screen.height())
 
 
-def test_the_drawings_labels_are_inside_the_view(qtbot, digits):
+@pytest.mark.parametrize("hidden", [(16,), (512, 128)])
+def test_the_drawings_labels_are_inside_the_view(qtbot, digits, hidden):
     """(The output layer's caption ran past the right edge of a 600-px dock.)"""
     panel = BackpropPanel()
     qtbot.addWidget(panel)
     panel.resize(600, 520)
     panel.show()
     qtbot.waitExposed(panel)
-    panel.set_network(trained_network("relu", hidden=(16,), epochs=1))
+    panel.set_network(trained_network("relu", hidden=hidden, epochs=1))
     images, labels = digits
     panel.set_input(to_inputs(images)[0], int(labels[0]))
     qtbot.wait(20)

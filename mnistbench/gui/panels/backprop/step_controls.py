@@ -28,12 +28,16 @@ class FittingView(QGraphicsView):
         self.fit()
 
     def fit(self):
-        rect = self.sceneRect()
-        self.fitInView(rect, Qt.KeepAspectRatio)  # the scale without the labels' room, then with it
-        for _ in range(2):
-            scale = max(self.transform().m11(), 1e-6)
-            right, top = (px / scale for px in self.TEXT_ROOM_PX)
-            self.fitInView(rect.adjusted(0, -top, right, 0), Qt.KeepAspectRatio)
+        """The scale at which the drawing plus the labels' pixels fill the view, then that rectangle."""
+        rect, view = self.scene().sceneRect(), self.viewport().rect()
+        if rect.isEmpty() or view.isEmpty():
+            return
+        room_x, room_y = self.TEXT_ROOM_PX
+        scale = max(1e-3, min((view.width() - room_x - 4) / rect.width(),
+                              (view.height() - room_y - 4) / rect.height()))
+        shown = rect.adjusted(0, -room_y / scale, room_x / scale, 0)
+        self.setSceneRect(shown)  # the view centres (and scrolls within) this, labels' room included
+        self.fitInView(shown, Qt.KeepAspectRatio)
 
 
 class PassSettings(QWidget):
