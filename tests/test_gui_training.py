@@ -290,3 +290,30 @@ def test_the_log_keeps_showing_the_newest_line_when_its_dock_is_resized(qtbot):
     panel.resize(320, 220)
     qtbot.wait(20)
     assert bar.value() == 0
+
+
+def test_a_long_status_message_is_cut_with_an_ellipsis_beside_the_run_figures(qtbot):
+    """(At 1280 px "…the machine is bi" ran into "Epoch 5/40": cut mid-word, no way to read the rest.)"""
+    from PySide6.QtWidgets import QMainWindow
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    bar = TrainingStatusBar()
+    window.setStatusBar(bar)
+    window.resize(700, 120)
+    window.show()
+    qtbot.waitExposed(window)
+    bar.start_run(epochs=40)
+    bar.add_batch(BatchReport(5, 94, 125, 40000, 0.2, 0.9, 11739.0, 1e-3))
+    bar.set_accuracy("validation accuracy 97.8 %")
+    qtbot.waitUntil(lambda: bar.batch_label.text() == "Batch 94/125", timeout=1000)
+    text = ("estimated time 27.1 s (0.7 s per epoch), memory about 72 MB; the machine is busy "
+            "(load 3.2 on 2 cores): it may take longer")
+    bar.showMessage(text, 15000)
+    qtbot.wait(20)
+    assert bar.currentMessage() == text and text in bar.message_label.toolTip()
+    shown = bar.message_label.text()
+    assert shown.endswith("…") and text.startswith(shown[:-1])
+    assert bar.message_label.geometry().right() < bar.epoch_label.geometry().left()
+    bar.clearMessage()
+    assert bar.currentMessage() == "" and bar.message_label.text() == ""
