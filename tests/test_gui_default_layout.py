@@ -140,3 +140,10 @@ def test_tab_never_stops_on_the_scroll_area_around_a_panel(make_window, qtbot):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
         assert not isinstance(QApplication.focusWidget(), QScrollArea), type(QApplication.focusWidget())
 
+
+
+@pytest.mark.parametrize("size", [(1472, 920), (1600, 1000)])
+def test_the_inspector_fits_its_dock_without_scrolling(make_window, qtbot, size):
+    """(At the first window's size its legend and Export button sat behind a vertical scroll bar.)"""
+    window = default_layout(make_window, qtbot, size)
+    assert not window.docks["inspector"].widget().verticalScrollBar().isVisible()

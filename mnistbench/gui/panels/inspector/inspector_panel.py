@@ -67,6 +67,11 @@ class InspectorPanel(QWidget):
         self.gallery.sig_map_clicked.connect(lambda j: self.select_neuron(1, j))
         self._shortcuts()
 
+    def heightForWidth(self, width):
+        """Its minimum height for ``width``: the dock's scroll area gave the panel its preferred height
+        (the weights table's) and scrolled, hiding the legend, where the drawing could just be smaller."""
+        return self.layout().minimumHeightForWidth(width)
+
     def showEvent(self, event):
         """First show: give the side view about a third of the width the dock actually has."""
         super().showEvent(event)
