@@ -277,3 +277,15 @@ def test_the_side_tabs_show_their_titles_whole_in_a_third_of_the_window(qtbot, p
     bar = panel.tabs.tabBar()
     assert bar.width() >= sum(bar.tabSizeHint(i).width() for i in range(bar.count()))
     assert panel.view.width() > panel.tabs.width()
+
+
+def test_the_neuron_details_never_squeeze_their_rows_together(qtbot, panel):
+    """(In a 330-px dock the wrapped title took the rows' room: "Weighted input z" ran into "Bias".)"""
+    panel.resize(480, 300)
+    qtbot.waitUntil(lambda: panel.height() == 300)
+    qtbot.wait(20)
+    rows = [panel.details.title, *panel.details.values.values(), panel.details.table_title]
+    for label in rows:
+        assert label.height() >= label.heightForWidth(label.width()), label.text()
+    tops = [label.geometry().top() for label in panel.details.values.values()]
+    assert all(b - a >= panel.details.fontMetrics().height() for a, b in zip(tops, tops[1:]))

@@ -18,7 +18,7 @@ SINGLE_COLUMN_WIDTH = 700  # ... and below this, one
 NARROW_COLUMN_SHARES = (0.32, 0.68)  # training and log | everything else
 DOCK_FRAME = 16  # px a dock and its separator take around the panel
 LEFT_ROW_SHARES = (0.68, 0.32)  # training form | log and time machine
-RIGHT_ROW_SHARES = {3: (0.4, 0.6),  # inspector | digit pad and the other inputs
+RIGHT_ROW_SHARES = {3: (0.44, 0.56),  # inspector | digit pad and the other inputs
                     2: (0.68, 0.32)}  # curves (the inspector tabbed with them) | the inputs
 
 
