@@ -36,6 +36,7 @@ def paint_matrix(model, painter, target: QRectF) -> None:
     n = model.rowCount()
     font = QFont(painter.font())
     font.setPixelSize(13)
+    font.setBold(True)  # every header bold (the row headers took the weight of the cell before them)
     painter.setFont(font)
     painter.translate(target.topLeft())
     for column in range(n):
@@ -44,6 +45,8 @@ def paint_matrix(model, painter, target: QRectF) -> None:
         painter.drawText(rect, Qt.AlignCenter | Qt.TextWordWrap, model.headerData(column, Qt.Horizontal))
     for row in range(n):
         top = HEADER[1] + row * CELL[1]
+        font.setBold(True)
+        painter.setFont(font)
         painter.setPen(QColor(*NEUTRAL.page_text))
         painter.drawText(QRectF(0, top, HEADER[0] - 6, CELL[1]), Qt.AlignRight | Qt.AlignVCenter,
                          model.headerData(row, Qt.Vertical))
