@@ -147,15 +147,12 @@ def arrange_default(window, docks):
         window.removeDockWidget(dock)
     columns = column_count(window.width())
     window.addDockWidget(Qt.LeftDockWidgetArea, docks["training"])
+    window.splitDockWidget(docks["training"], docks["log"], Qt.Vertical)
     if columns > 1:
-        window.splitDockWidget(docks["training"], docks["log"], Qt.Vertical)
         window.addDockWidget(Qt.RightDockWidgetArea, docks["curves"])
-        below, right = ("inspector", "digit_pad") if columns == 3 else ("curves", "digit_pad")
         if columns == 3:
             window.splitDockWidget(docks["curves"], docks["inspector"], Qt.Horizontal)
-        window.splitDockWidget(docks[below], docks[right], Qt.Vertical)
-    else:
-        window.splitDockWidget(docks["training"], docks["log"], Qt.Vertical)
+        window.splitDockWidget(docks["inspector" if columns == 3 else "curves"], docks["digit_pad"], Qt.Vertical)
     for names in TAB_GROUPS[columns]:
         for first, second in zip(names, names[1:]):
             window.tabifyDockWidget(docks[first], docks[second])
@@ -170,9 +167,7 @@ def arrange_default(window, docks):
 def _share_space(window, docks, columns):
     """Columns and rows as shares of the window, so a small screen keeps the proportions."""
     width, height = window.width(), window.height()
-    top = "training" if columns == 1 else "curves" if columns == 2 else None
-    left_rows = [docks["training"], docks["log"]] if columns > 1 else [docks[top], docks["log"]]
-    window.resizeDocks(left_rows, [int(height * LEFT_ROW_SHARES[0]), int(height * LEFT_ROW_SHARES[1])],
+    window.resizeDocks([docks["training"], docks["log"]], [int(height * share) for share in LEFT_ROW_SHARES],
                        Qt.Vertical)
     if columns == 1:
         return
