@@ -66,36 +66,6 @@ def logged_errors():
         pytest.fail("\n".join(problems), pytrace=False)
 
 
-@pytest.fixture(autouse=True)
-def unanswered_dialogs(monkeypatch):
-    """A modal dialog nobody answers fails its test after 20 s, instead of hanging the suite.
-
-    Tests answer questions with ``window_helpers.answer``; one they did not
-    expect would otherwise block ``exec()`` until CI's timeout, with no word
-    about which question it was.
-    """
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QDialog, QMessageBox
-
-    left_open = []
-
-    def guarded(original):
-        def exec_(dialog):
-            def give_up():
-                left_open.append(dialog.text() if isinstance(dialog, QMessageBox) else dialog.windowTitle())
-                dialog.done(QDialog.Rejected)
-            QTimer.singleShot(20000, dialog, give_up)
-            return original(dialog)
-        return exec_
-
-    for dialog_class in (QDialog, QMessageBox):
-        if "exec" in vars(dialog_class):  # its own exec, not one inherited (and already guarded)
-            monkeypatch.setattr(dialog_class, "exec", guarded(vars(dialog_class)["exec"]))
-    yield
-    if left_open:
-        pytest.fail("a modal dialog was left unanswered for 20 s: " + " | ".join(left_open), pytrace=False)
-
-
 @pytest.fixture
 def shared_datasets():
     """The folder of real datasets (mnist/, mnist-10k-split/, fashion-mnist/), or skip."""

@@ -84,19 +84,3 @@ def test_binarize_is_a_checked_setting_of_the_cli_and_the_record():
     assert TrainingConfig(binarize=True).describe()["binarize"] is True
     with pytest.raises(ConfigError, match="binarize must be true or false"):
         TrainingConfig(binarize="yes")
-
-
-def test_a_network_trained_black_and_white_is_tested_on_black_and_white_images():
-    from mnistbench.engine.network import Network
-    from mnistbench.workflows.evaluation import evaluate, evaluate_test_set
-    from mnistbench.workflows.training_run import train_and_record
-    from mnistbench.workflows.validation_split import binarized
-
-    data = dataset()
-    net = Network([784, 16, 10], activation="relu", loss="cross_entropy", init="he", seed=0)
-    train_and_record(net, data, TrainingConfig(epochs=1, batch_size=20, binarize=True))
-    tested = evaluate_test_set(net, data)
-    as_trained = evaluate(net, binarized(data.test_images), data.test_labels)
-    as_grey = evaluate(net, to_inputs(data.test_images), data.test_labels)
-    np.testing.assert_array_equal(tested.confidences, as_trained.confidences)
-    assert not np.array_equal(tested.confidences, as_grey.confidences)

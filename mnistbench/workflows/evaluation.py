@@ -12,8 +12,6 @@ import numpy as np
 
 from mnistbench.data import to_inputs
 from mnistbench.workflows.seen_images import recorded_seen_images
-from mnistbench.workflows.training_record import trained_black_and_white
-from mnistbench.workflows.validation_split import binarized
 
 
 @dataclass(frozen=True, eq=False)
@@ -120,15 +118,10 @@ def evaluate(net, inputs, labels, class_names=None, images=None):
     return Evaluation.from_predictions(labels, predicted, confidences, names, images, seen)
 
 
-def network_inputs(net, images):
-    """uint8 images as ``net`` learned to read them: black and white if it trained so, else grey."""
-    return binarized(images) if trained_black_and_white(net) else to_inputs(images)
-
-
 def evaluate_test_set(net, dataset):
     """``net`` on every test image of ``dataset`` (the images ride along for galleries)."""
     dataset.require_test()
-    return evaluate(net, network_inputs(net, dataset.test_images), dataset.test_labels, dataset.class_names,
+    return evaluate(net, to_inputs(dataset.test_images), dataset.test_labels, dataset.class_names,
                     images=dataset.test_images)
 
 

@@ -129,13 +129,6 @@ def last_run_config(net):
         raise ConfigError(f"the network's last run has a setting this version refuses: {error}") from None
 
 
-def trained_black_and_white(net) -> bool:
-    """True when the network's last run trained on black-and-white digits (``--binarize``)."""
-    runs = net.metadata.get("training", {}).get("runs") or []
-    config = runs[-1].get("config") if runs and isinstance(runs[-1], dict) else None
-    return isinstance(config, dict) and config.get("binarize") is True
-
-
 def recorded_classes(net):
     """The class names the network was trained on, or None when its file does not say."""
     names = net.metadata.get("class_names")
