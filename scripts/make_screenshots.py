@@ -11,6 +11,7 @@ into docs/screenshots/window.png and docs/screenshots/dock_<name>.png.
 import argparse
 import io
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -26,12 +27,14 @@ from PySide6.QtCore import QBuffer, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 MAX_BYTES = 150_000
+WINDOW_SIZE = (1500, 950)  # the first window on a 1600x1000 screen is about this
 
 
 def data_folder(scratch):
+    """The data in a neutral folder of its own: the log in the pictures shows where it was read from."""
     shared = os.environ.get("MNISTBENCH_DATASETS")
     if shared and (Path(shared) / "mnist-10k-split").is_dir():
-        return Path(shared) / "mnist-10k-split"
+        return Path(shutil.copytree(Path(shared) / "mnist-10k-split", scratch / "datasets" / "mnist-10k-split"))
     from idx_factory import write_synthetic_dataset
 
     return write_synthetic_dataset(scratch / "synthetic", n_train=2000, n_test=500, seed=0)
@@ -88,14 +91,17 @@ def main():
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="mnistbench-shots-data-"))
+    folder = data_folder(scratch)
+    os.environ["MNISTBENCH_DATASETS"] = str(folder.parent)  # the session starts from the neutral copy too
     app = QApplication.instance() or QApplication([])
     from mnistbench.gui.window.main_window import MainWindow
 
     window = MainWindow(networks_dir=scratch / "no-networks")
-    window.resize(1500, 950)
+    window.resize(*WINDOW_SIZE)
     window.show()
+    window.reset_layout()  # the default layout at this size (it was arranged for the screen's)
     window.session.start(offer_recovery=False)
-    window.session.use_dataset_folder(data_folder(scratch))
+    window.session.use_dataset_folder(folder)
     train_in_window(window, app)
     show_inputs(window, scratch)
     settle(app)

@@ -186,3 +186,39 @@ def test_in_the_window_a_drawn_digit_steps_and_the_applied_step_becomes_the_netw
 def test_numbers_read_as_formulas_do():
     assert num(-0.0) == "0" and num(-0.25) == "−0.25"
     assert num(3.314e-5) == "3.314·10<sup>-5</sup>".replace("-", "−")
+
+
+@pytest.mark.parametrize("hidden", [(16,), (512, 128)])
+def test_the_drawings_labels_stay_readable_in_a_small_dock(qtbot, digits, hidden):
+    """(In a 600-px dock the layer captions and class labels were drawn 4 px high.)"""
+    panel = BackpropPanel()
+    qtbot.addWidget(panel)
+    panel.resize(600, 520)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.set_network(trained_network("relu", hidden=hidden, epochs=1))
+    images, labels = digits
+    panel.set_input(to_inputs(images)[0], int(labels[0]))
+    qtbot.wait(20)
+    transform = panel.view.viewportTransform()
+    for item in [*panel.scene._captions, *panel.scene._output_texts]:
+        on_screen = item.deviceTransform(transform).mapRect(item.boundingRect())
+        assert on_screen.height() >= 12, (item.text(), on_screen.height())
+
+
+@pytest.mark.parametrize("hidden", [(16,), (512, 128)])
+def test_the_drawings_labels_are_inside_the_view(qtbot, digits, hidden):
+    """(The output layer's caption ran past the right edge of a 600-px dock.)"""
+    panel = BackpropPanel()
+    qtbot.addWidget(panel)
+    panel.resize(600, 520)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.set_network(trained_network("relu", hidden=hidden, epochs=1))
+    images, labels = digits
+    panel.set_input(to_inputs(images)[0], int(labels[0]))
+    qtbot.wait(20)
+    transform, viewport = panel.view.viewportTransform(), panel.view.viewport().rect()
+    for item in [*panel.scene._captions, *panel.scene._output_texts]:
+        on_screen = item.deviceTransform(transform).mapRect(item.boundingRect()).toAlignedRect()
+        assert viewport.contains(on_screen), (item.text(), on_screen, viewport)

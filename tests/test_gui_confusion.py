@@ -244,3 +244,40 @@ def test_the_matrix_exports_as_csv_and_png(qtbot, tmp_path):
     from mnistbench.gui.widgets.export_pictures import TITLE_HEIGHT
     diagonal = image.pixelColor(HEADER[0] + 1 * CELL[0] + 4, TITLE_HEIGHT + HEADER[1] + 1 * CELL[1] + 4)
     assert diagonal == model.data(model.index(1, 1), Qt.BackgroundRole)
+
+
+class TextRecorder:
+    """A painter that notes each text it draws with its font's weight (and draws it)."""
+
+    def __init__(self, painter):
+        self.painter, self.texts = painter, []
+
+    def __getattr__(self, name):
+        return getattr(self.painter, name)
+
+    def drawText(self, rect, flags, text):
+        self.texts.append((rect, text, self.painter.font().bold()))
+        self.painter.drawText(rect, flags, text)
+
+
+def test_the_exported_matrix_gives_every_header_the_same_weight(qtbot):
+    """(Under the picture's bold title, row 0's header came out bold and rows 1-9's not.)"""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QFont, QImage, QPainter
+
+    from mnistbench.gui.panels.confusion.confusion_export import paint_matrix
+
+    model = ConfusionMatrixModel()
+    _, true, predicted, confidences = known_results()
+    model.set_results(true, predicted, confidences, DIGITS)
+    image = QImage(900, 500, QImage.Format_ARGB32)
+    painter = QPainter(image)
+    title_font = QFont(painter.font())
+    title_font.setBold(True)  # what paint_titled leaves set
+    painter.setFont(title_font)
+    recorder = TextRecorder(painter)
+    paint_matrix(model, recorder, QRectF(0, 0, 900, 500))
+    painter.end()
+    headers = [(text, bold) for rect, text, bold in recorder.texts if rect.top() == 0 or rect.left() == 0]
+    assert len(headers) == 2 * model.rowCount()  # the columns' and the rows' (classes, recall, precision)
+    assert len({bold for _text, bold in headers}) == 1, headers

@@ -18,7 +18,8 @@ from mnistbench.engine.config import TrainingConfig  # noqa: E402
 from mnistbench.engine.network import Network  # noqa: E402
 from mnistbench.engine.training import (BatchReport, EpochReport, EvaluationReport,  # noqa: E402
                                         TrainingCallbacks, train)
-from mnistbench.gui.panels.curves import curves_data, curves_panel, curves_ranges, curves_readout  # noqa: E402
+from mnistbench.gui.panels.curves import (curves_data, curves_drawing, curves_plots, curves_ranges,  # noqa: E402
+                                         curves_readout)
 from mnistbench.gui.widgets import export_dialog  # noqa: E402
 from mnistbench.gui.panels.curves.curves_panel import CurvesPanel  # noqa: E402
 
@@ -87,7 +88,7 @@ def test_training_fills_the_curves_at_fractional_epochs(qtbot, panel, data):
     np.testing.assert_allclose(shown(panel.raw_curves["train_loss"])[1], losses, rtol=1e-6)  # ...raw behind
     vx, verr = shown(panel.curves["validation_error"])
     assert len(vx) == len(seen["evaluation"]) == 8
-    expected = np.maximum([r.validation_error for r in seen["evaluation"]], curves_panel.FLOORS["error"])
+    expected = np.maximum([r.validation_error for r in seen["evaluation"]], curves_plots.FLOORS["error"])
     np.testing.assert_allclose(verr, expected, rtol=1e-6)
     _, raw_error = shown(panel.raw_curves["train_error"])
     first = [i for i, r in enumerate(seen["batch"]) if r.batch == 1]
@@ -131,7 +132,7 @@ def test_redraws_on_a_timer_not_per_batch(qtbot, panel, monkeypatch):
         panel.add_batch(batch(1 + (i - 1) // 100, 1 + (i - 1) % 100, loss=1.0 / i))
     assert calls == []  # nothing drawn yet: only the buffers grew
     qtbot.waitUntil(lambda: len(calls) >= 1, timeout=2000)
-    qtbot.wait(2 * curves_panel.REDRAW_MS)
+    qtbot.wait(2 * curves_drawing.REDRAW_MS)
     assert len(calls) == 1
     x, y = shown(panel.curves["train_loss"])
     assert len(x) == 2000 and x[-1] == pytest.approx(20.0)
@@ -150,7 +151,7 @@ def test_bundles_append_in_order_and_out_of_view_waits(qtbot, panel):
     assert shown(panel.raw_curves["train_loss"])[1][-1] == pytest.approx(1 / 150)
     panel.set_in_view(False)
     panel.add_batches([batch(2, 51, loss=0.5)])
-    qtbot.wait(2 * curves_panel.REDRAW_MS)
+    qtbot.wait(2 * curves_drawing.REDRAW_MS)
     assert len(shown(panel.curves["train_loss"])[0]) == 150  # kept, not drawn
     panel.set_in_view(True)
     qtbot.waitUntil(lambda: len(shown(panel.curves["train_loss"])[0]) == 151, timeout=2000)
@@ -170,7 +171,7 @@ def test_a_costly_redraw_waits_longer_for_the_next(qtbot, panel, monkeypatch):
     panel.start_run(False)
     panel.add_batches([batch(1, 1)])
     qtbot.waitUntil(lambda: len(shown(panel.curves["train_loss"])[0]) == 1, timeout=2000)
-    assert 0.03 / curves_panel.REDRAW_SHARE * 1000 <= panel._redraw_interval <= curves_panel.MAX_REDRAW_MS
+    assert 0.03 / curves_drawing.REDRAW_SHARE * 1000 <= panel._redraw_interval <= curves_drawing.MAX_REDRAW_MS
     panel.add_batches([batch(1, 2)])
     assert panel._timer.interval() == panel._redraw_interval
 
@@ -182,9 +183,9 @@ def test_zero_negative_and_infinite_values_stay_drawable(qtbot, panel):
     panel.add_evaluation(EvaluationReport(1, 2, 20, -1e-9, 0.0))
     panel.redraw()
     _, y = shown(panel.curves["train_loss"])
-    assert y[0] == pytest.approx(curves_panel.FLOORS["loss"]) and np.isnan(y[1])
+    assert y[0] == pytest.approx(curves_plots.FLOORS["loss"]) and np.isnan(y[1])
     _, y = shown(panel.curves["validation_error"])
-    assert y[0] == pytest.approx(curves_panel.FLOORS["error"])
+    assert y[0] == pytest.approx(curves_plots.FLOORS["error"])
 
 
 def test_mouse_shows_the_values_under_it(panel):
@@ -272,7 +273,7 @@ def test_clear_empties_everything(panel):
 
 
 def test_log_axis_labels_only_one_two_five(panel):
-    axis = curves_panel.LogAxis("left")
+    axis = curves_ranges.LogAxis("left")
     labels = axis.logTickStrings([-1.0, np.log10(0.2), np.log10(0.3), 0.0, -400.0, float("nan")], 1.0, 1.0)
     assert labels == ["0.1", "0.2", "", "1", "", ""]
     major, minor = axis.logTickValues(-2.2, 0.3, 300, [(1.0, [-2.0, -1.0, 0.0]), (0.5, [-1.5])])
@@ -299,7 +300,7 @@ def test_a_run_sets_ranges_itself_then_lets_pyqtgraph_fit(qtbot, panel, data):
     qtbot.waitUntil(lambda: len(shown(panel.curves["train_loss"])[0]) == 2 * BATCHES, timeout=3000)
     for kind, plot in panel.plots.items():
         assert plot.vb.autoRangeEnabled() == [False, False]  # no refit (and axis relayout) per redraw
-        curves = [c for name, c in panel.curves.items() if curves_panel.SERIES[name][0] == kind]
+        curves = [c for name, c in panel.curves.items() if curves_plots.SERIES[name][0] == kind]
         assert covers(panel, kind, curves)
         x0, x1 = plot.vb.viewRange()[0]
         assert x0 <= 0 and 3 <= x1 < 3.2  # the planned three epochs, known from the start

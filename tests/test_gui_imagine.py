@@ -173,3 +173,22 @@ def test_the_imagined_digits_export_as_a_png(qtbot, panel, monkeypatch, tmp_path
     assert written == tmp_path / "imagined.png"
     image = QImage(str(written))
     assert image.width() > 3 * 224 and image.height() > 224
+
+
+def test_exporting_from_behind_a_tab_imagines_first_instead_of_exporting_nothing(qtbot, net, monkeypatch, tmp_path):
+    """(File → Export imagined digits on a panel never shown wrote nothing: "nothing imagined yet" was
+    overwritten at once by the imagining that the export itself had started.)"""
+    from mnistbench.gui.widgets import export_dialog, export_pictures
+
+    widget = ImaginePanel()
+    qtbot.addWidget(widget)
+    widget.set_in_view(False)
+    widget.set_network(net)
+    assert widget.imagined() is None  # out of view: nothing imagined yet
+    monkeypatch.setattr(export_dialog, "_last_folder", [None])
+    monkeypatch.setattr(export_dialog.QFileDialog, "getSaveFileName",
+                        lambda *args: (str(tmp_path / "imagined.png"), "PNG image (*.png)"))
+    monkeypatch.setattr(export_pictures.PngOptionsDialog, "ask",
+                        staticmethod(lambda parent, size: export_pictures.PngOptions(size.width(), 96)))
+    assert widget.export_dialog() == tmp_path / "imagined.png"
+    assert (tmp_path / "imagined.png").stat().st_size > 0 and widget.imagined() is not None

@@ -265,3 +265,27 @@ def test_a_narrow_dock_keeps_the_drawing_the_larger_part(qtbot, panel):
     panel.resize(320, 500)
     qtbot.waitUntil(lambda: panel.splitter.sizes()[0] > panel.splitter.sizes()[1])
     assert panel.view.width() >= 160
+
+
+@pytest.mark.parametrize("width", [560, 450])
+def test_the_side_tabs_show_their_titles_whole_in_a_third_of_the_window(qtbot, panel, width):
+    """(At 1600x1000 the inspector's column is ~570 px: "Weight maps" was cut, behind scroll arrows.)"""
+    panel.resize(330, 400)  # a dock's width changes after its first show (the window lays out its docks)
+    qtbot.waitUntil(lambda: panel.width() < 400)
+    panel.resize(width, 400)
+    qtbot.waitUntil(lambda: panel.tabs.width() == panel.splitter.sizes()[1] and panel.width() == width)
+    bar = panel.tabs.tabBar()
+    assert bar.width() >= sum(bar.tabSizeHint(i).width() for i in range(bar.count()))
+    assert panel.view.width() > panel.tabs.width()
+
+
+def test_the_neuron_details_never_squeeze_their_rows_together(qtbot, panel):
+    """(In a 330-px dock the wrapped title took the rows' room: "Weighted input z" ran into "Bias".)"""
+    panel.resize(480, 300)
+    qtbot.waitUntil(lambda: panel.height() == 300)
+    qtbot.wait(20)
+    rows = [panel.details.title, *panel.details.values.values(), panel.details.table_title]
+    for label in rows:
+        assert label.height() >= label.heightForWidth(label.width()), label.text()
+    tops = [label.geometry().top() for label in panel.details.values.values()]
+    assert all(b - a >= panel.details.fontMetrics().height() for a, b in zip(tops, tops[1:]))

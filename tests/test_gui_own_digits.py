@@ -120,3 +120,19 @@ def test_delete_key_removes_the_selected_digit(qtbot, digits):
     panel.gallery.item(0).setSelected(True)
     qtbot.keyClick(panel.gallery, Qt.Key_Delete)
     np.testing.assert_array_equal(load_own_digits()[1], labels[1:])
+
+
+def test_a_misread_digit_is_marked_in_the_palettes_wrong_colour_and_follows_a_palette_change(qtbot, digits):
+    from mnistbench.gui.widgets import palette
+
+    images, labels = digits
+    save_own_digits(images, labels)
+    panel = new_panel(qtbot, trained_network())
+    wrong = panel.gallery.item(5)  # mislabelled: the network reads it differently
+    assert wrong.foreground().color().getRgb()[:3] == palette.STANDARD.wrong
+    try:
+        palette.use("colour_blind_safe")
+        panel.repaint_colours()  # what View → Colours calls on every panel
+        assert panel.gallery.item(5).foreground().color().getRgb()[:3] == palette.COLOUR_BLIND_SAFE.wrong
+    finally:
+        palette.use("standard")

@@ -91,3 +91,51 @@ def test_no_red_or_green_literals_left_in_the_panels_that_read_the_palette():
                 if saturation > 0.35 and (hue < 0.05 or hue > 0.95 or 0.2 < hue < 0.45):
                     coloured.append((path.name, rgb))
     assert not coloured
+
+
+GUI = Path(palette.__file__).parents[1]
+COLOUR_LITERALS = {  # what a hard-coded colour looks like in our code
+    "hex string": r"""["']#[0-9a-fA-F]{3,8}["']""",
+    "style-sheet colour": r"(?:color|background|border[-\w]*)\s*:[^;\"'{}]*(?:#[0-9a-fA-F]{3,8}\b|\b(?:black|white|"
+                          r"red|green|blue|gr[ae]y|yellow|orange)\b)",
+    "Qt global colour": r"\bQt\.(?:black|white|red|green|blue|gray|darkGray|lightGray|yellow|cyan|magenta|"
+                        r"dark(?:Red|Green|Blue|Cyan|Magenta|Yellow))\b",
+    "QColor of a literal": r"QColor\(\s*(?:[\"'\d]|Qt\.)",
+    "pen or brush named": r"\b(?:mkPen|mkBrush|mkColor)\(\s*[\"']|\b(?:pen|brush|color|symbolBrush|symbolPen)"
+                          r"\s*=\s*[\"']",
+    "(r, g, b) given as a colour": r"(?:\b[A-Z_]*(?:COLOU?R|BACKGROUND|GREY|GRAY|TEXT|INK|PAPER|HIGHLIGHT|BAR|GAP|"
+                                   r"TINT|WRONG|RIGHT)S?\s*=\s*|\b(?:pen|brush|fill|colou?r|symbolBrush|symbolPen)"
+                                   r"\s*=\s*|\b(?:mkPen|mkBrush|mkColor|setPen|setBrush)\(\s*)\(\s*\d{1,3}\s*,"
+                                   r"\s*\d{1,3}\s*,\s*\d{1,3}",
+    "array of one colour": r"np\.(?:array|asarray)\(\[\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*\]",
+}
+# Files another helper is editing at the moment: routed through the palette when that work lands.
+NOT_YET = {"panels/runs/runs_model.py", "panels/runs/confusion_difference.py", "panels/runs/pareto_plot.py"}
+
+
+def colour_literals(source: str) -> list:
+    """[(line number, kind, line)] for every hard-coded colour in ``source``."""
+    found = []
+    for number, line in enumerate(source.splitlines(), 1):
+        found += [(number, kind, line.strip()) for kind, pattern in COLOUR_LITERALS.items()
+                  if re.search(pattern, line)]
+    return found
+
+
+@pytest.mark.parametrize("line", ['WRONG = QColor("#d64541")', 'pen=pg.mkPen((200, 40, 40), width=2)',
+                                  'COLOURS = {"error": "#d03030"}', 'painter.setPen(Qt.black)',
+                                  'self.setStyleSheet("background: black; border: 1px solid #555;")',
+                                  'pg.mkPen("#bbb", width=1)', 'fill=(235, 235, 235))',
+                                  'BACKGROUND = (43, 45, 48)', 'symbolBrush=(200, 40, 40), name="front")',
+                                  'NOT_YET = np.array([62, 64, 68], dtype=np.float32)'])
+def test_the_scan_finds_a_hard_coded_colour(line):
+    assert colour_literals(line)
+
+
+def test_no_panel_hard_codes_a_colour_outside_the_palette():
+    found = []
+    for path in sorted(GUI.rglob("*.py")):
+        name = path.relative_to(GUI).as_posix()
+        if name != "widgets/palette.py" and name not in NOT_YET:
+            found += [(name, *hit) for hit in colour_literals(path.read_text(encoding="utf-8"))]
+    assert found == []

@@ -175,3 +175,18 @@ def test_a_moment_thinned_out_while_shown_gives_way_to_the_nearest_kept(qtbot):
         panel.add_epoch(epoch_report(4, small_net()))  # over budget: every other copy goes, epoch 1's too
     assert panel.shown in panel.film.snapshots and chosen.args == [panel.shown.network]
     assert panel.shown.epoch in (0, 2) and panel.slider.value() == panel.film.snapshots.index(panel.shown)
+
+
+def test_the_replays_weight_maps_use_the_palette_in_use():
+    """(They were green/red whatever View → Colours said.)"""
+    from mnistbench.gui.panels.time_machine.replay_export import weight_maps_rgb
+    from mnistbench.gui.widgets import palette
+
+    weights = np.zeros((1, 784), dtype=np.float32)
+    weights[0, 0], weights[0, 1] = 1.0, -1.0
+    try:
+        colours = palette.use("colour_blind_safe")
+        maps = weight_maps_rgb(weights)
+        assert tuple(maps[0, 0, 0]) == colours.positive and tuple(maps[0, 0, 1]) == colours.negative
+    finally:
+        palette.use("standard")

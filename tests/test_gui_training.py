@@ -269,3 +269,51 @@ def test_status_bar_repaints_from_its_timer_not_per_batch(qtbot):
     bar.finish_run("trained 2 epochs")
     assert not bar.timer.isActive() and bar.currentMessage() == "trained 2 epochs"
     assert format_duration(3725) == "1:02:05" and format_duration(65) == "1:05"
+
+
+def test_the_log_keeps_showing_the_newest_line_when_its_dock_is_resized(qtbot):
+    """(The README's screenshot showed the oldest lines: a dock made smaller kept the top line in sight.)"""
+    panel = LogPanel()
+    qtbot.addWidget(panel)
+    panel.resize(420, 600)
+    panel.show()
+    qtbot.waitExposed(panel)
+    for i in range(60):
+        panel.log(f"line {i}: " + "words " * 12)
+    bar = panel.view.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == bar.maximum()
+    panel.resize(300, 200)
+    qtbot.waitUntil(lambda: panel.view.height() < 200)
+    assert bar.value() == bar.maximum()
+    bar.setValue(0)  # the user scrolls back to read: new lines do not pull the view down
+    panel.log("another line")
+    panel.resize(320, 220)
+    qtbot.wait(20)
+    assert bar.value() == 0
+
+
+def test_a_long_status_message_is_cut_with_an_ellipsis_beside_the_run_figures(qtbot):
+    """(At 1280 px "…the machine is bi" ran into "Epoch 5/40": cut mid-word, no way to read the rest.)"""
+    from PySide6.QtWidgets import QMainWindow
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    bar = TrainingStatusBar()
+    window.setStatusBar(bar)
+    window.resize(700, 120)
+    window.show()
+    qtbot.waitExposed(window)
+    bar.start_run(epochs=40)
+    bar.add_batch(BatchReport(5, 94, 125, 40000, 0.2, 0.9, 11739.0, 1e-3))
+    bar.set_accuracy("validation accuracy 97.8 %")
+    qtbot.waitUntil(lambda: bar.batch_label.text() == "Batch 94/125", timeout=1000)
+    text = ("estimated time 27.1 s (0.7 s per epoch), memory about 72 MB; the machine is busy "
+            "(load 3.2 on 2 cores): it may take longer")
+    bar.showMessage(text, 15000)
+    qtbot.wait(20)
+    assert bar.currentMessage() == text and text in bar.message_label.toolTip()
+    shown = bar.message_label.text()
+    assert shown.endswith("…") and text.startswith(shown[:-1])
+    assert bar.message_label.geometry().right() < bar.epoch_label.geometry().left()
+    bar.clearMessage()
+    assert bar.currentMessage() == "" and bar.message_label.text() == ""

@@ -170,7 +170,7 @@ def test_fine_tuning_asks_first_then_shows_test_and_own_digit_accuracy_before_an
 
 def test_a_click_on_the_digit_pad_gives_it_the_keys(make_window, qtbot):
     window = make_window()
-    window.actions.view["digit_pad"].trigger()
+    bring_to_front(window, "digit_pad")
     canvas = window.digit_pad_panel.canvas
     activate(window, qtbot)
     window.training_panel.training_form.epochs.setFocus()
@@ -192,7 +192,7 @@ def test_growing_the_window_back_gives_the_right_column_its_share(make_window, q
     inspector = window.docks["inspector"]
     qtbot.waitUntil(lambda: inspector in window.column_shares.shares, timeout=5000)
     share = inspector.width() / window.width()
-    assert share > 0.35
+    assert share > 0.3
     window.resize(1000, 700)
     qtbot.wait(300)
     window.resize(1500, 950)

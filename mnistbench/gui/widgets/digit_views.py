@@ -10,8 +10,10 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
-HIGHLIGHT = QColor("#2e86de")  # the network's answer
-BAR = QColor("#8a8f98")  # every other class
+from mnistbench.gui.widgets.palette import NEUTRAL, hex_of
+
+HIGHLIGHT = QColor(*NEUTRAL.answer)  # the network's answer
+BAR = QColor(*NEUTRAL.bar)  # every other class
 
 
 def to_gray8(image):
@@ -58,7 +60,7 @@ class DigitView(QLabel):
         self._pixels = None
         self.setFixedSize(side + 2, side + 2)
         self.setAlignment(Qt.AlignCenter)
-        self.setStyleSheet("background: black; border: 1px solid #555;")
+        self.setStyleSheet(f"background: {hex_of(NEUTRAL.paper)}; border: 1px solid {hex_of(NEUTRAL.frame)};")
         self.setToolTip(tooltip)
 
     def sizeHint(self):

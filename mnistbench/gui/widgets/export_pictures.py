@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import Optional
 
 from PySide6.QtCore import QRectF, QSize, QSizeF, Qt
-from PySide6.QtGui import QFont, QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QSpinBox
 
 from mnistbench.gui.widgets.export_dialog import ExportFormat
+from mnistbench.gui.widgets.palette import NEUTRAL
 
 TITLE_HEIGHT = 30  # pixels of the natural size, above the picture
 SVG = "http://www.w3.org/2000/svg"
@@ -86,12 +87,12 @@ class PngOptionsDialog(QDialog):
 
 def paint_titled(painter, natural: QSize, paint, title: str) -> None:
     """White page, ``title`` in a band on top, the picture painted below it (natural pixels)."""
-    painter.fillRect(QRectF(0, 0, natural.width(), natural.height() + TITLE_HEIGHT), Qt.white)
+    painter.fillRect(QRectF(0, 0, natural.width(), natural.height() + TITLE_HEIGHT), QColor(*NEUTRAL.page))
     font = QFont(painter.font())
     font.setPixelSize(15)
     font.setBold(True)
     painter.setFont(font)
-    painter.setPen(Qt.black)
+    painter.setPen(QColor(*NEUTRAL.page_text))
     painter.drawText(QRectF(8, 0, natural.width() - 16, TITLE_HEIGHT), Qt.AlignLeft | Qt.AlignVCenter, title)
     painter.translate(0, TITLE_HEIGHT)
     paint(painter, QRectF(0, 0, natural.width(), natural.height()))
@@ -102,7 +103,7 @@ def write_png(path, natural: QSize, paint, title: str, options: PngOptions) -> N
     scale = options.width / max(1, natural.width())
     size = QSizeF(natural.width(), natural.height() + TITLE_HEIGHT) * scale
     image = QImage(round(size.width()), round(size.height()), QImage.Format_ARGB32)
-    image.fill(Qt.white)
+    image.fill(QColor(*NEUTRAL.page))
     # painted in natural pixels on a high-DPI image: text, pens and pyqtgraph's unscaled
     # items (legends, tick labels) all grow together, as on a high-DPI screen
     image.setDevicePixelRatio(scale)

@@ -36,7 +36,7 @@ class Palette:
 
     def hex(self, role: str) -> str:
         """"#2e9e44" for the role named ``role`` (one of ROLES)."""
-        return "#{:02x}{:02x}{:02x}".format(*ROLES[role](self))
+        return hex_of(ROLES[role](self))
 
 
 STANDARD = Palette("standard", "Standard (green / red)", positive=(40, 220, 70), negative=(235, 50, 50),
@@ -64,6 +64,65 @@ OTHER_MEANINGS = (
     "Saliency map: black → red → yellow → white, from pixels that did not matter to the ones that mattered most.",
     "Yellow ring: the selected neuron.",
 )
+
+
+
+@dataclass(frozen=True)
+class Neutrals:
+    """Colours that carry no right/wrong or sign meaning, so they stay the same in every palette.
+
+    Kept here with the palettes so that no panel hard-codes a colour (a test scans ``gui/`` for literals).
+    """
+
+    dark_background: RGB = (43, 45, 48)  # the inspector's and the step-through's drawings
+    gap: RGB = (70, 72, 76)  # between weight maps, behind replay frames
+    text_on_dark: RGB = (225, 225, 225)  # labels on the dark drawings
+    dim_text_on_dark: RGB = (160, 163, 168)  # secondary labels there (layer ranges)
+    outline_on_dark: RGB = (150, 150, 150)  # neuron circles, class bars on the dark drawing
+    selection: RGB = (255, 212, 0)  # the selected neuron's ring, the step's layer frame
+    selected: RGB = (255, 255, 255)  # the selected neuron in the step-through
+    not_yet: RGB = (62, 64, 68)  # a step-through value not computed yet at this step
+    delta_positive: RGB = (245, 150, 30)  # the step-through's δ > 0 (orange and blue: told apart by everyone)
+    delta_negative: RGB = (40, 130, 245)  # δ < 0
+    ink: RGB = (255, 255, 255)  # the digit pad's pen: MNIST digits are white on black
+    paper: RGB = (0, 0, 0)
+    answer: RGB = (46, 134, 222)  # the network's answer among the probability bars; digits boxed on the pad
+    crop: RGB = (230, 126, 34)  # the crop rectangle dragged on a photo
+    bar: RGB = (138, 143, 152)  # every other class's probability bar
+    frame: RGB = (85, 85, 85)  # a thin frame around a digit view; the curves' legend keys
+    page: RGB = (255, 255, 255)  # the background of exported pictures
+    page_text: RGB = (0, 0, 0)  # their titles and captions
+    plot_text: RGB = (34, 34, 34)  # axis labels and legend text on the light plots
+    plot_axis: RGB = (68, 68, 68)
+    plot_marks: RGB = (187, 187, 187)  # dotted epoch lines
+    plot_cursor: RGB = (136, 136, 136)  # the crosshair under the mouse
+    faint_curve: RGB = (170, 170, 170)  # a noisy series behind its smoothed one
+    curve: RGB = (30, 90, 200)  # a single series (the learning-rate range test)
+    marker: RGB = (200, 40, 40)  # a suggested value on a plot
+    validation_alone: RGB = (214, 39, 40)  # a run shown alone: validation red, as the original tools drew it
+    note_text: RGB = (80, 80, 80)  # explanations under the step-through's formulas
+    rule: RGB = (32, 32, 32)  # fraction bars in those formulas
+    quiet: RGB = (128, 128, 128)  # debug lines in the log
+    success: RGB = (46, 139, 58)  # "saved …" lines in the log
+    warning: RGB = (192, 112, 0)  # warnings in the log
+    error: RGB = (208, 48, 48)  # errors in the log and under the settings they concern
+    tint: RGB = (110, 110, 110)  # recall, precision, accuracy: a neutral tint
+    recede: RGB = (160, 160, 160)  # text of empty confusion cells
+    banner: RGB = (255, 244, 214)  # the dataset banner: background, border, text
+    banner_border: RGB = (224, 192, 112)
+    banner_text: RGB = (64, 48, 0)
+    # ten colours that tell runs apart (matplotlib's "tab10"), reused in order
+    runs: tuple = ((31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
+                   (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207))
+
+
+NEUTRAL = Neutrals()
+
+
+def hex_of(rgb) -> str:
+    """"#2e9e44" for an (r, g, b) tuple: for style sheets, HTML and pyqtgraph pens."""
+    return "#{:02x}{:02x}{:02x}".format(*(int(c) for c in rgb[:3]))
+
 
 _current = [STANDARD]
 

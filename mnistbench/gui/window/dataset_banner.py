@@ -7,6 +7,8 @@ folder — and can be dismissed for this session.
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton
 
+from mnistbench.gui.widgets.palette import NEUTRAL, hex_of
+
 MESSAGE = ("No training set found. Download MNIST (70,000 digits) or choose a folder of "
            "IDX files to train; the bundled network works without one.")
 
@@ -20,8 +22,9 @@ class DatasetBanner(QFrame):
         super().__init__(parent)
         self.setObjectName("dataset_banner")
         self.setFrameShape(QFrame.StyledPanel)
-        self.setStyleSheet("#dataset_banner { background: #fff4d6; border: 1px solid #e0c070; }"
-                           "#dataset_banner QLabel { color: #403000; }")
+        self.setStyleSheet(f"#dataset_banner {{ background: {hex_of(NEUTRAL.banner)}; "
+                           f"border: 1px solid {hex_of(NEUTRAL.banner_border)}; }}"
+                           f"#dataset_banner QLabel {{ color: {hex_of(NEUTRAL.banner_text)}; }}")
         self.label = QLabel(MESSAGE, wordWrap=True)
         self.download_button = QPushButton("Download MNIST (11 MB)",
                                            toolTip="Fetch MNIST from its official mirrors into your cache")

@@ -12,10 +12,14 @@ from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea
 
 PREFERRED_SIZE = (1500, 950)  # the first window's size where the screen has room
 SCREEN_SHARE = 0.92  # else this share of the screen's free area (panels, taskbar and title bar left out)
-COLUMN_SHARES = (0.25, 0.30, 0.45)  # training | curves and log | inspector and inputs
+COLUMN_SHARES = (0.24, 0.40, 0.36)  # training and log | curves | inspector and inputs
 NARROW_WIDTH = 1200  # below this, two columns (see arrange_default) ...
 SINGLE_COLUMN_WIDTH = 700  # ... and below this, one
-NARROW_COLUMN_SHARES = (0.38, 0.62)  # training | everything else
+NARROW_COLUMN_SHARES = (0.32, 0.68)  # training and log | everything else
+DOCK_FRAME = 16  # px a dock and its separator take around the panel
+LEFT_ROW_SHARES = (0.68, 0.32)  # training form | log and time machine
+RIGHT_ROW_SHARES = {3: (0.44, 0.56),  # inspector | digit pad and the other inputs
+                    2: (0.68, 0.32)}  # curves (the inspector tabbed with them) | the inputs
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,15 @@ class PanelDock(QDockWidget):
 
     sig_geometry_changed = Signal()  # resized or moved (the settings save the layout a moment later)
 
+    def __init__(self, title, parent=None):
+        super().__init__(title, parent)
+        self.topLevelChanged.connect(self._docked_back)
+
+    def _docked_back(self, floating):
+        """A panel put back into its tab group comes to the front (Qt left it behind another tab)."""
+        if not floating:
+            self.raise_()
+
     def resizeEvent(self, event):
         super().resizeEvent(event)
         self.sig_geometry_changed.emit()
@@ -75,6 +88,7 @@ def make_dock(spec, widget, parent):
     dock.setObjectName(f"dock_{spec.name}")
     if spec.scrolls:
         scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.NoFrame)
+        scroll.setFocusPolicy(Qt.NoFocus)  # no Tab stop of its own: Tab goes from control to control
         scroll.setWidget(widget)
         widget = scroll
     dock.setWidget(widget)
@@ -104,13 +118,17 @@ def panel_min_width(dock) -> int:
 
 
 # Tab groups per number of columns: the first of each group is placed, the others tabbed behind it.
+# The log and the time machine share the bottom-left corner under the training form, so the curves get
+# a column of their own (what a user watches while training); the step-through joins the curves' tabs.
 TAB_GROUPS = {
-    3: (("curves", "confusion", "runs"), ("digit_pad", "image_browser", "imagine", "own_digits", "backprop")),
-    2: (("curves", "confusion", "runs", "inspector"), ("log", "digit_pad", "image_browser", "imagine", "own_digits",
-                                               "backprop")),
-    1: (("training", "curves", "confusion", "runs", "inspector"), ("log", "digit_pad", "image_browser", "imagine",
-                                                          "own_digits", "backprop")),
+    3: (("log", "time_machine"), ("curves", "confusion", "runs", "backprop"),
+        ("digit_pad", "image_browser", "imagine", "own_digits")),
+    2: (("log", "time_machine"), ("curves", "confusion", "runs", "backprop", "inspector"),
+        ("digit_pad", "image_browser", "imagine", "own_digits")),
+    1: (("training", "curves", "confusion", "runs", "backprop", "inspector"),
+        ("log", "time_machine", "digit_pad", "image_browser", "imagine", "own_digits")),
 }
+IN_FRONT = ("inspector", "curves", "digit_pad", "log", "training")  # raised in this order: the last of a group wins
 
 
 def column_count(width) -> int:
@@ -118,50 +136,65 @@ def column_count(width) -> int:
 
 
 def arrange_default(window, docks):
-    """Training left; curves/confusion over the log in the middle; inspector over the inputs right.
+    """Training over the log (tabbed with the time machine) left; the curves' tabs alone in the middle;
+    the inspector over the digit pad's tabs right.
 
     A window narrower than ``NARROW_WIDTH`` gets two columns (the inspector joins the curves'
-    tabs, the inputs the log's), one narrower than ``SINGLE_COLUMN_WIDTH`` one column (training
-    joins them too), so no panel is squeezed below its own minimum width.
+    tabs, the inputs go under them), one narrower than ``SINGLE_COLUMN_WIDTH`` one column (training
+    joins the curves' tabs, the log the inputs'), so no panel is squeezed below its own minimum width.
     """
     for dock in docks.values():
         window.removeDockWidget(dock)
     columns = column_count(window.width())
     window.addDockWidget(Qt.LeftDockWidgetArea, docks["training"])
-    top = docks["training"] if columns == 1 else docks["curves"]
+    window.splitDockWidget(docks["training"], docks["log"], Qt.Vertical)
     if columns > 1:
         window.addDockWidget(Qt.RightDockWidgetArea, docks["curves"])
-    if columns == 3:
-        window.splitDockWidget(docks["curves"], docks["inspector"], Qt.Horizontal)
-    window.splitDockWidget(top, docks["log"], Qt.Vertical)
-    if columns == 3:
-        window.splitDockWidget(docks["inspector"], docks["digit_pad"], Qt.Vertical)
+        if columns == 3:
+            window.splitDockWidget(docks["curves"], docks["inspector"], Qt.Horizontal)
+        window.splitDockWidget(docks["inspector" if columns == 3 else "curves"], docks["digit_pad"], Qt.Vertical)
     for names in TAB_GROUPS[columns]:
         for first, second in zip(names, names[1:]):
             window.tabifyDockWidget(docks[first], docks[second])
-    window.splitDockWidget(docks["training"], docks["time_machine"], Qt.Vertical)  # a slider under the form
     for dock in docks.values():
         dock.setFloating(False)
         dock.show()
-    for name in ("curves", "digit_pad", "log", "training"):
+    for name in IN_FRONT:  # after the floating ones were docked back (which raises them)
         docks[name].raise_()
-    _share_space(window, docks, columns, top)
+    _share_space(window, docks, columns)
 
 
-def _share_space(window, docks, columns, top):
+def _share_space(window, docks, columns):
     """Columns and rows as shares of the window, so a small screen keeps the proportions."""
     width, height = window.width(), window.height()
-    window.resizeDocks([top, docks["log"]], [int(height * 0.66), int(height * 0.34)], Qt.Vertical)
+    window.resizeDocks([docks["training"], docks["log"]], [int(height * share) for share in LEFT_ROW_SHARES],
+                       Qt.Vertical)
     if columns == 1:
         return
-    window.resizeDocks([docks["training"], docks["time_machine"]], [int(height * 0.85), int(height * 0.15)],
-                       Qt.Vertical)
+    right = [docks["inspector" if columns == 3 else "curves"], docks["digit_pad"]]
+    window.resizeDocks(right, [int(height * share) for share in RIGHT_ROW_SHARES[columns]], Qt.Vertical)
     names = ["training", "curves", "inspector"][:columns]
     shares = COLUMN_SHARES if columns == 3 else NARROW_COLUMN_SHARES
-    widths = [max(int(width * share), panel_min_width(docks[name])) for name, share in zip(names, shares)]
-    if columns == 3:  # the right column keeps room for the digit pad; the curves take what is left
-        widths[2] = max(widths[2], panel_min_width(docks["digit_pad"]))
-        window.resizeDocks([docks["inspector"], docks["digit_pad"]], [int(height * 0.4), int(height * 0.6)],
-                           Qt.Vertical)
-    widths[1] = max(100, width - widths[0] - sum(widths[2:]))
+    widths = [max(int(width * share), _column_min_width(docks, name)) for name, share in zip(names, shares)]
+    middle = 1 if columns == 3 else len(widths) - 1  # the curves take what the others leave
+    widths[middle] = max(100, width - sum(widths) + widths[middle])
+    if columns == 3:  # and what the right column can spare, so the panels tabbed behind them fit too
+        spare = widths[2] - _column_min_width(docks, "inspector") - DOCK_FRAME
+        widths[1] += max(0, min(spare, _tabs_min_width(docks, "curves") - widths[1]))
+        widths[2] = width - widths[0] - widths[1]
     window.resizeDocks([docks[name] for name in names], widths, Qt.Horizontal)
+
+
+def _tabs_min_width(docks, first) -> int:
+    """The widest minimum among the panels tabbed with ``first`` (the tab group it leads)."""
+    group = next(names for names in TAB_GROUPS[3] if names[0] == first)
+    return max(panel_min_width(docks[name]) for name in group)
+
+
+def _column_min_width(docks, name) -> int:
+    """The width a column needs so that its panels in front show without a horizontal scroll bar."""
+    if name == "training":
+        return max(panel_min_width(docks["training"]), docks["training"].widget().minimumWidth())
+    if name == "inspector":
+        return max(panel_min_width(docks["inspector"]), panel_min_width(docks["digit_pad"]))
+    return panel_min_width(docks[name])

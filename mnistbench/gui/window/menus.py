@@ -215,7 +215,7 @@ def use_palette(window, key, actions: WindowActions, save=True) -> None:
     for action_key, action in actions.colours.items():
         action.setChecked(action_key == chosen.key)
     for panel in (window.inspector_panel, window.confusion_panel, window.image_browser_panel,
-                  window.imagine_panel):
+                  window.imagine_panel, window.own_digits_panel):
         panel.repaint_colours()
     if save:
         window.settings.setValue(PALETTE_SETTING, chosen.key)

@@ -5,10 +5,13 @@ the layout and the window's geometry after a pause in moving or resizing
 (``LAYOUT_DELAY_MS``), so dragging a splitter writes the file once.
 """
 
+import logging
+
 from PySide6.QtCore import QByteArray, QObject, QTimer
 
-STATE_VERSION = 2  # 2: the test-image dock is dock_image_browser
+STATE_VERSION = 3  # 2: the test-image dock is dock_image_browser; 3: log and time machine tabbed bottom-left
 LAYOUT_DELAY_MS = 800
+logger = logging.getLogger(__name__)
 
 
 class SettingsAutosave(QObject):
@@ -33,8 +36,8 @@ class SettingsAutosave(QObject):
         s, window = self.settings, self.window
         geometry, state = s.value("window/geometry"), s.value("window/state")
         restored = isinstance(geometry, QByteArray) and window.restoreGeometry(geometry)
-        if isinstance(state, QByteArray):
-            window.restoreState(state, STATE_VERSION)
+        if isinstance(state, QByteArray) and not window.restoreState(state, STATE_VERSION):
+            logger.info("the saved panel layout is from another version of mnistbench: the default layout is used")
         recent = s.value("files/recent", [])
         window.state.set_recent([recent] if isinstance(recent, str) and recent else list(recent or []))
         self._recent = list(window.state.recent)

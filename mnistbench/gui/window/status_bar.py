@@ -11,6 +11,8 @@ import time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
+from mnistbench.gui.widgets.elided_label import ElidedLabel
+
 REFRESH_MS = 250  # 4 updates a second: live enough to read, and each one takes time from training
 
 
@@ -31,6 +33,10 @@ class TrainingStatusBar(QStatusBar):
         self.paused_label = self._label("Training waits between batches: Resume (Ctrl+P) goes on")
         self.paused_label.setText("<b>paused</b>")
         self.summary_label = QLabel(toolTip="Where the run is (the status bar has the details)")
+        self.message_label = ElidedLabel()  # messages cut with "…" beside the figures, whole in the tooltip
+        self.addWidget(self.message_label, 1)
+        self._message_timer = QTimer(self, singleShot=True)
+        self._message_timer.timeout.connect(self.clearMessage)
         self.epoch_label = self._label("Epoch of the run")
         self.batch_label = self._label("Mini-batch within the epoch")
         self.progress = QProgressBar(maximumWidth=160, textVisible=True, toolTip="Progress of the whole run")
@@ -45,6 +51,21 @@ class TrainingStatusBar(QStatusBar):
         self.timer = QTimer(self, interval=REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
         self.set_idle()
+
+    def showMessage(self, text: str, timeout: int = 0) -> None:
+        """Like QStatusBar's, in a label that cuts the text to the room left by the run's figures."""
+        self.message_label.set_full_text(text)
+        if timeout:
+            self._message_timer.start(timeout)
+        else:
+            self._message_timer.stop()
+
+    def clearMessage(self) -> None:
+        self._message_timer.stop()
+        self.message_label.set_full_text("")
+
+    def currentMessage(self) -> str:
+        return self.message_label.full_text
 
     def _label(self, tip):
         label = QLabel(toolTip=tip)

@@ -161,7 +161,7 @@ class BackpropPanel(QWidget):
         self.step_index = min(self.step_index, len(self.walk) - 1)
         self.example_box.setMaximum(self.trace.batch_size)
         self.scene.set_architecture(self.net.layer_sizes, self.net.activations, self.class_names)
-        self.view.fitInView(self.scene.sceneRect(), Qt.KeepAspectRatio)
+        self.view.fit()
         self.show_step()
 
     def _missing(self):

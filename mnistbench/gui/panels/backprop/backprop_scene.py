@@ -8,17 +8,20 @@ which colour-blind readers tell apart; activations are grey levels.
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainterPath, QPen, QPixmap
-from PySide6.QtWidgets import QGraphicsScene
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainterPath, QPen, QPixmap, QTransform
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from mnistbench.gui.widgets.network_layout import activation_range, layout, levels
+from mnistbench.gui.widgets.palette import NEUTRAL
 
-BACKGROUND = QColor(43, 45, 48)
-NOT_YET = np.array([62, 64, 68], dtype=np.float32)  # a value not computed at this step
-POSITIVE = np.array([245, 150, 30], dtype=np.float32)  # orange: δ > 0
-NEGATIVE = np.array([40, 130, 245], dtype=np.float32)  # blue: δ < 0
-CURRENT = QColor(255, 214, 90)  # the frame around the step's layer
-SELECTED = QColor(255, 255, 255)
+BACKGROUND = QColor(*NEUTRAL.dark_background)
+NOT_YET = np.array(NEUTRAL.not_yet, dtype=np.float32)  # a value not computed at this step
+TEXT_PX = 13  # captions and class labels, in screen pixels at any zoom
+TEXT_ROOM = (20, 15)  # scene units around the columns (the view adds the labels' room in pixels)
+POSITIVE = np.array(NEUTRAL.delta_positive, dtype=np.float32)  # orange: δ > 0
+NEGATIVE = np.array(NEUTRAL.delta_negative, dtype=np.float32)  # blue: δ < 0
+CURRENT = QColor(*NEUTRAL.selection)  # the frame around the step's layer
+SELECTED = QColor(*NEUTRAL.selected)
 
 
 def value_colours(kind, values, activation_name):
@@ -62,15 +65,12 @@ class BackpropScene(QGraphicsScene):
         self._ring = self.addRect(QRectF(), QPen(SELECTED, 2))
         self._ring.setVisible(False)
         last = self.columns[-1]
-        top = min(geom.y for geom in self.columns) - 45  # room for the captions and the output values
+        top = min(geom.y for geom in self.columns) - TEXT_ROOM[1]  # room for the captions above the columns
         bottom = max(geom.y + geom.height for geom in self.columns) + 15
-        self.setSceneRect(QRectF(-15, top, last.x + last.width + 150, bottom - top))
+        self.setSceneRect(QRectF(-15, top, last.x + last.width + TEXT_ROOM[0], bottom - top))
 
     def _build_column(self, geom, is_output):
-        self._captions.append(self.addSimpleText(""))
-        self._captions[-1].setBrush(QColor(220, 220, 220))
-        self._captions[-1].setFont(QFont("Sans", 11))
-        self._captions[-1].setPos(geom.x, geom.y - 30)
+        self._captions.append(_screen_text(self, geom.x, geom.y - 8, above=True))
         if geom.compact:
             pixmap = self.addPixmap(QPixmap())
             pixmap.setPos(geom.x, geom.y)
@@ -82,13 +82,10 @@ class BackpropScene(QGraphicsScene):
         self._pixmaps.append(None)
         circles = []
         for j in range(geom.n):
-            circles.append(self.addEllipse(QRectF(*geom.rect(j)), QPen(QColor(150, 150, 150), 1)))
+            circles.append(self.addEllipse(QRectF(*geom.rect(j)), QPen(QColor(*NEUTRAL.outline_on_dark), 1)))
             if is_output:
-                text = self.addSimpleText("")
-                text.setBrush(QColor(220, 220, 220))
                 cx, cy = geom.centre(j)
-                text.setPos(cx + geom.radius + 6, cy - 8)
-                self._output_texts.append(text)
+                self._output_texts.append(_screen_text(self, cx + geom.radius + 6, cy))
         self._circles.append(circles)
 
     def show_values(self, shown, current_layer):
@@ -100,7 +97,7 @@ class BackpropScene(QGraphicsScene):
             self._paint(geom, rgb)
             caption = {"a": "a", "delta": "δ", None: "·"}[kind]
             label = "input" if geom.layer == 0 else f"layer {geom.layer} ({name})"
-            self._captions[geom.layer].setText(f"{label}: {caption}")
+            _set_text(self._captions[geom.layer], f"{label}: {caption}")
         self._label_outputs(shown[-1])
         frame = self.columns[current_layer]
         self._frame.setRect(QRectF(frame.x - 6, frame.y - 6, frame.width + 12, frame.height + 12))
@@ -112,7 +109,7 @@ class BackpropScene(QGraphicsScene):
             name = names[j] if j < len(names) else str(j)
             value = f"{shown[1][j]:+.3g}" if shown and shown[0] == "delta" else (
                 f"{shown[1][j]:.3g}" if shown else "")
-            text.setText(f"{name}  {value.replace('-', '−')}")
+            _set_text(text, f"{name}  {value.replace('-', '−')}")
 
     def _paint(self, geom, rgb):
         pixmap = self._pixmaps[geom.layer]
@@ -157,3 +154,24 @@ class BackpropScene(QGraphicsScene):
                 event.accept()
                 return
         super().mousePressEvent(event)
+
+
+def _screen_text(scene, x, y, above=False):
+    """A label drawn at a fixed size on screen, whatever the drawing's scale (it was 4 px high in a
+    small dock): anchored at (x, y) of the scene, its bottom there when ``above``, else its middle."""
+    text = scene.addSimpleText("")
+    text.setBrush(QColor(*NEUTRAL.text_on_dark))
+    font = QFont()
+    font.setPixelSize(TEXT_PX)
+    text.setFont(font)
+    text.setFlag(QGraphicsItem.ItemIgnoresTransformations)
+    text.setPos(x, y)
+    text.setData(0, above)
+    return text
+
+
+def _set_text(text, value):
+    text.setText(value)
+    height = text.boundingRect().height()
+    text.setTransform(QTransform.fromTranslate(0, -height if text.data(0) else -height / 2))
+

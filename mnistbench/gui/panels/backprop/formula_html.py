@@ -7,6 +7,8 @@ a one-row table so a fraction (a two-row table) can sit inside it.
 
 import html
 
+from mnistbench.gui.widgets.palette import NEUTRAL, hex_of
+
 MINUS = "−"
 
 
@@ -37,7 +39,7 @@ def var(name, sub="", sup="") -> str:
 def fraction(top, bottom) -> str:
     return ('<table cellspacing="0" cellpadding="0" style="margin:0; border-collapse:collapse">'
             '<tr><td align="center" style="border-bottom-width:1px; border-bottom-style:solid; '
-            f'border-bottom-color:#202020">{top}</td></tr><tr><td align="center">{bottom}</td></tr></table>')
+            f'border-bottom-color:{hex_of(NEUTRAL.rule)}">{top}</td></tr><tr><td align="center">{bottom}</td></tr></table>')
 
 
 def partial(of, by) -> str:
@@ -57,7 +59,7 @@ def heading(text) -> str:
 
 def note(text) -> str:
     """A sentence of explanation (may hold formula markup)."""
-    return f'<p style="margin-top:2px; margin-bottom:4px; color:#505050">{text}</p>'
+    return f'<p style="margin-top:2px; margin-bottom:4px; color:{hex_of(NEUTRAL.note_text)}">{text}</p>'
 
 
 def plugged_sum(weighted, constant=None) -> str:

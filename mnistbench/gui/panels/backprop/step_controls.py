@@ -18,11 +18,26 @@ class FocusedSpinBox(QDoubleSpinBox):
 
 
 class FittingView(QGraphicsView):
-    """Shows the whole scene whatever the dock's size."""
+    """Shows the whole scene whatever the dock's size, with room in screen pixels for its labels
+    (drawn at a fixed size: ``TEXT_ROOM_PX`` right of and above the drawing)."""
+
+    TEXT_ROOM_PX = (150, 30)
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
-        self.fitInView(self.sceneRect(), Qt.KeepAspectRatio)
+        self.fit()
+
+    def fit(self):
+        """The scale at which the drawing plus the labels' pixels fill the view, then that rectangle."""
+        rect, view = self.scene().sceneRect(), self.viewport().rect()
+        if rect.isEmpty() or view.isEmpty():
+            return
+        room_x, room_y = self.TEXT_ROOM_PX
+        scale = max(1e-3, min((view.width() - room_x - 4) / rect.width(),
+                              (view.height() - room_y - 4) / rect.height()))
+        shown = rect.adjusted(0, -room_y / scale, room_x / scale, 0)
+        self.setSceneRect(shown)  # the view centres (and scrolls within) this, labels' room included
+        self.fitInView(shown, Qt.KeepAspectRatio)
 
 
 class PassSettings(QWidget):

@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QFont
 
 from mnistbench.gui.widgets.export_dialog import ExportFormat, export_file
 from mnistbench.gui.widgets.export_pictures import picture_formats
+from mnistbench.gui.widgets.palette import NEUTRAL
 
 CELL = (64, 30)  # pixels (width, height) of a cell in the picture
 HEADER = (130, 44)  # the row headers' width, the column headers' height
@@ -35,22 +36,25 @@ def paint_matrix(model, painter, target: QRectF) -> None:
     n = model.rowCount()
     font = QFont(painter.font())
     font.setPixelSize(13)
+    font.setBold(True)  # every header bold (the row headers took the weight of the cell before them)
     painter.setFont(font)
     painter.translate(target.topLeft())
     for column in range(n):
         rect = QRectF(HEADER[0] + column * CELL[0], 0, CELL[0], HEADER[1])
-        painter.setPen(Qt.black)
+        painter.setPen(QColor(*NEUTRAL.page_text))
         painter.drawText(rect, Qt.AlignCenter | Qt.TextWordWrap, model.headerData(column, Qt.Horizontal))
     for row in range(n):
         top = HEADER[1] + row * CELL[1]
-        painter.setPen(Qt.black)
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(QColor(*NEUTRAL.page_text))
         painter.drawText(QRectF(0, top, HEADER[0] - 6, CELL[1]), Qt.AlignRight | Qt.AlignVCenter,
                          model.headerData(row, Qt.Vertical))
         for column in range(n):
             index = model.index(row, column)
             rect = QRectF(HEADER[0] + column * CELL[0], top, CELL[0], CELL[1])
             painter.fillRect(rect, model.data(index, Qt.BackgroundRole))
-            painter.setPen(QColor(225, 225, 225))
+            painter.setPen(QColor(*NEUTRAL.text_on_dark))
             painter.drawRect(rect)
             font.setBold(row == column < n - 1)
             painter.setFont(font)

@@ -14,7 +14,7 @@ from mnistbench.gui.widgets import palette
 from mnistbench.workflows.evaluation import Evaluation
 
 TOOLTIP_INDICES = 20  # a cell's tooltip lists at most this many test-set indices
-GREY = (110, 110, 110)  # recall, precision, accuracy: not a meaning, a neutral tint
+GREY = palette.NEUTRAL.tint  # recall, precision, accuracy: not a meaning, a neutral tint
 LONG_NAME = 3  # class names longer than this break over two lines in the column headers
 
 
@@ -43,7 +43,7 @@ def _tooltip_html(text):
 def _text_colour(background):
     """Black on light backgrounds, white on dark ones (perceived luminance)."""
     luminance = 0.299 * background.red() + 0.587 * background.green() + 0.114 * background.blue()
-    return QColor(Qt.black) if luminance > 140 else QColor(Qt.white)
+    return QColor(*palette.NEUTRAL.page_text) if luminance > 140 else QColor(*palette.NEUTRAL.page)
 
 
 def _percent(fraction, sign="%"):
@@ -117,7 +117,7 @@ class ConfusionMatrixModel(QAbstractTableModel):
             return self._background(row, column, k)
         if role == Qt.ForegroundRole:
             if row < k and column < k and self.counts[row, column] == 0:
-                return QColor(160, 160, 160)  # empty cells recede
+                return QColor(*palette.NEUTRAL.recede)  # empty cells recede
             return _text_colour(self._background(row, column, k))
         if role == Qt.ToolTipRole:
             return _tooltip_html(self._tooltip(row, column, k))

@@ -16,6 +16,7 @@ from PySide6.QtCore import QLineF, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from mnistbench.gui.panels.curves.curves_data import for_log_axis, grown_end, log_bounds, padded_log_range
+from mnistbench.gui.widgets.palette import NEUTRAL
 
 Y_CHECK_S, Y_TIGHTEN_S = 0.5, 2.0  # widen a y range at most every 0.5 s, tighten every 2 s
 TIGHTEN_RATIO = 1.5  # tighten a y range only when it is this many times wider than needed
@@ -60,7 +61,7 @@ class EpochMarks(pg.GraphicsObject):
     def __init__(self):
         super().__init__()
         self.positions = []
-        self._pen = pg.mkPen("#bbb", width=1, style=Qt.DotLine)
+        self._pen = pg.mkPen(NEUTRAL.plot_marks, width=1, style=Qt.DotLine)
 
     def set_positions(self, positions):
         self.prepareGeometryChange()
@@ -213,8 +214,8 @@ def style_plot(plot, label):
     plot.setDownsampling(auto=True, mode="peak")  # at most two points per pixel column
     plot.setClipToView(True)
     for axis in ("left", "bottom"):
-        plot.getAxis(axis).setPen("#444")
-        plot.getAxis(axis).setTextPen("#222")
+        plot.getAxis(axis).setPen(NEUTRAL.plot_axis)
+        plot.getAxis(axis).setTextPen(NEUTRAL.plot_text)
     plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
     plot.getAxis("left").enableAutoSIPrefix(False)  # errors under 1 got "(x0.001)" and no ticks
 

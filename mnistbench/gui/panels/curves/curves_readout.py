@@ -8,40 +8,20 @@ width, draws what fits with "…", and shows the whole text in its tooltip.
 """
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QLabel, QSizePolicy
+
+from mnistbench.gui.widgets.elided_label import ElidedLabel
 
 HINT = "Move the mouse over the plots to read values."
 
 
-class ReadoutLabel(QLabel):
-    """One line of text elided to the label's width; ``full_text`` is what was set."""
+class ReadoutLabel(ElidedLabel):
+    """The read-out: the hint until the mouse is over the plots."""
 
     def __init__(self, text=HINT, parent=None):
-        super().__init__(parent)
-        self.full_text = ""
-        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
-        self.setMinimumWidth(0)
-        self.setTextFormat(Qt.PlainText)
-        self.set_full_text(text)
+        super().__init__(text, parent)
 
-    def set_full_text(self, text: str) -> None:
-        self.full_text = text
-        self.setToolTip(text or "Values of each curve at the epoch under the mouse")
-        self._elide()
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(0, self.fontMetrics().height())
-
-    def sizeHint(self) -> QSize:
-        return QSize(0, self.fontMetrics().height())
-
-    def resizeEvent(self, event):
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self):
-        self.setText(self.fontMetrics().elidedText(self.full_text, Qt.ElideRight, max(0, self.width())))
+    def tooltip_for(self, text: str) -> str:
+        return text or "Values of each curve at the epoch under the mouse"
 
 
 class CurvesReadoutMixin:

@@ -15,13 +15,13 @@ from PySide6.QtCore import Qt
 from mnistbench.gui.panels.curves.curves_ranges import cache_pixmaps
 from mnistbench.gui.panels.curves.run_curves import (LivePositions, history_losses, history_series,
                                                      network_run_row, run_labels, stored_run_series)
+from mnistbench.gui.widgets.palette import NEUTRAL, hex_of
 
 # one colour per run, in order (matplotlib's tab10: told apart by most colour-blind readers too)
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-           "#bcbd22", "#17becf")
+PALETTE = tuple(hex_of(rgb) for rgb in NEUTRAL.runs)
 MAX_SESSION_RUNS = 8  # earlier runs of this session kept beside the current one (oldest dropped)
-KEY_COLOUR = "#555"  # the legend's samples of training and validation lines when runs differ in colour
-VALIDATION_ALONE = "#d62728"  # a run alone: validation red, as the original tools drew it
+KEY_COLOUR = hex_of(NEUTRAL.frame)  # the legend's samples of training and validation lines when runs differ in colour
+VALIDATION_ALONE = hex_of(NEUTRAL.validation_alone)  # a run alone: validation red, as the original tools drew it
 
 
 @dataclass(eq=False)

@@ -6,6 +6,7 @@ The drawing, or an opened photo, goes through the same pipeline as `predict`
 user sees why a picture is read as it is. On a photo the user can drag a crop
 rectangle and move the threshold when the automatic choice is wrong. Several
 digits side by side are read as a number, each with its box and reading.
+The widgets and the tools' slots are in pad_controls; this module reads and shows.
 """
 
 import logging
@@ -13,17 +14,14 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QMenu, QPushButton,
-                               QSlider, QSpinBox, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QGridLayout, QWidget
 
 from mnistbench.errors import ImageError
 from mnistbench.gui.panels.digit_pad.drawing_canvas import DrawingCanvas
+from mnistbench.gui.panels.digit_pad.pad_controls import IMAGE_SUFFIXES, PadControlsMixin
 from mnistbench.gui.panels.digit_pad.pad_reading import automatic_threshold, describe, digit_boxes, read_pad
-from mnistbench.gui.panels.digit_pad.photo_view import PhotoView
-from mnistbench.gui.panels.digit_pad.steps_strip import StepsStrip
 from mnistbench.gui.panels.network_fit import fit_problem
-from mnistbench.gui.widgets.digit_views import DigitView, ProbabilityBars, preview_network
+from mnistbench.gui.widgets.digit_views import preview_network
 from mnistbench.gui.widgets.preview import preview_app, run_preview
 from mnistbench.images import load_image
 from mnistbench.number_reading import format_number
@@ -31,25 +29,10 @@ from mnistbench.photo_pipeline import working_gray
 from mnistbench.preprocess import to_network_input
 
 UPDATE_MS = 33  # live prediction at most ~30 times a second while drawing
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")  # dropped files the pad opens itself
-IMAGE_FILTER = f"Images ({' '.join('*' + s for s in IMAGE_SUFFIXES)});;All files (*)"
 logger = logging.getLogger(__name__)
 
 
-def _button(panel, text, tooltip, slot, shortcut=None, checkable=False):
-    """A push button whose shortcut works anywhere inside `panel` (and only there)."""
-    button = QPushButton(text)
-    button.setToolTip(tooltip + (f" ({QKeySequence(shortcut).toString()})" if shortcut else ""))
-    button.setCheckable(checkable)
-    (button.toggled if checkable else button.clicked).connect(slot)
-    if shortcut:
-        action = QAction(panel, shortcut=QKeySequence(shortcut), shortcutContext=Qt.WidgetWithChildrenShortcut)
-        action.triggered.connect(button.toggle if checkable else button.click)
-        panel.addAction(action)
-    return button
-
-
-class DigitPadPanel(QWidget):
+class DigitPadPanel(PadControlsMixin, QWidget):
     """Draw a digit with mouse or pen; live prediction and the network's view of the drawing."""
 
     sig_input_chosen = Signal(object, object)  # x float32 (784,), true label (always None here)
@@ -68,74 +51,13 @@ class DigitPadPanel(QWidget):
         self.canvas.sig_drawing_changed.connect(self._schedule_refresh)
         self.canvas.sig_stroke_finished.connect(self.refresh)
         self.setAcceptDrops(True)
-        layout = QHBoxLayout(self)
-        layout.addLayout(self._build_drawing_side())
-        layout.addLayout(self._build_result_side(), stretch=1)
+        layout = QGridLayout(self)  # pad and reading side by side, the network's view and the steps below:
+        layout.addLayout(self._build_drawing_side(), 0, 0)  # narrow enough for a third of a 1280-px window
+        layout.addLayout(self._build_reading_side(), 0, 1)
+        layout.addLayout(self._build_steps_side(), 1, 0, 1, 2)
+        layout.setColumnStretch(1, 1)
+        layout.setRowStretch(2, 1)
         self.refresh()
-
-    # --- layout -------------------------------------------------------------
-    def _build_drawing_side(self):
-        self.brush = QSpinBox(minimum=4, maximum=60, value=int(self.canvas.brush_size), suffix=" px")
-        self.brush.setToolTip("Brush diameter on the 280-pixel canvas (10 canvas pixels = 1 MNIST pixel)")
-        self.brush.valueChanged.connect(self._set_brush_size)
-        self.eraser = _button(self, "Eraser", "Paint black to rub out ink", self._set_eraser, "E", checkable=True)
-        self.undo_button = _button(self, "Undo", "Remove the last stroke", self.undo, QKeySequence.Undo)
-        self.clear_button = _button(self, "Clear", "Start over with an empty pad", self.clear, Qt.Key_Delete)
-        self.open_button = _button(self, "Open image…", "Read a PNG or JPEG of a written digit "
-                                   "(or drop one on the pad)", self._choose_image)
-        self.keep_button = QToolButton(text="Keep as…", popupMode=QToolButton.InstantPopup)
-        self.keep_button.setToolTip("Label this drawing and add it to your own digits")
-        menu = QMenu(self.keep_button)
-        for digit in range(10):
-            menu.addAction(str(digit), lambda d=digit: self.keep_as(d))
-        self.keep_button.setMenu(menu)
-        tools = QGridLayout()
-        tools.addWidget(QLabel("Brush"), 0, 0)
-        for column, widget in enumerate((self.brush, self.eraser, self.undo_button, self.clear_button), 1):
-            tools.addWidget(widget, 0, column)
-        tools.addWidget(self.open_button, 1, 0, 1, 3)
-        tools.addWidget(self.keep_button, 1, 3, 1, 2)
-        self.status = QLabel(wordWrap=True)
-        self.status.setToolTip("What happened last (errors appear here)")
-        side = QVBoxLayout()
-        side.addWidget(self.canvas)
-        side.addLayout(tools)
-        side.addWidget(self.status)
-        side.addStretch()
-        return side
-
-    def _build_result_side(self):
-        self.answer = QLabel(wordWrap=True)
-        self.answer.setStyleSheet("font-size: 15pt; font-weight: bold;")
-        self.answer.setToolTip("The digit (or number) the network reads, and how sure it is")
-        self.bars = ProbabilityBars()
-        self.network_view = DigitView(112, "The 28x28 image the network actually receives")
-        self.photo_view = PhotoView()
-        self.photo_view.sig_crop_changed.connect(self._crop_changed)
-        self.auto_threshold = QCheckBox("Automatic threshold", checked=True)
-        self.auto_threshold.setToolTip("Otsu's threshold, kept above the paper's noise; untick to set your own")
-        self.auto_threshold.toggled.connect(self._threshold_changed)
-        self.threshold_slider = QSlider(Qt.Horizontal, minimum=1, maximum=99, value=50)
-        self.threshold_slider.setFocusPolicy(Qt.StrongFocus)  # no wheel changes while scrolling past
-        self.threshold_slider.setToolTip("How dark (percent of the page's contrast) a pixel must be to count as ink")
-        self.threshold_slider.valueChanged.connect(self._threshold_moved)
-        threshold = QHBoxLayout()
-        threshold.addWidget(self.auto_threshold)
-        threshold.addWidget(self.threshold_slider, stretch=1)
-        self.steps_strip = StepsStrip()
-        self.step_note = QLabel(wordWrap=True)
-        top = QHBoxLayout()
-        top.addWidget(self.network_view, alignment=Qt.AlignTop)
-        top.addWidget(self.photo_view, alignment=Qt.AlignTop)
-        side = QVBoxLayout()
-        side.addWidget(self.answer)
-        side.addWidget(self.bars, stretch=1)
-        side.addWidget(QLabel("What the network receives (28×28), and the opened picture:"))
-        side.addLayout(top)
-        side.addLayout(threshold)
-        side.addWidget(self.steps_strip)
-        side.addWidget(self.step_note)
-        return side
 
     # --- inputs -------------------------------------------------------------
     @Slot(object)
@@ -160,6 +82,7 @@ class DigitPadPanel(QWidget):
     def clear(self):
         self._photo = None
         self.photo_view.set_image(None, None)
+        self.photo_view.hide()
         self.canvas.clear()
         self.status.clear()
         self.refresh()
@@ -183,6 +106,7 @@ class DigitPadPanel(QWidget):
         self._photo = image
         self.canvas.clear()
         self.photo_view.set_image((gray * 255).round().astype(np.uint8), image.shape)
+        self.photo_view.show()
         self.status.setText(f"Opened {Path(path).name}.")
         self.refresh()
         return True
@@ -210,10 +134,6 @@ class DigitPadPanel(QWidget):
         self._show_prediction(reading)
         if self._x is not None and (previous is None or not np.array_equal(previous, self._x)):
             self.sig_input_chosen.emit(self._x.copy(), None)
-
-    def _threshold(self):
-        """None (automatic) or the slider's value as a fraction."""
-        return None if self.auto_threshold.isChecked() else self.threshold_slider.value() / 100
 
     def _show_steps(self, reading):
         number = None if reading is None else reading.number
@@ -251,36 +171,6 @@ class DigitPadPanel(QWidget):
         self.bars.set_probabilities(probabilities)
         top = int(probabilities.argmax())
         self.answer.setText(f"Reads {top}  ({100 * probabilities[top]:.1f}%)")
-
-    @Slot(bool)
-    def _threshold_changed(self, automatic):
-        self.refresh()
-
-    @Slot(int)
-    def _threshold_moved(self, value):
-        if self.auto_threshold.isChecked():
-            self.auto_threshold.blockSignals(True)
-            self.auto_threshold.setChecked(False)
-            self.auto_threshold.blockSignals(False)
-        self.refresh()
-
-    @Slot(object)
-    def _crop_changed(self, crop):
-        self.refresh()
-
-    @Slot(int)
-    def _set_brush_size(self, pixels):
-        self.canvas.brush_size = float(pixels)
-
-    @Slot(bool)
-    def _set_eraser(self, on):
-        self.canvas.eraser = on
-
-    @Slot()
-    def _choose_image(self):
-        path, _ = QFileDialog.getOpenFileName(self, "Open an image of a digit", "", IMAGE_FILTER)
-        if path:
-            self.open_image(path)
 
     # --- drag and drop: an exception escaping here can kill the process ------
     def dragEnterEvent(self, event):

@@ -13,9 +13,11 @@ from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
+from mnistbench.gui.widgets.palette import NEUTRAL
+
 SIDE = 280  # logical pixels: ten canvas pixels per MNIST pixel
-INK, PAPER = QColor(255, 255, 255), QColor(0, 0, 0)
-BOX_COLOUR = QColor("#2e86de")  # the boxes of digits read as a number
+INK, PAPER = QColor(*NEUTRAL.ink), QColor(*NEUTRAL.paper)
+BOX_COLOUR = QColor(*NEUTRAL.answer)  # the boxes of digits read as a number
 
 
 @dataclass

@@ -6,9 +6,10 @@ from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from mnistbench.gui.widgets.digit_views import gray_qimage
+from mnistbench.gui.widgets.palette import NEUTRAL
 
-BOX_COLOUR = QColor("#2e86de")
-CROP_COLOUR = QColor("#e67e22")
+BOX_COLOUR = QColor(*NEUTRAL.answer)
+CROP_COLOUR = QColor(*NEUTRAL.crop)
 MIN_DRAG = 6  # px on screen: a shorter drag is a click, which clears the crop
 
 
@@ -76,7 +77,7 @@ class PhotoView(QWidget):
     # --- painting and dragging ----------------------------------------------
     def paintEvent(self, event):
         painter = QPainter(self)
-        painter.fillRect(self.rect(), Qt.black)
+        painter.fillRect(self.rect(), QColor(*NEUTRAL.paper))
         if self._pixmap is not None:
             painter.drawPixmap(self._to_widget((0, 0) + self._image_shape), self._pixmap, QRectF(self._pixmap.rect()))
             painter.setPen(QPen(BOX_COLOUR, 2))

@@ -2,11 +2,12 @@
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 
 from mnistbench.gui.widgets.digit_views import gray_qimage
 from mnistbench.gui.widgets.export_dialog import export_file
 from mnistbench.gui.widgets.export_pictures import picture_formats
+from mnistbench.gui.widgets.palette import NEUTRAL
 
 SIDE = 224  # pixels of each picture (8 per input pixel)
 GAP = 24
@@ -21,7 +22,7 @@ def paint_imagined(pictures, painter, target: QRectF) -> None:
     painter.translate(target.topLeft())
     for n, (title, image, caption) in enumerate(pictures):
         left = GAP + n * (SIDE + GAP)
-        painter.setPen(Qt.black)
+        painter.setPen(QColor(*NEUTRAL.page_text))
         painter.drawText(QRectF(left - GAP / 2, 0, SIDE + GAP, TEXT), Qt.AlignCenter | Qt.TextWordWrap, title)
         painter.drawImage(QRectF(left, TEXT, SIDE, SIDE), gray_qimage(np.asarray(image)))  # sharp pixels
         painter.drawText(QRectF(left - GAP / 2, TEXT + SIDE, SIDE + GAP, TEXT), Qt.AlignCenter, caption)

@@ -104,11 +104,16 @@ class ImaginePanel(QWidget):
         self.steps = QSpinBox(minimum=10, maximum=2000, value=100, singleStep=50, suffix=" steps")
         self.steps.setToolTip("Gradient-ascent steps: more gives a bolder, more extreme image")
         self.steps.valueChanged.connect(self._schedule)
-        row.addSpacing(8)
-        row.addWidget(self.start)
-        row.addWidget(self.steps)
         row.addStretch()
-        return row
+        start = QHBoxLayout()  # on a row of its own: ten digit buttons already fill a narrow dock
+        start.addWidget(QLabel("Start"))
+        start.addWidget(self.start)
+        start.addWidget(self.steps)
+        start.addStretch()
+        rows = QVBoxLayout()
+        rows.addLayout(row)
+        rows.addLayout(start)
+        return rows
 
     def _build_results(self):
         grid = QGridLayout()
@@ -201,8 +206,21 @@ class ImaginePanel(QWidget):
         self.export_source = source
 
     def export_dialog(self):
-        """The Export button and File → Export: the imagined digits as a PNG; the path or None."""
+        """The Export button and File → Export: the imagined digits as a PNG; the path or None.
+
+        A panel not yet seen has imagined nothing: it imagines now (a user's click, ~0.1 s), so
+        the export writes the pictures instead of a note that the imagining itself overwrites.
+        """
+        if self._net is not None and not fit_problem(self._net) and (self._stale or not self._images):
+            self._imagine_now()
         return export_imagined(self, {method: title for method, (title, _tip) in METHODS.items()})
+
+    def _imagine_now(self):
+        self._timer.stop()
+        self._stale = False
+        start = self.start.currentData() if self.start.currentData() != "mean" or self._mean is not None else "blank"
+        self._imagined(imagine_both(self._net, self.digit(), start, self.steps.value(), self._mean,
+                                    start != self.start.currentData()))
 
     def captions_text(self):
         """method -> its caption as plain text ("✓ network reads 3 (97.0%)")."""

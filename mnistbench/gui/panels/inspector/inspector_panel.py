@@ -67,6 +67,11 @@ class InspectorPanel(QWidget):
         self.gallery.sig_map_clicked.connect(lambda j: self.select_neuron(1, j))
         self._shortcuts()
 
+    def heightForWidth(self, width):
+        """Its minimum height for ``width``: the dock's scroll area gave the panel its preferred height
+        (the weights table's) and scrolled, hiding the legend, where the drawing could just be smaller."""
+        return self.layout().minimumHeightForWidth(width)
+
     def showEvent(self, event):
         """First show: give the side view about a third of the width the dock actually has."""
         super().showEvent(event)
@@ -78,13 +83,19 @@ class InspectorPanel(QWidget):
         """A dock made narrow keeps the drawing the larger part (it was squeezed to a sliver at 1024 px)."""
         super().resizeEvent(event)
         drawing, side = self.splitter.sizes()
-        if self._split_placed and drawing < side:
+        if self._split_placed and (drawing < side or side < self._wanted_side(drawing + side)):
             self._place_split()
 
     def _place_split(self):
         total = sum(self.splitter.sizes()) or self.width()
-        side = int(np.clip(0.32 * total, SIDE_MINIMUM, 320))
+        side = int(np.clip(0.32 * total, self._wanted_side(total), 320))
         self.splitter.setSizes([max(total - side, 100), side])
+
+    def _wanted_side(self, total) -> int:
+        """The side's width with both tab titles whole (not behind scroll arrows), if the drawing stays larger."""
+        bar = self.tabs.tabBar()
+        titles = sum(bar.tabSizeHint(i).width() for i in range(bar.count())) + 4
+        return max(SIDE_MINIMUM, min(titles, int(0.45 * total)))
 
     def _legend(self):
         """What the colours mean: a label under the drawing, readable at any zoom."""

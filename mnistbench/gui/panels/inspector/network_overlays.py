@@ -15,10 +15,11 @@ from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsSimpleTextItem
 from mnistbench.gui.widgets import palette
 from mnistbench.gui.widgets.network_layout import strongest
 from mnistbench.gui.panels.inspector.weight_maps import signed_colours
+from mnistbench.gui.widgets.palette import NEUTRAL
 
-TEXT = QColor(225, 225, 225)
-DIM_TEXT = QColor(160, 163, 168)
-HIGHLIGHT = QColor(255, 212, 0)
+TEXT = QColor(*NEUTRAL.text_on_dark)
+DIM_TEXT = QColor(*NEUTRAL.dim_text_on_dark)
+HIGHLIGHT = QColor(*NEUTRAL.selection)
 LEVELS = 4  # connection strength buckets per sign
 BAR_WIDTH = 90.0  # output probability bar at 100 %
 NAME_ROOM = 40.0  # class name before the bar; a longer name (Fashion-MNIST) pushes the bars right
@@ -47,7 +48,7 @@ class OutputColumn:
         for j in range(0 if geom.compact else geom.n):
             _, cy = geom.centre(j)
             self.labels.append(add_text(scene, "", left, cy - 9, 16))
-            self.bars.append(scene.addRect(QRectF(), QPen(Qt.NoPen), QBrush(QColor(150, 155, 165))))
+            self.bars.append(scene.addRect(QRectF(), QPen(Qt.NoPen), QBrush(QColor(*NEUTRAL.outline_on_dark))))
             self.values.append(add_text(scene, "", left + NAME_ROOM + BAR_WIDTH + 8, cy - 9, 16, DIM_TEXT))
         self.box = scene.addRect(QRectF(), QPen(QColor(*palette.current().unknown), 2.5))
         self.true_box = scene.addRect(QRectF(), QPen(QColor(*palette.current().right), 2, Qt.DashLine))

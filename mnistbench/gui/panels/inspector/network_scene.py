@@ -17,8 +17,9 @@ from mnistbench.gui.widgets.network_layout import (IMAGE_SIDE, activation_range,
 from mnistbench.gui.panels.inspector.network_overlays import (DIM_TEXT, HIGHLIGHT, TEXT, OutputColumn, SelectionOverlay,
                                              add_text)
 from mnistbench.gui.panels.inspector.weight_maps import diverging_rgb, rgb_image, signed_colours
+from mnistbench.gui.widgets.palette import NEUTRAL
 
-BACKGROUND = (43, 45, 48)
+BACKGROUND = NEUTRAL.dark_background
 TEXT_ROOM = 2.2  # the scene leaves room for texts grown this much (the view's TEXT_GROWTH)
 
 

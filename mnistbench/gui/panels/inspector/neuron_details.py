@@ -19,12 +19,15 @@ from mnistbench.gui.panels.inspector.weight_maps import diverging_rgb, rgb_image
 MAP_SIZE = 112  # pixels of the 28x28 weight-map preview
 
 
+CLICK_HINT = "Click a neuron (or a weight map) for its numbers."  # short: two lines in a narrow side
+
+
 class NeuronDetails(QWidget):
     """Shows one neuron's numbers; empty until a neuron is selected."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.title = QLabel("Click a neuron in the drawing (or a weight map) to see its numbers.")
+        self.title = QLabel(CLICK_HINT)
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextSelectableByMouse)
         form = self._form()
@@ -42,6 +45,13 @@ class NeuronDetails(QWidget):
         self.table_title = QLabel("Strongest incoming weights", wordWrap=True)
         layout.addWidget(self.table_title)
         layout.addWidget(self.table, 1)
+
+    def resizeEvent(self, event):
+        """Wrapped labels keep the height their lines need, so a short dock scrolls instead of
+        squeezing the rows into each other (the splitter and tabs above do not pass heights for widths)."""
+        super().resizeEvent(event)
+        for label in (self.title, *self.values.values(), self.table_title):
+            label.setMinimumHeight(label.heightForWidth(max(1, label.width())))
 
     def _form(self):
         """Bias, z, activation and the incoming range, each with a tooltip."""
@@ -68,11 +78,12 @@ class NeuronDetails(QWidget):
         table.setWordWrap(False)
         table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         table.verticalHeader().hide()
+        table.setMinimumHeight(48)  # its header and a row: a short dock keeps the rows above readable
         table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         return table
 
     def clear(self):
-        self.title.setText("Click a neuron in the drawing (or a weight map) to see its numbers.")
+        self.title.setText(CLICK_HINT)
         for label in self.values.values():
             label.setText("—")
         self.weight_map.hide()

@@ -16,10 +16,11 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from mnistbench.gui.widgets import palette
+from mnistbench.gui.widgets.palette import NEUTRAL
 
 SIDE = 28  # an MNIST image is 28x28 pixels
 GAP = 2  # pixels between maps in the gallery image
-GAP_COLOUR = (70, 72, 76)
+GAP_COLOUR = NEUTRAL.gap
 
 
 def signed_colours():
@@ -184,17 +185,17 @@ class WeightMapGallery(QWidget):
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor(*GAP_COLOUR))
         if self.image().isNull():
-            painter.setPen(QColor(200, 200, 200))
+            painter.setPen(QColor(*NEUTRAL.text_on_dark))
             painter.drawText(self.rect(), Qt.AlignCenter | Qt.TextWordWrap,
                              "No weight maps: the network's input is not a 28x28 image.")
             return
         painter.drawImage(self._target(), self._image)
         if self._total > self._count:
-            painter.setPen(QColor(200, 200, 200))
+            painter.setPen(QColor(*NEUTRAL.text_on_dark))
             painter.drawText(self.rect(), Qt.AlignBottom | Qt.AlignHCenter | Qt.TextWordWrap,
                              f"The first {self._count:,} of {self._total:,} neurons' maps")
         if self._selected >= 0:
-            painter.setPen(QPen(QColor(255, 212, 0), 2))
+            painter.setPen(QPen(QColor(*NEUTRAL.selection), 2))
             painter.drawRect(self.map_rect(self._selected).adjusted(-1, -1, 1, 1))
 
     def mousePressEvent(self, event):

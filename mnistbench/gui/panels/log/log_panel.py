@@ -17,10 +17,12 @@ from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QPlainTextEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
+from mnistbench.gui.widgets.palette import NEUTRAL, hex_of
 from mnistbench.gui.widgets.preview import preview_app, run_preview
 
 logger = logging.getLogger(__name__)
-COLOURS = {"debug": "#808080", "info": None, "success": "#2e8b3a", "warning": "#c07000", "error": "#d03030"}
+COLOURS = {"debug": NEUTRAL.quiet, "info": None, "success": NEUTRAL.success, "warning": NEUTRAL.warning,
+           "error": NEUTRAL.error}
 LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "success": logging.INFO,
           "warning": logging.WARNING, "error": logging.ERROR}
 MAX_LINES = 10000  # the oldest lines go first beyond this
@@ -52,12 +54,24 @@ class LogHandler(logging.Handler):
         self.relay.sig_record.emit(record)
 
 
+class LogView(QPlainTextEdit):
+    """Lines that stay at the newest when the dock is resized (Qt keeps the top line in sight), unless
+    the user had scrolled back to read."""
+
+    def resizeEvent(self, event):
+        bar = self.verticalScrollBar()
+        at_end = bar.value() >= bar.maximum()
+        super().resizeEvent(event)
+        if at_end:
+            bar.setValue(bar.maximum())
+
+
 class LogPanel(QWidget):
     """``show_record(record)`` appends a line; Copy, Save… and Clear act on all of it."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.view = QPlainTextEdit(readOnly=True)
+        self.view = LogView(readOnly=True)
         self.view.setMaximumBlockCount(MAX_LINES)
         self.view.setLineWrapMode(QPlainTextEdit.WidgetWidth)
         self.view.setToolTip("Everything the workbench did, newest last; select text to copy it")
@@ -82,7 +96,7 @@ class LogPanel(QWidget):
         prefix = "" if style in ("info", "success") else f"{style}: "
         text = html.escape(f"{stamp} {prefix}{record.getMessage()}")
         colour = COLOURS[style]
-        self.view.appendHtml(f'<span style="color:{colour}">{text}</span>' if colour
+        self.view.appendHtml(f'<span style="color:{hex_of(colour)}">{text}</span>' if colour
                              else f"<span>{text}</span>")
 
     def log(self, message: str, level: str = "info") -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListView
 
 from mnistbench.errors import MnistbenchError
 from mnistbench.gui.panels.network_fit import fit_problem
+from mnistbench.gui.widgets import palette
 from mnistbench.gui.widgets.digit_views import gray_qimage, preview_network
 from mnistbench.own_digits import (empty_set, load_own_digits, own_digits_dir, save_own_digits,
                                    set_aside_unreadable)
@@ -27,7 +28,6 @@ from mnistbench.workflows.seen_images import recorded_seen_images
 logger = logging.getLogger(__name__)
 
 THUMBNAIL = 56  # pixels: each MNIST pixel twice
-WRONG = QColor("#d64541")  # label of a digit the network reads differently
 
 
 class OwnDigitsPanel(QWidget):
@@ -157,6 +157,10 @@ class OwnDigitsPanel(QWidget):
         self._refresh()
         self.status.setText(f"{what}; {len(labels)} digits saved in {folder}")
 
+    def repaint_colours(self):
+        """The palette changed (View → Colours): the misread digits' labels follow."""
+        self._refresh()
+
     def _refresh(self):
         n = len(self._labels)
         problem = fit_problem(self._net)
@@ -201,7 +205,7 @@ class OwnDigitsPanel(QWidget):
             tip += f", the network reads {read}"
             if read != label:
                 item.setText(f"{label} → {read}")
-                item.setForeground(WRONG)
+                item.setForeground(QColor(*palette.current().wrong))  # the palette's "wrong"
         item.setToolTip(tip)
         return item
 

@@ -14,14 +14,14 @@ from PIL import Image, ImageDraw
 
 from mnistbench.engine.introspect import imagine
 from mnistbench.gui.widgets.export_dialog import ExportFormat
+from mnistbench.gui.widgets import palette
+from mnistbench.gui.widgets.palette import NEUTRAL
 
 SIDE, GAP, ZOOM = 28, 2, 3  # pixels per map side, between maps, and the frame's enlargement
 MAX_MAPS = 64  # weight maps drawn per frame (the first ones)
 IMAGINE_STEPS = 40  # fewer than the panel's 100: a replay draws every digit at every moment
 CAPTION_HEIGHT = 14
-POSITIVE = np.array([40, 220, 70], dtype=np.float32)
-NEGATIVE = np.array([235, 50, 50], dtype=np.float32)
-BACKGROUND = (70, 72, 76)
+BACKGROUND = NEUTRAL.gap
 FRAME_MS = 400  # GIF frame duration; the last frame stays three times as long
 
 
@@ -38,10 +38,12 @@ def tile(images, columns):
 
 
 def weight_maps_rgb(weights):
-    """First-layer weights (n, 784) -> (min(n, MAX_MAPS), 28, 28, 3): green positive, red negative."""
+    """First-layer weights (n, 784) -> (min(n, MAX_MAPS), 28, 28, 3) in the palette's positive and negative."""
     weights = np.asarray(weights[:MAX_MAPS], dtype=np.float32)
     scaled = weights / np.maximum(np.abs(weights).max(axis=1, keepdims=True), 1e-12)
-    rgb = np.where(scaled[..., None] >= 0, scaled[..., None] * POSITIVE, -scaled[..., None] * NEGATIVE)
+    colours = palette.current()  # the palette in use (View → Colours), as the weight maps on screen
+    positive, negative = (np.array(rgb, dtype=np.float32) for rgb in (colours.positive, colours.negative))
+    rgb = np.where(scaled[..., None] >= 0, scaled[..., None] * positive, -scaled[..., None] * negative)
     return rgb.round().astype(np.uint8).reshape(-1, SIDE, SIDE, 3)
 
 
@@ -65,7 +67,7 @@ def replay_frame(snapshot) -> Image.Image:
     frame = Image.new("RGB", (width, height), BACKGROUND)
     frame.paste(Image.fromarray(upper), ((width - upper.shape[1]) // 2, CAPTION_HEIGHT))
     frame.paste(Image.fromarray(lower), ((width - lower.shape[1]) // 2, CAPTION_HEIGHT + upper.shape[0] + GAP * 3))
-    ImageDraw.Draw(frame).text((2, 1), snapshot.label(), fill=(235, 235, 235))
+    ImageDraw.Draw(frame).text((2, 1), snapshot.label(), fill=NEUTRAL.text_on_dark)
     return frame.resize((frame.width * ZOOM, frame.height * ZOOM), Image.NEAREST)
 
 

@@ -11,6 +11,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
+from mnistbench.gui.widgets.palette import NEUTRAL
+
 
 class LearningRateDialog(QDialog):
     sig_rate_chosen = Signal(float)  # the proposed learning rate, to put in the form
@@ -26,12 +28,12 @@ class LearningRateDialog(QDialog):
         self.plot.setLabel("left", "training loss")
         self.plot.showGrid(x=True, y=True, alpha=0.3)
         self.plot.addLegend(offset=(-10, 10))
-        self.plot.plot(test.rates, test.losses, pen=pg.mkPen((170, 170, 170)), name="batch loss")
-        self.plot.plot(test.rates, test.smoothed, pen=pg.mkPen((30, 90, 200), width=2), name="smoothed")
+        self.plot.plot(test.rates, test.losses, pen=pg.mkPen(NEUTRAL.faint_curve), name="batch loss")
+        self.plot.plot(test.rates, test.smoothed, pen=pg.mkPen(NEUTRAL.curve, width=2), name="smoothed")
         self.proposal = pg.InfiniteLine(pos=math.log10(test.proposed), angle=90,  # log mode: x is log10
-                                        pen=pg.mkPen((200, 40, 40), width=2, style=pg.QtCore.Qt.DashLine),
+                                        pen=pg.mkPen(NEUTRAL.marker, width=2, style=pg.QtCore.Qt.DashLine),
                                         label=f"proposed {test.proposed:g}",
-                                        labelOpts={"position": 0.9, "color": (200, 40, 40)})
+                                        labelOpts={"position": 0.9, "color": NEUTRAL.marker})
         self.plot.addItem(self.proposal)
         message = QLabel(test.message, wordWrap=True)
         buttons = QDialogButtonBox(QDialogButtonBox.Close, rejected=self.reject)

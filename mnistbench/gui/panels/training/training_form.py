@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, Q
 from mnistbench.engine.activations import HIDDEN_ACTIVATIONS
 from mnistbench.engine.config import TrainingConfig
 from mnistbench.gui.panels.training.training_widgets import SPIN_BOX_MAX, combo, number, spin
+from mnistbench.gui.widgets.palette import NEUTRAL, hex_of
 from mnistbench.workflows.settings import ARCHITECTURE_SETTINGS, TRAINING_SETTINGS, default_value, parse_number
 
 INPUTS, OUTPUTS = 784, 10
@@ -93,7 +94,7 @@ class NetworkForm(QWidget):
             item.setText(str(size))
 
     def _say(self, text):
-        self.layers_message.setText(f'<span style="color:#d03030">{html.escape(text)}</span>')
+        self.layers_message.setText(f'<span style="color:{hex_of(NEUTRAL.error)}">{html.escape(text)}</span>')
         self.layers_message.setVisible(bool(text))
 
     def add_layer(self):

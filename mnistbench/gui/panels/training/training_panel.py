@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QGroupBox, QHBoxLayout, Q
 
 from mnistbench.errors import ConfigError
 from mnistbench.gui.panels.training.training_form import NetworkForm, TrainingForm
+from mnistbench.gui.widgets.palette import NEUTRAL, hex_of
 
 STATES = ("idle", "running", "paused", "evaluating")
 
@@ -230,7 +231,7 @@ class TrainingPanel(QWidget):
         (self.sig_resume_requested if self._state == "paused" else self.sig_pause_requested).emit()
 
     def show_problem(self, text: str) -> None:
-        self.train_message.setText(f'<span style="color:#d03030">{html.escape(text)}</span>')
+        self.train_message.setText(f'<span style="color:{hex_of(NEUTRAL.error)}">{html.escape(text)}</span>')
         self.sig_problem.emit(text)
 
 

@@ -1,0 +1,139 @@
+"""The digit pad's controls: the pad with its tools, the reading beside it, the steps below, and
+the slots of the tools (brush, eraser, threshold, crop, opening a picture).
+
+A mixin of DigitPadPanel, which calls the three ``_build_*`` once and has ``canvas``,
+``undo``, ``clear``, ``keep_as``, ``open_image`` and ``refresh``.
+"""
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QMenu, QPushButton,
+                               QSizePolicy, QSlider, QSpinBox, QToolButton, QVBoxLayout)
+
+from mnistbench.gui.panels.digit_pad.photo_view import PhotoView
+from mnistbench.gui.panels.digit_pad.steps_strip import StepsStrip
+from mnistbench.gui.widgets.digit_views import DigitView, ProbabilityBars
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")  # dropped files the pad opens itself
+IMAGE_FILTER = f"Images ({' '.join('*' + s for s in IMAGE_SUFFIXES)});;All files (*)"
+
+
+def _button(panel, text, tooltip, slot, shortcut=None, checkable=False):
+    """A push button whose shortcut works anywhere inside `panel` (and only there)."""
+    button = QPushButton(text)
+    button.setToolTip(tooltip + (f" ({QKeySequence(shortcut).toString()})" if shortcut else ""))
+    button.setCheckable(checkable)
+    (button.toggled if checkable else button.clicked).connect(slot)
+    if shortcut:
+        action = QAction(panel, shortcut=QKeySequence(shortcut), shortcutContext=Qt.WidgetWithChildrenShortcut)
+        action.triggered.connect(button.toggle if checkable else button.click)
+        panel.addAction(action)
+    return button
+
+
+class PadControlsMixin:
+    """The widgets around the pad and what its tools do."""
+
+    def _build_drawing_side(self):
+        self.brush = QSpinBox(minimum=4, maximum=60, value=int(self.canvas.brush_size), suffix=" px")
+        self.brush.setToolTip("Brush diameter on the 280-pixel canvas (10 canvas pixels = 1 MNIST pixel)")
+        self.brush.valueChanged.connect(self._set_brush_size)
+        self.eraser = _button(self, "Eraser", "Paint black to rub out ink", self._set_eraser, "E", checkable=True)
+        self.undo_button = _button(self, "Undo", "Remove the last stroke", self.undo, QKeySequence.Undo)
+        self.clear_button = _button(self, "Clear", "Start over with an empty pad", self.clear, Qt.Key_Delete)
+        self.open_button = _button(self, "Open image…", "Read a PNG or JPEG of a written digit "
+                                   "(or drop one on the pad)", self._choose_image)
+        self.keep_button = QToolButton(text="Keep as…", popupMode=QToolButton.InstantPopup)
+        self.keep_button.setToolTip("Label this drawing and add it to your own digits")
+        menu = QMenu(self.keep_button)
+        for digit in range(10):
+            menu.addAction(str(digit), lambda d=digit: self.keep_as(d))
+        self.keep_button.setMenu(menu)
+        tools = QGridLayout()
+        brush = QHBoxLayout()
+        brush.addWidget(QLabel("Brush"))
+        brush.addWidget(self.brush, stretch=1)
+        tools.addLayout(brush, 0, 0)
+        for cell, widget in (((0, 1), self.eraser), ((0, 2), self.undo_button), ((1, 0), self.clear_button),
+                             ((1, 1), self.open_button), ((1, 2), self.keep_button)):
+            tools.addWidget(widget, *cell)
+        self.keep_button.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+        self.status = QLabel(wordWrap=True)
+        self.status.setToolTip("What happened last (errors appear here)")
+        side = QVBoxLayout()
+        side.addWidget(self.canvas)
+        side.addLayout(tools)
+        side.addWidget(self.status)
+        self.photo_view = PhotoView()  # as wide as the pad, under it; shown only while a picture is open
+        self.photo_view.sig_crop_changed.connect(self._crop_changed)
+        self.photo_view.hide()
+        side.addWidget(self.photo_view)
+        side.addStretch()
+        return side
+
+    def _build_reading_side(self):
+        self.answer = QLabel(wordWrap=True)
+        self.answer.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.answer.setToolTip("The digit (or number) the network reads, and how sure it is")
+        self.bars = ProbabilityBars()
+        self.network_view = DigitView(112, "The 28x28 image the network actually receives")
+        side = QVBoxLayout()
+        side.addWidget(self.answer)
+        side.addWidget(self.bars)
+        side.addWidget(QLabel("What the network receives (28×28):", wordWrap=True))
+        side.addWidget(self.network_view, alignment=Qt.AlignLeft)
+        side.addStretch()  # an opened picture under the pad makes this column taller: the bars stay as they are
+        return side
+
+    def _build_steps_side(self):
+        self.auto_threshold = QCheckBox("Automatic threshold", checked=True)
+        self.auto_threshold.setToolTip("Otsu's threshold, kept above the paper's noise; untick to set your own")
+        self.auto_threshold.toggled.connect(self._threshold_changed)
+        self.threshold_slider = QSlider(Qt.Horizontal, minimum=1, maximum=99, value=50)
+        self.threshold_slider.setFocusPolicy(Qt.StrongFocus)  # no wheel changes while scrolling past
+        self.threshold_slider.setToolTip("How dark (percent of the page's contrast) a pixel must be to count as ink")
+        self.threshold_slider.valueChanged.connect(self._threshold_moved)
+        threshold = QHBoxLayout()
+        threshold.addWidget(self.auto_threshold)
+        threshold.addWidget(self.threshold_slider, stretch=1)
+        self.steps_strip = StepsStrip()
+        self.step_note = QLabel(wordWrap=True)
+        side = QVBoxLayout()
+        side.addWidget(self.steps_strip)
+        side.addLayout(threshold)
+        side.addWidget(self.step_note)
+        return side
+
+    def _threshold(self):
+        """None (automatic) or the slider's value as a fraction."""
+        return None if self.auto_threshold.isChecked() else self.threshold_slider.value() / 100
+
+    @Slot(bool)
+    def _threshold_changed(self, automatic):
+        self.refresh()
+
+    @Slot(int)
+    def _threshold_moved(self, value):
+        if self.auto_threshold.isChecked():
+            self.auto_threshold.blockSignals(True)
+            self.auto_threshold.setChecked(False)
+            self.auto_threshold.blockSignals(False)
+        self.refresh()
+
+    @Slot(object)
+    def _crop_changed(self, crop):
+        self.refresh()
+
+    @Slot(int)
+    def _set_brush_size(self, pixels):
+        self.canvas.brush_size = float(pixels)
+
+    @Slot(bool)
+    def _set_eraser(self, on):
+        self.canvas.eraser = on
+
+    @Slot()
+    def _choose_image(self):
+        path, _ = QFileDialog.getOpenFileName(self, "Open an image of a digit", "", IMAGE_FILTER)
+        if path:
+            self.open_image(path)
