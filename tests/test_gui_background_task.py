@@ -170,3 +170,19 @@ def test_the_weight_map_gallery_draws_a_bounded_number_of_maps(qtbot):
     assert gallery.map_count == MAX_MAPS  # 65,535 maps took seconds and 177 MB on the GUI thread
     image = gallery.image()
     assert image.width() < 40 * 33 and image.height() < 40 * 33
+
+
+def test_a_task_deleted_with_its_owner_while_its_job_runs_drops_the_result(qtbot, caplog):
+    from PySide6.QtCore import QObject
+    from shiboken6 import delete, isValid
+
+    owner = QObject()
+    task = BackgroundTask("testing", owner)
+    gate = Gate("late")
+    task.submit(gate)
+    qtbot.waitUntil(lambda: gate.thread is not None)
+    delete(owner)  # a window closed: its children go with it, the job still runs
+    assert not isValid(task)
+    with caplog.at_level("DEBUG", logger="mnistbench"):
+        gate.opened.set()
+        qtbot.waitUntil(lambda: "finished after its owner was deleted" in caplog.text, timeout=5000)

@@ -7,14 +7,19 @@ initialising a huge one) hands a zero-argument, Qt-free function to its
 runs replaces any still waiting, and a result that a newer request has made
 stale is dropped. ``sig_busy_changed`` drives the owner's busy indicator.
 
-The pool thread emits only the private ``_sig_result``; this object lives on the
-GUI thread, so the relay runs there and so does everything connected to
-``sig_done`` and ``sig_failed`` (tests wait on those, never on the pool thread).
+The pool thread never emits on the task itself: a window closed meanwhile may
+have deleted it (emitting on it then crashed the process). It emits on one
+relay that lives as long as the application; on the GUI thread the relay hands
+the result to the task if the task still exists. So everything connected to
+``sig_done`` and ``sig_failed`` runs on the GUI thread (tests wait on those).
 """
 
 import logging
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
+from functools import cache
+
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, QTimer, Signal, Slot
+from shiboken6 import isValid
 
 from mnistbench.errors import MnistbenchError
 
@@ -28,13 +33,32 @@ def network_work(net, n_inputs=1) -> float:
     return float(n_inputs) * sum(int(W.size) for W in net.weights)
 
 
+class _ResultRelay(QObject):
+    """Pool threads emit here; it lives as long as the application, on the GUI thread."""
+
+    sig_result = Signal(object, int, object, str)  # (task, token, result, error line or "")
+
+    @Slot(object, int, object, str)
+    def deliver(self, task, token, result, error):
+        if isValid(task):  # its owner (a closed window or panel) may have deleted it meanwhile
+            task._relay(token, result, error)
+        else:
+            logger.debug("%s finished after its owner was deleted", task.name)
+
+
+@cache
+def _result_relay() -> _ResultRelay:
+    relay = _ResultRelay(QCoreApplication.instance())
+    relay.sig_result.connect(relay.deliver)
+    return relay
+
+
 class BackgroundTask(QObject):
     """``submit(job)``: run ``job()`` off the GUI thread; ``sig_done(result)`` or ``sig_failed(line)`` after."""
 
     sig_done = Signal(object)  # the job's return value (GUI thread)
     sig_failed = Signal(str)  # one line: the job raised (GUI thread)
     sig_busy_changed = Signal(bool)  # True once a job has run BUSY_DELAY_MS, False when none is left
-    _sig_result = Signal(int, object, str)  # (token, result, error line or "") from the pool thread
 
     def __init__(self, name, parent=None):
         super().__init__(parent)
@@ -44,7 +68,7 @@ class BackgroundTask(QObject):
         self._waiting = None  # (token, job) submitted while another ran
         self._busy_shown = False
         self._busy_timer = QTimer(self, singleShot=True, interval=BUSY_DELAY_MS, timeout=self._show_busy)
-        self._sig_result.connect(self._relay)
+        self._results = _result_relay()
 
     @property
     def busy(self) -> bool:
@@ -95,12 +119,8 @@ class BackgroundTask(QObject):
         except Exception as failure:  # a bug: one line in the log, the window lives on
             logger.exception("%s failed", self.name)
             result, error = None, f"{self.name} failed: {type(failure).__name__}: {failure}"
-        try:
-            self._sig_result.emit(token, result, error)
-        except RuntimeError:  # the owner (a closed panel) is gone: nobody wants the result
-            logger.debug("%s finished after its owner was deleted", self.name)
+        self._results.sig_result.emit(self, token, result, error)
 
-    @Slot(int, object, str)
     def _relay(self, token, result, error):
         self._running = False
         if self._waiting is not None:
