@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from mnistbench.engine.reports import TrainingCallbacks
 from mnistbench.engine.training import TrainingControl
 from mnistbench.errors import MnistbenchError
-from mnistbench.gui.jobs.job_thread import end_thread, thread_for
+from mnistbench.gui.jobs.job_thread import JobController
 from mnistbench.workflows.sweep import SweepClock, estimate_points, pending_points, point_label, run_sweep
 
 PROGRESS_INTERVAL = 0.25  # seconds between progress reports from the worker
@@ -76,7 +76,7 @@ class SweepWorker(QObject):
         self.sig_point_done.emit(index, run_id, float(outcome.result.seconds))
 
 
-class SweepController(QObject):
+class SweepController(JobController):
     """GUI-thread owner of a sweep's thread: start, pause, resume, cancel; progress with time left."""
 
     sig_progress = Signal(object)  # SweepProgress
@@ -86,45 +86,26 @@ class SweepController(QObject):
     sig_running_changed = Signal(bool)
 
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self._thread = self._worker = None
-        self._control = TrainingControl()
-        self._clock, self._indices, self._outcome = None, [], None
+        super().__init__(parent, TrainingControl())
+        self._clock, self._indices = None, []
         self.sweep = None
         self.progress = None  # the last SweepProgress reported, or None before the first
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None
-
-    @property
-    def paused(self) -> bool:
-        return self.running and self._control.paused
 
     def start(self, store, sweep, dataset, estimates=None) -> None:
         """Train ``sweep``'s pending points on ``dataset`` (a Dataset), recorded in ``store``."""
         if self.running:
             raise RuntimeError("a sweep is already running")
-        self.sweep, self._control, self._outcome, self._store = sweep, TrainingControl(), None, store
+        self.sweep, self._control, self._store = sweep, TrainingControl(), store
         self._indices = pending_points(store, sweep)
         self._clock = self.progress = None
-        self._worker = SweepWorker(store, sweep, dataset, self._control, estimates)
-        self._thread = thread_for(self._worker, "mnistbench-sweep")
-        self._worker.sig_estimated.connect(self._on_estimated)
-        self._worker.sig_point_progress.connect(self._on_point_progress)
-        self._worker.sig_point_done.connect(self._on_point_done)
-        self._worker.sig_finished.connect(self._on_finished)
-        self._worker.sig_failed.connect(self._on_failed)
-        self._worker.sig_done.connect(self._on_done)
-        self._thread.start()
-        self.sig_running_changed.emit(True)
-
-    def pause(self) -> None:
-        if self.running:
-            self._control.pause()
-
-    def resume(self) -> None:
-        self._control.resume()
+        worker = SweepWorker(store, sweep, dataset, self._control, estimates)
+        worker.sig_estimated.connect(self._on_estimated)
+        worker.sig_point_progress.connect(self._on_point_progress)
+        worker.sig_point_done.connect(self._on_point_done)
+        worker.sig_finished.connect(self._on_finished)
+        worker.sig_failed.connect(self._on_failed)
+        worker.sig_done.connect(self._on_done)
+        self._start_thread(worker, "mnistbench-sweep")
 
     def cancel(self) -> None:
         """Stop after the current batch; the points already trained stay (the same sweep resumes)."""
@@ -132,13 +113,9 @@ class SweepController(QObject):
         self._control.request_stop()
 
     def shutdown(self, timeout_ms=10000) -> bool:
-        if not self.running:
-            return True
+        """Cancel and wait for the thread (closing the window); True when it has ended."""
         self.cancel()
-        ended = end_thread(self._thread, timeout_ms)
-        if ended:
-            self._release()
-        return ended
+        return self._end_thread(timeout_ms)
 
     @Slot(object)
     def _on_estimated(self, estimates):
@@ -182,23 +159,3 @@ class SweepController(QObject):
         done = len(self._indices) - len(left)
         self._outcome = ("finished", f"sweep {self.sweep.id}: {done} of {len(self._indices)} points trained"
                          + (f"; cancelled — starting it again trains the {len(left)} left" if left else ""))
-
-    @Slot(str)
-    def _on_failed(self, line):
-        self._outcome = ("failed", line)
-
-    @Slot()
-    def _on_done(self):
-        if self._thread is None or self.sender() is not self._worker:
-            return
-        end_thread(self._thread)
-        self._release()
-        outcome, self._outcome = self._outcome, None
-        if outcome and outcome[0] == "finished":
-            self.sig_finished.emit(outcome[1])
-        elif outcome:
-            self.sig_failed.emit(outcome[1])
-
-    def _release(self):
-        self._thread = self._worker = None
-        self.sig_running_changed.emit(False)

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from mnistbench.engine.training import TrainingCallbacks, TrainingControl
 from mnistbench.errors import MnistbenchError
-from mnistbench.gui.jobs.job_thread import end_thread, thread_for
+from mnistbench.gui.jobs.job_thread import JobController
 from mnistbench.workflows.cost_estimate import estimate_cost
 from mnistbench.workflows.evaluation import evaluate_test_set
 from mnistbench.workflows.snapshots import InEpochSnapshots
@@ -115,7 +115,7 @@ class TrainingWorker(QObject):
             self.sig_message.emit(f"could not write the recovery file: {error}", "warning")
 
 
-class TrainingController(QObject):
+class TrainingController(JobController):
     """GUI-thread owner of the worker thread; relays its signals and holds the stop/pause control."""
 
     sig_batches = Signal(object)  # list of BatchReport, in order, about 10 times a second
@@ -130,23 +130,12 @@ class TrainingController(QObject):
     sig_running_changed = Signal(bool)  # a job started (True) or ended (False)
 
     def __init__(self, parent=None, save_recovery=None, batch_interval=BATCH_INTERVAL):
-        super().__init__(parent)
+        super().__init__(parent, TrainingControl())
         self._save_recovery, self._batch_interval = save_recovery, batch_interval
-        self._thread = self._worker = None
-        self._control = TrainingControl()
-        self._outcome = None
         self.network = None  # the network of the current or last job (trained in place)
         self.job = None  # "train" or "evaluate": what the current or last job does
         self.recorder = None  # the RunRecorder of the current or last training job (its run_id), or None
         self.estimate_seconds = ESTIMATE_SECONDS  # timing for the cost estimate before each run; 0: none
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None
-
-    @property
-    def paused(self) -> bool:
-        return self.running and self._control.paused
 
     def start(self, net, dataset, config, recorder=None):
         """Train ``net`` in place on ``dataset`` with ``config``, then evaluate its test set.
@@ -162,17 +151,14 @@ class TrainingController(QObject):
     def _launch(self, net, dataset, config, recorder=None):
         if self.running:
             raise RuntimeError("a training job is already running")
-        self.network, self._outcome, self.recorder = net, None, recorder
+        self.network, self.recorder = net, recorder
         self.job = "train" if config is not None else "evaluate"
         self._control = TrainingControl()
         recovery = self._save_recovery if config is not None else None
-        self._worker = TrainingWorker(net, dataset, config, self._control, recovery, self._batch_interval,
-                                      recorder)
-        self._worker.estimate_seconds = self.estimate_seconds
-        self._thread = thread_for(self._worker, "mnistbench-training")
-        self._connect_worker(self._worker)
-        self._thread.start()
-        self.sig_running_changed.emit(True)
+        worker = TrainingWorker(net, dataset, config, self._control, recovery, self._batch_interval, recorder)
+        worker.estimate_seconds = self.estimate_seconds
+        self._connect_worker(worker)
+        self._start_thread(worker, "mnistbench-training")
 
     def _connect_worker(self, worker):
         # Reports pass signal to signal: Qt queues them to this thread and re-emits them
@@ -191,44 +177,11 @@ class TrainingController(QObject):
     def stop(self):
         self._control.request_stop()
 
-    def pause(self):
-        if self.running:
-            self._control.pause()
-
-    def resume(self):
-        self._control.resume()
-
     def shutdown(self, timeout_ms=10000) -> bool:
         """Stop and wait for the thread (closing the window); True when it has ended."""
-        if not self.running:
-            return True
         self._control.request_stop()
-        ended = end_thread(self._thread, timeout_ms)
-        if ended:
-            self._release_thread()
-        return ended
+        return self._end_thread(timeout_ms)
 
     @Slot(object)
     def _on_finished(self, result):
         self._outcome = ("finished", result)
-
-    @Slot(str)
-    def _on_failed(self, message):
-        self._outcome = ("failed", message)
-
-    @Slot()
-    def _on_done(self):
-        """The job returned: end the thread first, so listeners may start the next job."""
-        if self._thread is None or self.sender() is not self._worker:
-            return  # a job ended by shutdown() already; its late signal is stale
-        end_thread(self._thread)
-        self._release_thread()
-        outcome, self._outcome = self._outcome, None
-        if outcome and outcome[0] == "finished":
-            self.sig_finished.emit(outcome[1])
-        elif outcome:
-            self.sig_failed.emit(outcome[1])
-
-    def _release_thread(self):
-        self._thread = self._worker = None
-        self.sig_running_changed.emit(False)
