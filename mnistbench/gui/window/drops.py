@@ -12,6 +12,8 @@ import logging
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QAbstractItemView, QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit, QTextEdit
 
+from mnistbench.gui.widgets.file_drops import local_paths
+
 logger = logging.getLogger(__name__)
 TEXT_TAKERS = (QLineEdit, QAbstractSpinBox, QComboBox, QPlainTextEdit, QTextEdit, QAbstractItemView)
 
@@ -23,19 +25,6 @@ def stop_text_drops(container) -> None:
             widget.setAcceptDrops(False)
             if isinstance(widget, QAbstractItemView):
                 widget.viewport().setAcceptDrops(False)
-
-
-def local_paths(event) -> list:
-    return [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
-
-
-def accept_file_drag(event) -> None:
-    """A drag that carries URLs may drop here."""
-    try:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-    except Exception:  # an exception escaping an event handler can kill the process
-        logger.exception("drag refused")
 
 
 def drop_files(event, open_paths) -> None:

@@ -30,6 +30,7 @@ from mnistbench.gui.panels.own_digits.own_digits_panel import OwnDigitsPanel
 from mnistbench.gui.panels.time_machine.time_machine_panel import TimeMachinePanel
 from mnistbench.gui.panels.runs.runs_panel import RunsPanel
 from mnistbench.gui.panels.training.training_panel import TrainingPanel
+from mnistbench.gui.widgets.file_drops import accept_file_drag
 from mnistbench.gui.window import drops, recovery
 from mnistbench.gui.window.column_shares import ColumnShares
 from mnistbench.gui.window.dataset_banner import DatasetBanner
@@ -197,7 +198,7 @@ class MainWindow(QMainWindow):
 
     # --- drops and closing --------------------------------------------------------------
     def dragEnterEvent(self, event):
-        drops.accept_file_drag(event)
+        accept_file_drag(event)
 
     def dropEvent(self, event):
         drops.drop_files(event, self.files.open_dropped)

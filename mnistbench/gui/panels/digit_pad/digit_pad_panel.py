@@ -22,6 +22,7 @@ from mnistbench.gui.panels.digit_pad.pad_controls import IMAGE_SUFFIXES, PadCont
 from mnistbench.gui.panels.digit_pad.pad_reading import automatic_threshold, describe, digit_boxes, read_pad
 from mnistbench.gui.panels.network_fit import fit_problem
 from mnistbench.gui.widgets.digit_views import preview_network
+from mnistbench.gui.widgets.file_drops import accept_file_drag, local_paths
 from mnistbench.gui.widgets.preview import preview_app, run_preview
 from mnistbench.images import load_image
 from mnistbench.number_reading import format_number
@@ -174,16 +175,12 @@ class DigitPadPanel(PadControlsMixin, QWidget):
 
     # --- drag and drop: an exception escaping here can kill the process ------
     def dragEnterEvent(self, event):
-        try:
-            if event.mimeData().hasUrls():
-                event.acceptProposedAction()
-        except Exception:  # noqa: BLE001 — a drag must never crash the workbench
-            logger.exception("drag refused by the digit pad")
+        accept_file_drag(event)
 
     def dropEvent(self, event):
         """Images open on the pad; other files (networks, dataset folders) go to the window."""
         try:
-            paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+            paths = local_paths(event)
             event.acceptProposedAction()
             if not paths:
                 self.status.setText("Only files on this computer can be dropped here.")

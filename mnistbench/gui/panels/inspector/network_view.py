@@ -7,6 +7,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsView
 
+from mnistbench.gui.widgets.file_drops import accept_file_drag, local_paths
+
 logger = logging.getLogger(__name__)
 ZOOM_LIMITS = (0.05, 40.0)
 TEXT_GROWTH = 2.2  # largest enlargement of titles and output labels when zoomed out
@@ -60,18 +62,14 @@ class NetworkView(QGraphicsView):
 
     # --- drag and drop: an exception escaping here can kill the process ------
     def dragEnterEvent(self, event):
-        try:
-            if event.mimeData().hasUrls():
-                event.acceptProposedAction()
-        except Exception:  # noqa: BLE001 — a drag must never crash the workbench
-            logger.exception("drag refused by the inspector")
+        accept_file_drag(event)
 
     def dragMoveEvent(self, event):
         self.dragEnterEvent(event)
 
     def dropEvent(self, event):
         try:
-            paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+            paths = local_paths(event)
             event.acceptProposedAction()
             if paths:
                 self.sig_files_dropped.emit(paths)
