@@ -20,6 +20,7 @@ from mnistbench.gui.panels.log.log_panel import LogPanel  # noqa: E402
 from mnistbench.gui.window.status_bar import TrainingStatusBar, format_duration  # noqa: E402
 from mnistbench.gui.panels.training.training_form import BASIC_FIELDS  # noqa: E402
 from mnistbench.gui.panels.training.training_panel import TrainingPanel  # noqa: E402
+from mnistbench.workflows.recipes import recipe_architecture, recipe_config  # noqa: E402
 from mnistbench.workflows.settings import TRAINING_SETTINGS  # noqa: E402
 
 pytestmark = pytest.mark.gui
@@ -34,18 +35,17 @@ def panel(qtbot):
 
 
 def test_defaults_make_the_quick_good_network(panel, qtbot):
-    assert panel.network_form.architecture() == {
-        "layer_sizes": [784, 128, 10], "activation": "relu", "output": "softmax",
-        "loss": "cross_entropy", "init": "he", "seed": 0}
+    assert panel.network_form.architecture() == {**recipe_architecture("quick"), "seed": 0}
     with qtbot.waitSignal(panel.sig_train_requested) as wanted:
         qtbot.mouseClick(panel.train_button, Qt.LeftButton)
     config = wanted.args[0]
     assert isinstance(config, TrainingConfig)
-    assert config == TrainingConfig()  # the form starts at the same defaults as the CLI and the engine
+    assert config == recipe_config("quick")  # the same as `mnistbench train --recipe quick`
 
 
 def test_edited_settings_reach_the_config(panel, qtbot):
     form = panel.training_form
+    form.show_config(TrainingConfig())  # the engine's defaults: augmentation off (the quick recipe has it on)
     form.optimizer.setCurrentText("nesterov")
     form.learning_rate.setText("0,05")  # a decimal comma is accepted
     form.batch_size.setValue(32)
@@ -154,6 +154,7 @@ def test_basic_settings_first_advanced_collapsed_and_opened_for_a_refused_one(pa
 
 def test_hidden_layers_can_be_added_resized_and_removed(panel, qtbot):
     form = panel.network_form
+    form.set_hidden_sizes([128])
     form.layers.setCurrentRow(0)
     qtbot.mouseClick(form.add_button, Qt.LeftButton)
     form.layers.item(1).setText("32")

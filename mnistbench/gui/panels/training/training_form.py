@@ -120,8 +120,20 @@ class NetworkForm(QWidget):
         hidden = net.activations[:-1]
         if hidden and hidden[0] in HIDDEN_ACTIVATIONS:
             self.activation.setCurrentText(hidden[0])
+        self._show_output(net.activations[-1], net.loss)
+
+    def show_architecture(self, architecture: dict) -> None:
+        """Set the form to an architecture dict (``recipes.recipe_architecture``'s keys)."""
+        self.set_hidden_sizes(architecture["layer_sizes"][1:-1])
+        self.activation.setCurrentText(architecture["activation"])
+        self._show_output(architecture["output"], architecture["loss"])
+        for label, init in INITS.items():
+            if init == architecture["init"]:
+                self.init.setCurrentText(label)
+
+    def _show_output(self, output, loss):
         for label, pair in OUTPUT_LOSSES.items():
-            if pair == (net.activations[-1], net.loss):
+            if pair == (output, loss):
                 self.output.setCurrentText(label)
 
     def architecture(self) -> dict:

@@ -12,8 +12,10 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QGroupBox, QHBoxLayout, Q
                                QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from mnistbench.errors import ConfigError
+from mnistbench.gui.panels.training.recipe_chooser import RecipeChooser
 from mnistbench.gui.panels.training.training_form import NetworkForm, TrainingForm
 from mnistbench.gui.widgets.palette import NEUTRAL, hex_of
+from mnistbench.workflows.recipes import DEFAULT_RECIPE
 
 STATES = ("idle", "running", "paused", "evaluating")
 
@@ -49,6 +51,9 @@ class TrainingPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.network_form, self.training_form = NetworkForm(), TrainingForm()
+        self.recipe_chooser = RecipeChooser(self.network_form, self.training_form)
+        self.recipe_chooser.apply(DEFAULT_RECIPE)  # the quick good network, until a network is loaded
+        self.recipe_chooser.sig_recipe_chosen.connect(self._initialise_clicked)  # a fresh one to train
         self._state = "idle"
         content = QWidget()
         layout = QVBoxLayout(content)
@@ -98,6 +103,8 @@ class TrainingPanel(QWidget):
         self.save_as_button = button("Save as…", "Save the network under a new name (Ctrl+Shift+S)",
                                      self.sig_save_as_requested.emit)
         layout = QVBoxLayout(box)
+        layout.addWidget(QLabel("Start from a recipe:"))
+        layout.addWidget(self.recipe_chooser)
         layout.addWidget(self.network_form)
         layout.addWidget(self.network_summary)
         layout.addLayout(row(self.initialise_button, self.load_button))
@@ -192,7 +199,7 @@ class TrainingPanel(QWidget):
         if folder:
             self.sig_dataset_chosen.emit(folder)
 
-    def _initialise_clicked(self):
+    def _initialise_clicked(self, *_):
         self.sig_initialise_requested.emit(self.network_form.architecture())
 
     def request_training(self) -> None:
