@@ -243,3 +243,18 @@ def test_a_session_run_chosen_in_the_runs_dock_is_drawn_once(make_window, qtbot)
     assert legend_names(curves)[2:] == ["lr 0.01", "lr 0.001"]
     assert [row.status for row in store.runs()] == ["finished", "finished"]
     assert store.run(ids[-1]).parameters == window.state.network.parameter_count  # the reserved row filled in
+
+
+def test_runs_labelled_by_many_settings_keep_the_legend_inside_the_plots(make_window, qtbot):
+    window = make_window()
+    train_in_window(window, qtbot, "0.01")
+    initialise(window, qtbot)
+    form = window.training_panel.training_form
+    form.dropout.setText("0.25")
+    form.augment_shift.setText("2.5")
+    form.augment_rotation.setText("12")
+    train_in_window(window, qtbot, "0.001")
+    curves = window.curves_panel
+    assert max(len(name) for name in legend_names(curves)) > 40  # "lr 0.001, dropout 0.25, augment shift …"
+    qtbot.wait(50)
+    assert curves.legend.sceneBoundingRect().right() <= curves.graphics.viewport().width()

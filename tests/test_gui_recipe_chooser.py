@@ -35,15 +35,19 @@ def test_choosing_a_recipe_fills_both_forms_and_asks_for_a_fresh_network(qtbot):
     assert panel.training_form.config() == recipe_config("classic") and chooser.recipe == "classic"
 
 
-def test_editing_a_setting_or_mirroring_a_loaded_network_makes_the_settings_your_own(qtbot):
+def test_editing_a_setting_makes_the_settings_your_own_unless_they_match_a_recipe(qtbot):
     from tiny_network import trained_network
 
     panel = make_panel(qtbot)
     panel.training_form.epochs.setValue(3)
     assert panel.recipe_chooser.recipe == "" and panel.recipe_chooser.currentText() == OWN_SETTINGS
+    panel.training_form.epochs.setValue(12)  # back to the recipe's value: the recipe again
+    assert panel.recipe_chooser.recipe == "quick"
     panel.recipe_chooser.apply("best-mnist")
     assert panel.recipe_chooser.recipe == "best-mnist"
     panel.network_form.show_network(trained_network("relu", hidden=(16,), epochs=1))
+    assert panel.recipe_chooser.recipe == ""
+    panel.training_form.learning_rate.setText("0.")  # half typed
     assert panel.recipe_chooser.recipe == ""
 
 

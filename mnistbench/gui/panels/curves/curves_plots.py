@@ -27,6 +27,7 @@ SERIES = {
     "validation_error": ("error", "validation error", 2, False, True),
 }
 LEGEND_COLUMN_PX = 175  # a legend entry's width: a narrow panel puts the entries on more rows
+LEGEND_SAMPLE_PX = 60  # an entry's line sample and margins, beside its label
 RAW_ALPHA = 60  # the raw values behind a smoothed curve
 
 
@@ -123,13 +124,25 @@ class CurvesPlotsMixin:
         layout.addWidget(self.values_label)
         layout.addWidget(self.graphics, 1)
 
-    def _fit_legend(self, width):
-        """As many legend columns as the plots' width holds: the legend never spills past them."""
-        columns = max(1, min(3, width // LEGEND_COLUMN_PX))
+    def _fit_legend(self, width=None):
+        """As many legend columns as the plots' width holds: the legend never spills past them.
+
+        A column is as wide as the widest entry (a run labelled by several settings is long).
+        """
+        width = self.graphics.width() if width is None else width
+        for _sample, label in self.legend.items:
+            label.item.setTextWidth(-1)  # its natural width first
+        widest = max((label.item.boundingRect().width() for _sample, label in self.legend.items), default=0)
+        entry = int(widest) + LEGEND_SAMPLE_PX
+        columns = max(1, min(3, width // max(LEGEND_COLUMN_PX, entry)))
+        for _sample, label in self.legend.items:
+            if entry > width:  # even one column is too narrow: the long labels wrap
+                label.item.setTextWidth(max(60, width - LEGEND_SAMPLE_PX))
+            label.updateMin()
         if columns != self.legend.columnCount:
             self.legend.setColumnCount(columns)
-            self.legend.updateGeometry()
-            self.graphics.ci.layout.invalidate()
+        self.legend.updateGeometry()
+        self.graphics.ci.layout.invalidate()
 
     @property
     def smoothing_weight(self) -> float:

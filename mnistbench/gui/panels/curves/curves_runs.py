@@ -158,6 +158,7 @@ class CurvesRunsMixin:
         for label, _colour, _series, curves in ([] if alone else runs):
             self.legend.addItem(curves["train_loss"], label)
         cache_pixmaps(self.legend, True)
+        self._fit_legend()  # columns for these entries' widths
         self.legend.updateGeometry()
         self.graphics.ci.layout.invalidate()
         self.graphics.ci.layout.activate()  # the legend row takes the height its entries need, now

@@ -3,13 +3,15 @@
 The recipes are the CLI's (``mnistbench train --recipe NAME``), so the window
 and the command line start from the same settings. The default recipe, the
 quick good network, comes first and fills the forms at start; editing any
-setting, or loading a network (the forms then mirror it), turns the chooser
-to "Your own settings". Choosing a recipe asks for a fresh network of its shape.
+setting turns the chooser to the recipe the forms then match (a loaded
+best-mnist network shows best-mnist) or to "Your own settings". Choosing a
+recipe asks for a fresh network of its shape.
 """
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QSpinBox
 
+from mnistbench.errors import ConfigError
 from mnistbench.gui.panels.training.training_widgets import FocusedWheelComboBox
 from mnistbench.workflows.recipes import DEFAULT_RECIPE, RECIPES, recipe_architecture, recipe_config, recipe_title
 
@@ -82,4 +84,17 @@ class RecipeChooser(FocusedWheelComboBox):
     @Slot()
     def _forms_edited(self, *_):
         if not self._applying:
-            self.setCurrentIndex(self.findData(""))
+            self.setCurrentIndex(self.findData(self._matching_recipe()))
+
+    def _matching_recipe(self) -> str:
+        """The recipe the forms now hold exactly (a loaded best-mnist network shows best-mnist), or ""."""
+        try:
+            config = self.training_form.config()
+        except ConfigError:  # a half-typed value is nobody's recipe
+            return ""
+        architecture = dict(self.network_form.architecture())
+        architecture.pop("seed")
+        for name in RECIPES:
+            if recipe_architecture(name) == architecture and recipe_config(name) == config:
+                return name
+        return ""
