@@ -8,12 +8,13 @@ moment slows a candidate and its floor alike. Figures are medians of the
 per-round ratios, with their ranges. The workers are
 ``python -m mnistbench.bench_worker CANDIDATE DATA N_IMAGES`` (bench_worker.py).
 
-``numpy`` and ``fast`` train with the engine's default BLAS threads (one, see
-fast_kernels); ``numpy-all`` and ``fast-all`` let the BLAS use all its threads
-(MNISTBENCH_BLAS_THREADS=all). Each candidate's floor is timed with the same
-threads, so each ratio compares an epoch with the products as that epoch runs
-them; every round also keeps all its floors, so an epoch can be held against
-the faster of the two floors (one thread or all) measured in the same round.
+``numpy`` and ``fast`` train with the engine's default BLAS threads (the
+BLAS's own, see fast_kernels); ``numpy-1`` and ``fast-1`` hold the BLAS to one
+thread (MNISTBENCH_BLAS_THREADS=1, the setting for a busy machine). Each
+candidate's floor is timed with the same threads, so each ratio compares an
+epoch with the products as that epoch runs them; every round also keeps all
+its floors, so an epoch can be held against the faster of the two floors (one
+thread or all) measured in the same round.
 """
 
 import os
@@ -24,13 +25,15 @@ from dataclasses import dataclass, field
 
 from mnistbench.engine.fast_kernels import BLAS_THREADS_VARIABLE, ENGINE_VARIABLE, default_blas_threads
 
-ENGINES = ("numpy", "numpy-all", "fast", "fast-all")  # "-all": the BLAS uses all its threads while training
+ENGINES = ("numpy", "numpy-1", "fast", "fast-1")  # "-1": the BLAS held to one thread while training
 CANDIDATES = ("floor",) + ENGINES + ("pytorch", "scikit-learn")
 
 
 def blas_threads_of(name):
-    """The BLAS threads a candidate trains with: the engine's default for ``numpy`` and ``fast``,
-    None (all, the BLAS's own choice) for the ``-all`` candidates and the peers."""
+    """The BLAS threads a candidate trains with: 1 for the ``-1`` candidates, the engine's default
+    for ``numpy`` and ``fast``, None (all, the BLAS's own choice) for the peers."""
+    if name.endswith("-1"):
+        return 1
     return default_blas_threads() if name in ("numpy", "fast") else None
 
 
@@ -64,8 +67,8 @@ class WarmProcess:
         env = dict(os.environ)
         env[ENGINE_VARIABLE] = "numpy" if name.startswith("numpy") else "fast"
         env.pop(BLAS_THREADS_VARIABLE, None)  # the engine's default, which blas_threads_of names …
-        if name.endswith("-all"):
-            env[BLAS_THREADS_VARIABLE] = "all"  # … or all threads
+        if name.endswith("-1"):
+            env[BLAS_THREADS_VARIABLE] = "1"  # … or one thread
         args = [sys.executable, "-m", "mnistbench.bench_worker", name, data or "", str(n_images or 0)]
         self.name = name
         self.process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)

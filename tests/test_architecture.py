@@ -109,8 +109,8 @@ def test_engine_imports_only_numpy_the_stdlib_and_itself():
     for name, path in MODULES.items():
         if not name.startswith("mnistbench.engine"):
             continue
-        allowed = allowed_stdlib | ({"numba", "threadpoolctl", "os", "sys", "warnings"} if name == FAST_KERNELS
-                                   else set())
+        fast_only = {"numba", "threadpoolctl", "os", "sys", "warnings", "contextlib"}
+        allowed = allowed_stdlib | (fast_only if name == FAST_KERNELS else set())
         for module in imported_modules(path):
             top = module.split(".")[0]
             assert (top == "numpy" or top in allowed or module.startswith("mnistbench.engine")

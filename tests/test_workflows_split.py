@@ -100,3 +100,17 @@ def test_a_network_trained_black_and_white_is_tested_on_black_and_white_images()
     as_grey = evaluate(net, to_inputs(data.test_images), data.test_labels)
     np.testing.assert_array_equal(tested.confidences, as_trained.confidences)
     assert not np.array_equal(tested.confidences, as_grey.confidences)
+
+
+def test_a_drawn_digit_reaches_a_black_and_white_network_as_black_and_white():
+    from mnistbench.engine.network import Network
+    from mnistbench.workflows.evaluation import as_network_reads
+    from mnistbench.workflows.training_run import train_and_record
+
+    data = dataset()
+    grey = to_inputs(data.test_images[:3])
+    net = Network([784, 8, 10], activation="relu", loss="cross_entropy", init="he", seed=0)
+    assert as_network_reads(net, grey) is grey  # untrained: no record, grey as given
+    train_and_record(net, data, TrainingConfig(epochs=1, batch_size=20, binarize=True))
+    read = as_network_reads(net, grey)
+    assert set(np.unique(read)) <= {0.0, 1.0} and np.array_equal(read, grey >= 0.5)

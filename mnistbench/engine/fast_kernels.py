@@ -17,20 +17,22 @@ NumPy path. Compiled kernels are cached in a per-user folder (NUMBA_CACHE_DIR
 when unset), so a second start does not compile again; where no cache folder
 is writable the kernels compile for this process only.
 
-Training holds the BLAS to one thread (both paths, when threadpoolctl is
-installed; ``MNISTBENCH_BLAS_THREADS=N`` or ``all`` chooses otherwise), set
-after NumPy's first product. On 2 shared cores one thread is steadier: a
-second BLAS thread helps the products only while nothing else wants a core,
-and after each product it spins, slowing the element-wise work in between
-(docs/limits.md has the figures). The thread count changes the bits of some
-products (OpenBLAS blocks a 784-long sum differently), so it is fixed for a
-whole run rather than chosen by timing.
+Training leaves the BLAS its own threads by default: on a quiet machine they
+make an epoch 16-32 % faster than one thread (and faster than PyTorch at every
+batch size; docs/limits.md has the figures). On a busy or shared machine a
+second BLAS thread helps only while nothing else wants a core, and after each
+product it spins: there ``MNISTBENCH_BLAS_THREADS=1`` (or any N; needs
+threadpoolctl) holds training to that many threads, set after NumPy's first
+product. The thread count changes the bits of some products (OpenBLAS blocks
+a 784-long sum differently), so it is fixed for a whole run, never chosen by
+timing.
 """
 
 import os
 import sys
 import threading
 import warnings
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -39,7 +41,9 @@ from mnistbench.errors import ConfigError
 
 ENGINE_VARIABLE = "MNISTBENCH_ENGINE"  # "numpy" forces the NumPy path
 BLAS_THREADS_VARIABLE = "MNISTBENCH_BLAS_THREADS"  # BLAS threads while training: a number, or "all"
-DEFAULT_BLAS_THREADS = 1  # when threadpoolctl is installed and the variable is unset (see the module note)
+DEFAULT_BLAS_THREADS = None  # the variable unset: the BLAS's own threads (see the module note)
+WINDOW_BLAS_THREADS = 1  # the window's runs: its GUI thread wants a core too (see ``preferring_blas_threads``)
+_preferred = [DEFAULT_BLAS_THREADS]  # what ``default_blas_threads`` gives; the window changes it for its runs
 _loaded = {}  # "kernels": the kernels namespace or None; "why": one line about the choice
 _loading = threading.Lock()  # the window's training thread and the GUI thread may both ask first
 
@@ -66,7 +70,7 @@ def engine_description():
 
 def blas_threads():
     """The BLAS threads training holds to: $MNISTBENCH_BLAS_THREADS (a number, or "all": None, the
-    BLAS's own choice), by default 1 when threadpoolctl can set it, else None."""
+    BLAS's own choice); unset, ``default_blas_threads()``."""
     text = os.environ.get(BLAS_THREADS_VARIABLE, "").strip().lower()
     if text == "all":
         return None
@@ -80,8 +84,24 @@ def blas_threads():
 
 
 def default_blas_threads():
-    """1 when threadpoolctl can hold the BLAS to it, else None (the BLAS's own choice)."""
-    return DEFAULT_BLAS_THREADS if _threadpoolctl() is not None else None
+    """The preferred count (DEFAULT_BLAS_THREADS, or the window's) when threadpoolctl can hold the BLAS
+    to it, else None (the BLAS's own choice)."""
+    return _preferred[0] if _threadpoolctl() is not None else None
+
+
+@contextmanager
+def preferring_blas_threads(threads):
+    """While inside, runs hold the BLAS to ``threads`` unless MNISTBENCH_BLAS_THREADS says otherwise.
+
+    The window trains this way with WINDOW_BLAS_THREADS: beside its GUI thread a second BLAS thread
+    gave no faster epochs on a quiet machine (0.39 s either way) and far slower ones on a busy one.
+    The window runs one training or sweep at a time, so one preference at a time.
+    """
+    previous, _preferred[0] = _preferred[0], threads
+    try:
+        yield
+    finally:
+        _preferred[0] = previous
 
 
 class BlasThreads:

@@ -13,7 +13,7 @@ import numpy as np
 from mnistbench.data import to_inputs
 from mnistbench.workflows.seen_images import recorded_seen_images
 from mnistbench.workflows.training_record import trained_black_and_white
-from mnistbench.workflows.validation_split import binarized
+from mnistbench.workflows.validation_split import binarized, black_and_white
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,6 +123,11 @@ def evaluate(net, inputs, labels, class_names=None, images=None):
 def network_inputs(net, images):
     """uint8 images as ``net`` learned to read them: black and white if it trained so, else grey."""
     return binarized(images) if trained_black_and_white(net) else to_inputs(images)
+
+
+def as_network_reads(net, X):
+    """float32 inputs (a drawn digit) as ``net`` learned to read them (see ``network_inputs``)."""
+    return black_and_white(X) if trained_black_and_white(net) else X
 
 
 def evaluate_test_set(net, dataset):

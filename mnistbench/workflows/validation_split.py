@@ -58,5 +58,9 @@ def training_data(dataset, config, holdout=0) -> TrainingData:
 
 def binarized(images):
     """uint8 (n, 28, 28) images -> float32 (n, 784) inputs of 0 and 1: black-and-white digits."""
-    X = to_inputs(images)
+    return black_and_white(to_inputs(images))
+
+
+def black_and_white(X):
+    """float32 inputs in [0, 1] -> the same inputs as 0 and 1."""
     return (X >= BINARY_THRESHOLD).astype(np.float32)

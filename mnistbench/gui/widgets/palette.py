@@ -111,12 +111,22 @@ class Neutrals:
     banner: RGB = (255, 244, 214)  # the dataset banner: background, border, text
     banner_border: RGB = (224, 192, 112)
     banner_text: RGB = (64, 48, 0)
+    warning_cell: RGB = (255, 225, 190)  # a runs-table accuracy with a warning (measured on images it trained on)
+    running_cell: RGB = (210, 230, 255)  # a run's status: running
+    failed_cell: RGB = (255, 215, 215)  # unfinished or diverged
+    stopped_cell: RGB = (240, 240, 240)
+    scatter: RGB = (120, 120, 120)  # every run on the accuracy-against-cost scatter
     # ten colours that tell runs apart (matplotlib's "tab10"), reused in order
     runs: tuple = ((31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
                    (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207))
 
 
 NEUTRAL = Neutrals()
+
+
+def light_tint(rgb, amount=0.6) -> RGB:
+    """``rgb`` blended ``amount`` of the way to white: a cell background that dark text stays readable on."""
+    return tuple(int(round(c + (255 - c) * amount)) for c in rgb[:3])
 
 
 def hex_of(rgb) -> str:

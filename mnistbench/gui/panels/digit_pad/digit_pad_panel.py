@@ -28,6 +28,7 @@ from mnistbench.images import load_image
 from mnistbench.number_reading import format_number
 from mnistbench.photo_pipeline import working_gray
 from mnistbench.preprocess import to_network_input
+from mnistbench.workflows.evaluation import as_network_reads
 
 UPDATE_MS = 33  # live prediction at most ~30 times a second while drawing
 logger = logging.getLogger(__name__)
@@ -168,7 +169,7 @@ class DigitPadPanel(PadControlsMixin, QWidget):
             self.bars.set_probabilities(None)
             self.answer.setText(f"Reads {format_number(reading.number)}")
             return
-        probabilities = self._net.predict_proba(self._x[None])[0]
+        probabilities = self._net.predict_proba(as_network_reads(self._net, self._x[None]))[0]
         self.bars.set_probabilities(probabilities)
         top = int(probabilities.argmax())
         self.answer.setText(f"Reads {top}  ({100 * probabilities[top]:.1f}%)")

@@ -17,6 +17,7 @@ from mnistbench.gui.jobs.background_task import BackgroundTask, network_work
 from mnistbench.gui.panels.network_fit import DIGITS, fit_problem
 from mnistbench.gui.widgets import palette
 from mnistbench.gui.widgets.digit_views import DigitView, ProbabilityBars
+from mnistbench.workflows.evaluation import network_inputs
 
 logger = logging.getLogger(__name__)
 THUMBNAIL = 168  # pixels: the 28x28 image at 6x
@@ -167,8 +168,8 @@ class ImageBrowserPanel(QWidget):
             self._jump_to_mistake(direction)
         elif self.net is not None and self.images is not None and not self.problem():
             self._direction = direction
-            net, X = self.net, self.images.reshape(len(self.images), -1)
-            self.task.submit(lambda: net.predict(X), network_work(net, len(X)))
+            net, images = self.net, self.images
+            self.task.submit(lambda: net.predict(network_inputs(net, images)), network_work(net, len(images)))
 
     def _jump_to_mistake(self, direction):
         wrong = np.flatnonzero(self._predictions != self.labels)
@@ -228,7 +229,7 @@ class ImageBrowserPanel(QWidget):
             self.predicted_label.setText(self.problem() or "Predicted: — (no network)")
             self.bars.set_probabilities(None)
             return
-        probabilities = self.net.predict_proba(self.images[index:index + 1].reshape(1, -1))[0]  # uint8: scaled
+        probabilities = self.net.predict_proba(network_inputs(self.net, self.images[index:index + 1]))[0]
         self.bars.set_probabilities(probabilities)
         predicted = int(self._predictions[index]) if self._predictions is not None else int(np.argmax(probabilities))
         c = palette.current()

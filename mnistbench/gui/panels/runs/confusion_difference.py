@@ -13,11 +13,12 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableView, QVBoxLayout
 
 from mnistbench.gui.panels.network_fit import fit_problem
+from mnistbench.gui.widgets import palette
+from mnistbench.gui.widgets.palette import light_tint
 from mnistbench.errors import MnistbenchError
 from mnistbench.netfile import load_network
 from mnistbench.workflows.evaluation import evaluate_test_set
 
-BETTER, WORSE = QColor(170, 225, 170), QColor(240, 170, 170)
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,8 @@ class DifferenceModel(QAbstractTableModel):
             return f"{change:+d}" if change else "0"
         if role == Qt.BackgroundRole and change:
             better = change > 0 if true == predicted else change < 0
-            return BETTER if better else WORSE
+            colours = palette.current()  # follows View → Colours (green/red or blue/orange)
+            return QColor(*light_tint(colours.right if better else colours.wrong))
         if role == Qt.ToolTipRole:
             a, b = self.result.names
             names = self.result.class_names

@@ -8,6 +8,7 @@ this module only draws it.
 import pyqtgraph as pg
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QVBoxLayout
 
+from mnistbench.gui.widgets.palette import NEUTRAL
 from mnistbench.workflows.sweep import pareto_front
 
 COSTS = (("seconds", "training time (s)", lambda row: row.seconds),
@@ -42,9 +43,9 @@ class ParetoDialog(QDialog):
             # a PlotDataItem, not a ScatterPlotItem: only it follows the log x axis (a ScatterPlotItem
             # put 50,890 parameters at 10^50890, and the axis spanned 10^-200 to 10^200)
             plot.plot(*everything, pen=None, symbol="o", symbolSize=8, symbolPen=None,
-                      symbolBrush=pg.mkBrush(120, 120, 120, 160), name="runs")
-            plot.plot(*front, pen=pg.mkPen((200, 40, 40), width=2), symbol="o", symbolSize=10,
-                      symbolBrush=(200, 40, 40), name="Pareto front")
+                      symbolBrush=pg.mkBrush(*NEUTRAL.scatter, 160), name="runs")
+            plot.plot(*front, pen=pg.mkPen(NEUTRAL.marker, width=2), symbol="o", symbolSize=10,
+                      symbolBrush=NEUTRAL.marker, name="Pareto front")
             self.plots[key], self.fronts[key] = plot, front
             plots.addWidget(plot)
         counted = sum(1 for row in rows if row.held_out_accuracy is not None)

@@ -10,12 +10,14 @@ import json
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from mnistbench.gui.widgets.palette import NEUTRAL
+
 from mnistbench.workflows.run_rows import COLUMN_KEYS, COLUMNS, cell_text, cell_value, sort_rows
 
 SORT_ROLE = Qt.UserRole  # the cell's raw value (number, text or None)
-WARNING_COLOUR = QColor(255, 225, 190)  # an accuracy with a warning (e.g. measured on images it trained on)
-STATUS_COLOURS = {"running": QColor(210, 230, 255), "unfinished": QColor(255, 215, 215),
-                  "diverged": QColor(255, 215, 215), "stopped": QColor(240, 240, 240)}
+WARNING_COLOUR = QColor(*NEUTRAL.warning_cell)  # an accuracy with a warning (measured on images it trained on)
+STATUS_COLOURS = {"running": QColor(*NEUTRAL.running_cell), "unfinished": QColor(*NEUTRAL.failed_cell),
+                  "diverged": QColor(*NEUTRAL.failed_cell), "stopped": QColor(*NEUTRAL.stopped_cell)}
 
 
 class RunsTableModel(QAbstractTableModel):
