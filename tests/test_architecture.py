@@ -109,7 +109,7 @@ def test_engine_imports_only_numpy_the_stdlib_and_itself():
     for name, path in MODULES.items():
         if not name.startswith("mnistbench.engine"):
             continue
-        fast_only = {"numba", "threadpoolctl", "os", "sys", "warnings", "contextlib"}
+        fast_only = {"numba", "threadpoolctl", "os", "sys", "warnings"}
         allowed = allowed_stdlib | (fast_only if name == FAST_KERNELS else set())
         for module in imported_modules(path):
             top = module.split(".")[0]

@@ -32,7 +32,6 @@ import os
 import sys
 import threading
 import warnings
-from contextlib import contextmanager
 
 import numpy as np
 
@@ -42,8 +41,6 @@ from mnistbench.errors import ConfigError
 ENGINE_VARIABLE = "MNISTBENCH_ENGINE"  # "numpy" forces the NumPy path
 BLAS_THREADS_VARIABLE = "MNISTBENCH_BLAS_THREADS"  # BLAS threads while training: a number, or "all"
 DEFAULT_BLAS_THREADS = None  # the variable unset: the BLAS's own threads (see the module note)
-WINDOW_BLAS_THREADS = 1  # the window's runs: its GUI thread wants a core too (see ``preferring_blas_threads``)
-_preferred = [DEFAULT_BLAS_THREADS]  # what ``default_blas_threads`` gives; the window changes it for its runs
 _loaded = {}  # "kernels": the kernels namespace or None; "why": one line about the choice
 _loading = threading.Lock()  # the window's training thread and the GUI thread may both ask first
 
@@ -84,24 +81,8 @@ def blas_threads():
 
 
 def default_blas_threads():
-    """The preferred count (DEFAULT_BLAS_THREADS, or the window's) when threadpoolctl can hold the BLAS
-    to it, else None (the BLAS's own choice)."""
-    return _preferred[0] if _threadpoolctl() is not None else None
-
-
-@contextmanager
-def preferring_blas_threads(threads):
-    """While inside, runs hold the BLAS to ``threads`` unless MNISTBENCH_BLAS_THREADS says otherwise.
-
-    The window trains this way with WINDOW_BLAS_THREADS: beside its GUI thread a second BLAS thread
-    gave no faster epochs on a quiet machine (0.39 s either way) and far slower ones on a busy one.
-    The window runs one training or sweep at a time, so one preference at a time.
-    """
-    previous, _preferred[0] = _preferred[0], threads
-    try:
-        yield
-    finally:
-        _preferred[0] = previous
+    """DEFAULT_BLAS_THREADS when threadpoolctl can hold the BLAS to it, else None (the BLAS's own choice)."""
+    return DEFAULT_BLAS_THREADS if _threadpoolctl() is not None else None
 
 
 class BlasThreads:

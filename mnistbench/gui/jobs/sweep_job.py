@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from mnistbench.engine.fast_kernels import WINDOW_BLAS_THREADS, preferring_blas_threads
 from mnistbench.engine.reports import TrainingCallbacks
 from mnistbench.engine.training import TrainingControl
 from mnistbench.errors import MnistbenchError
@@ -51,9 +50,8 @@ class SweepWorker(QObject):
         try:
             pending = pending_points(self._store, self._sweep)
             self.sig_estimated.emit(self._estimates or estimate_points(self._sweep, self._dataset, pending))
-            with preferring_blas_threads(WINDOW_BLAS_THREADS):
-                trained = run_sweep(self._store, self._sweep, self._dataset, control=self._control,
-                                    callbacks_for=self._callbacks_for, on_point=self._on_point)
+            trained = run_sweep(self._store, self._sweep, self._dataset, control=self._control,
+                                callbacks_for=self._callbacks_for, on_point=self._on_point)
             self.sig_finished.emit(trained)
         except MnistbenchError as error:
             self.sig_failed.emit(str(error))

@@ -12,7 +12,6 @@ import time
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from mnistbench.engine.fast_kernels import WINDOW_BLAS_THREADS, preferring_blas_threads
 from mnistbench.engine.training import TrainingCallbacks, TrainingControl
 from mnistbench.errors import MnistbenchError
 from mnistbench.gui.jobs.job_thread import JobController
@@ -62,8 +61,7 @@ class TrainingWorker(QObject):
             if self._config is None:  # evaluate only: the test half
                 self.sig_evaluated.emit(evaluate_test_set(self._net, self._dataset))
             else:
-                with preferring_blas_threads(WINDOW_BLAS_THREADS):
-                    outcome = self._train()
+                outcome = self._train()
                 if outcome.evaluation is not None:
                     self.sig_evaluated.emit(outcome.evaluation)
                 self.sig_finished.emit(outcome.result)
