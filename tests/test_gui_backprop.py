@@ -188,9 +188,8 @@ def test_numbers_read_as_formulas_do():
     assert num(3.314e-5) == "3.314·10<sup>-5</sup>".replace("-", "−")
 
 
-@pytest.mark.parametrize("hidden", [(16,), (512, 128)])
-def test_the_drawings_labels_stay_readable_in_a_small_dock(qtbot, digits, hidden):
-    """(In a 600-px dock the layer captions and class labels were drawn 4 px high.)"""
+def labels_in_a_small_dock(qtbot, digits, hidden):
+    """A 600-px step-through drawing one example of a ``hidden`` network: (panel, its text labels)."""
     panel = BackpropPanel()
     qtbot.addWidget(panel)
     panel.resize(600, 520)
@@ -200,8 +199,15 @@ def test_the_drawings_labels_stay_readable_in_a_small_dock(qtbot, digits, hidden
     images, labels = digits
     panel.set_input(to_inputs(images)[0], int(labels[0]))
     qtbot.wait(20)
+    return panel, [*panel.scene._captions, *panel.scene._output_texts]
+
+
+@pytest.mark.parametrize("hidden", [(16,), (512, 128)])
+def test_the_drawings_labels_stay_readable_in_a_small_dock(qtbot, digits, hidden):
+    """(In a 600-px dock the layer captions and class labels were drawn 4 px high.)"""
+    panel, texts = labels_in_a_small_dock(qtbot, digits, hidden)
     transform = panel.view.viewportTransform()
-    for item in [*panel.scene._captions, *panel.scene._output_texts]:
+    for item in texts:
         on_screen = item.deviceTransform(transform).mapRect(item.boundingRect())
         assert on_screen.height() >= 12, (item.text(), on_screen.height())
 
@@ -209,16 +215,8 @@ def test_the_drawings_labels_stay_readable_in_a_small_dock(qtbot, digits, hidden
 @pytest.mark.parametrize("hidden", [(16,), (512, 128)])
 def test_the_drawings_labels_are_inside_the_view(qtbot, digits, hidden):
     """(The output layer's caption ran past the right edge of a 600-px dock.)"""
-    panel = BackpropPanel()
-    qtbot.addWidget(panel)
-    panel.resize(600, 520)
-    panel.show()
-    qtbot.waitExposed(panel)
-    panel.set_network(trained_network("relu", hidden=hidden, epochs=1))
-    images, labels = digits
-    panel.set_input(to_inputs(images)[0], int(labels[0]))
-    qtbot.wait(20)
+    panel, texts = labels_in_a_small_dock(qtbot, digits, hidden)
     transform, viewport = panel.view.viewportTransform(), panel.view.viewport().rect()
-    for item in [*panel.scene._captions, *panel.scene._output_texts]:
+    for item in texts:
         on_screen = item.deviceTransform(transform).mapRect(item.boundingRect()).toAlignedRect()
         assert viewport.contains(on_screen), (item.text(), on_screen, viewport)
