@@ -21,7 +21,7 @@ from mnistbench.engine.training import (BatchReport, EpochReport, EvaluationRepo
 from mnistbench.gui.panels.curves import (curves_data, curves_drawing, curves_plots, curves_ranges,  # noqa: E402
                                          curves_readout)
 from mnistbench.gui.widgets import export_dialog  # noqa: E402
-from mnistbench.gui.panels.curves.curves_panel import CurvesPanel  # noqa: E402
+from window_helpers import shown_curves_panel  # noqa: E402
 
 pytestmark = pytest.mark.gui
 BATCHES = 12  # 600 examples / batch 50
@@ -29,11 +29,7 @@ BATCHES = 12  # 600 examples / batch 50
 
 @pytest.fixture
 def panel(qtbot):
-    widget = CurvesPanel()
-    qtbot.addWidget(widget)
-    widget.resize(700, 450)
-    widget.show()
-    return widget
+    return shown_curves_panel(qtbot)
 
 
 @pytest.fixture(scope="module")

@@ -13,14 +13,13 @@ from mnistbench.engine.config import TrainingConfig  # noqa: E402
 from mnistbench.engine.network import Network  # noqa: E402
 from mnistbench.engine.training import BatchReport, EpochReport, EvaluationReport  # noqa: E402
 from mnistbench.gui.panels.curves.curves_data import BatchErrors  # noqa: E402
-from mnistbench.gui.panels.curves.curves_panel import CurvesPanel  # noqa: E402
 from mnistbench.gui.panels.curves.run_curves import stored_runs, window_errors  # noqa: E402
 from mnistbench.gui.window.panel_wiring import show_chosen_runs  # noqa: E402
 from mnistbench.netfile import save_network  # noqa: E402
 from mnistbench.workflows.run_recorder import RunRecorder  # noqa: E402
 from mnistbench.workflows.runs_store import RunsStore  # noqa: E402
 from mnistbench.workflows.training_run import train_and_record  # noqa: E402
-from window_helpers import answer  # noqa: E402
+from window_helpers import answer, shown_curves_panel  # noqa: E402
 
 pytestmark = pytest.mark.gui
 BATCHES = 12  # the window's synthetic dataset: 600 images / batch 50
@@ -28,11 +27,7 @@ BATCHES = 12  # the window's synthetic dataset: 600 images / batch 50
 
 @pytest.fixture
 def panel(qtbot):
-    widget = CurvesPanel()
-    qtbot.addWidget(widget)
-    widget.resize(700, 450)
-    widget.show()
-    return widget
+    return shown_curves_panel(qtbot)
 
 
 def shown(curve):

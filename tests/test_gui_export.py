@@ -14,7 +14,7 @@ from PySide6.QtGui import QImage  # noqa: E402
 
 from mnistbench.engine.network import Network  # noqa: E402
 from mnistbench.engine.training import BatchReport, EpochReport, EvaluationReport  # noqa: E402
-from mnistbench.gui.panels.curves.curves_panel import CurvesPanel  # noqa: E402
+from window_helpers import shown_curves_panel  # noqa: E402
 from mnistbench.gui.widgets import export_dialog, export_pictures  # noqa: E402
 from mnistbench.gui.widgets.export_dialog import ExportFormat, ExportSource, export_file, source_of  # noqa: E402
 
@@ -97,10 +97,7 @@ def two_epochs(panel):
 
 @pytest.fixture
 def panel(qtbot):
-    widget = CurvesPanel()
-    qtbot.addWidget(widget)
-    widget.resize(700, 450)
-    widget.show()
+    widget = shown_curves_panel(qtbot)
     two_epochs(widget)
     widget.set_export_source(ExportSource("mnist", 3))
     return widget

@@ -57,15 +57,19 @@ def test_a_transient_permission_error_keeps_the_recovery_file(make_window, monke
     assert load_network(kept[0]).layer_sizes == (784, 7, 10)
 
 
-def test_an_unreadable_recovery_file_that_cannot_be_moved_is_worked_beside(make_window, monkeypatch):
-    newer_version_file(recovery.recovery_path())
-    before = recovery.recovery_path().read_bytes()
-
+def refuse_renames(patch):
+    """Within ``patch`` (a monkeypatch context), moving the recovery file fails as in a read-only folder."""
     def refuse(source, target):
         raise PermissionError(13, "Permission denied")
 
+    patch.setattr(recovery.os, "rename", refuse)
+
+
+def test_an_unreadable_recovery_file_that_cannot_be_moved_is_worked_beside(make_window, monkeypatch):
+    newer_version_file(recovery.recovery_path())
+    before = recovery.recovery_path().read_bytes()
     with monkeypatch.context() as patch:
-        patch.setattr(recovery.os, "rename", refuse)
+        refuse_renames(patch)
         window = make_window()
     recovery.write_recovery(window.state.network)  # what the next epoch would do
     recovery.clear_recovery()  # what a save would do
@@ -176,12 +180,8 @@ def test_a_fifo_device_or_folder_named_nn_is_refused_in_one_line(make_window, qt
 def test_the_file_written_beside_an_unmovable_one_is_offered_at_the_next_start(make_window, monkeypatch):
     newer_version_file(recovery.recovery_path())
     before = recovery.recovery_path().read_bytes()
-
-    def refuse(source, target):
-        raise PermissionError(13, "Permission denied")
-
     with monkeypatch.context() as patch:
-        patch.setattr(recovery.os, "rename", refuse)
+        refuse_renames(patch)
         window = make_window()
         recovery.write_recovery(small_net(hidden=6))  # the epoch of a session that then crashed
         again = make_window(start=False)

@@ -14,6 +14,17 @@ def small_net(accuracy=None, hidden=8):
     return net
 
 
+def shown_curves_panel(qtbot):
+    """A CurvesPanel on screen at 700 x 450, as the curves dock shows it."""
+    from mnistbench.gui.panels.curves.curves_panel import CurvesPanel
+
+    widget = CurvesPanel()
+    qtbot.addWidget(widget)
+    widget.resize(700, 450)
+    widget.show()
+    return widget
+
+
 def answer(window, *buttons):
     """Click ``buttons`` on the next questions the window asks, in order; returns (box, text) pairs."""
     asked, pending, tries = [], list(buttons), [0]

@@ -53,6 +53,16 @@ def readme_text() -> str:
     return CHECKOUT_README.read_text(encoding="utf-8") if CHECKOUT_README.is_file() else ""
 
 
+def with_close_button(dialog, content, width, height) -> None:
+    """Lay ``dialog`` out as ``content`` above a Close button, ``width`` x ``height`` to start."""
+    buttons = QDialogButtonBox(QDialogButtonBox.Close)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(content)
+    layout.addWidget(buttons)
+    dialog.resize(width, height)
+
+
 class ShortcutsDialog(QDialog):
     """A table of every action and its keys."""
 
@@ -66,12 +76,7 @@ class ShortcutsDialog(QDialog):
         for row, (text, keys) in enumerate(rows):
             self.table.setItem(row, 0, QTableWidgetItem(text))
             self.table.setItem(row, 1, QTableWidgetItem(keys))
-        buttons = QDialogButtonBox(QDialogButtonBox.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
-        layout.addWidget(buttons)
-        self.resize(460, 520)
+        with_close_button(self, self.table, 460, 520)
 
 
 class ReadmeDialog(QDialog):
@@ -79,12 +84,7 @@ class ReadmeDialog(QDialog):
         super().__init__(parent, windowTitle="mnistbench README")
         self.browser = QTextBrowser(openExternalLinks=True)
         self.browser.setMarkdown(text)
-        buttons = QDialogButtonBox(QDialogButtonBox.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.browser)
-        layout.addWidget(buttons)
-        self.resize(760, 640)
+        with_close_button(self, self.browser, 760, 640)
 
 
 class HelpMenu:
