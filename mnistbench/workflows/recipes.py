@@ -45,8 +45,10 @@ RECIPES = {
                        augment=True, augment_shift=1.5, augment_rotation=8.0, seed=0)},
     # The best we found on Fashion-MNIST (60,000 images).
     "best-fashion": {
-        "title": "Best Fashion-MNIST: 784-512-128-10, dropout, 40 epochs",
-        "architecture": dict(layer_sizes=[784, 512, 128, 10], **RELU_SOFTMAX),
+        "title": "Best Fashion-MNIST: 784-384-128-10, dropout, 40 epochs",
+        # 384, not 512: as good (90.17 % against 90.35 %) in 61 % of the time, and the bundled
+        # file with its 60,000 image hashes stays under 2 MiB
+        "architecture": dict(layer_sizes=[784, 384, 128, 10], **RELU_SOFTMAX),
         "config": dict(optimizer="adam", learning_rate=1e-3, schedule="cosine", batch_size=128, epochs=40,
                        dropout=0.3, seed=0)},
 }
