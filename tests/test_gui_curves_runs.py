@@ -253,3 +253,18 @@ def test_runs_labelled_by_many_settings_keep_the_legend_inside_the_plots(make_wi
     assert max(len(name) for name in legend_names(curves)) > 40  # "lr 0.001, dropout 0.25, augment shift …"
     qtbot.wait(50)
     assert curves.legend.sceneBoundingRect().right() <= curves.graphics.viewport().width()
+
+
+def test_a_network_opened_again_is_drawn_once(make_window, tmp_path):
+    window = make_window()
+    first, second = Network([784, 8, 10], activation="relu", loss="cross_entropy", init="he", seed=1), \
+        Network([784, 9, 10], activation="relu", loss="cross_entropy", init="he", seed=2)
+    data = load_dataset("digits")
+    for net, name in ((first, "a.nn"), (second, "b.nn")):
+        train_and_record(net, data, TrainingConfig(epochs=2, batch_size=50))
+        save_network(net, tmp_path / name)
+    for name in ("a.nn", "b.nn", "a.nn"):  # A, then B, then A again
+        window.files.open_network(tmp_path / name)
+    curves = window.curves_panel
+    assert len(curves.overlays) == 1 and curves.overlays[0].row.layer_sizes == (784, 9, 10)
+    assert len(legend_names(curves)) == 4  # training, validation, B, A

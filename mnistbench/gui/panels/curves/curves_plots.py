@@ -7,7 +7,7 @@ are created here once and only fed with ``setData`` afterwards (curves_drawing).
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtGui import QAction, QColor, QFontMetricsF
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QMenu, QSizePolicy, QSlider, QToolButton,
                                QVBoxLayout)
 
@@ -130,15 +130,16 @@ class CurvesPlotsMixin:
         A column is as wide as the widest entry (a run labelled by several settings is long).
         """
         width = self.graphics.width() if width is None else width
-        for _sample, label in self.legend.items:
-            label.item.setTextWidth(-1)  # its natural width first
-        widest = max((label.item.boundingRect().width() for _sample, label in self.legend.items), default=0)
+        widest = max((QFontMetricsF(label.item.font()).horizontalAdvance(label.text)
+                      for _sample, label in self.legend.items), default=0)
         entry = int(widest) + LEGEND_SAMPLE_PX
         columns = max(1, min(3, width // max(LEGEND_COLUMN_PX, entry)))
+        wrap = max(60, width - LEGEND_SAMPLE_PX) if entry > width else -1  # -1: one line, as long as it is
         for _sample, label in self.legend.items:
-            if entry > width:  # even one column is too narrow: the long labels wrap
-                label.item.setTextWidth(max(60, width - LEGEND_SAMPLE_PX))
-            label.updateMin()
+            if label.item.textWidth() != wrap:  # only when it changes: each change repaints the label
+                label.item.setTextWidth(wrap)
+                label.updateMin()
+                label.item.update()
         if columns != self.legend.columnCount:
             self.legend.setColumnCount(columns)
         self.legend.updateGeometry()

@@ -65,12 +65,20 @@ class CurvesRunsMixin:
         if losses:
             self.current = history_series(net)
             self.current_row = network_run_row(net)
+            self._drop_session_copies(self.current)  # a network opened again is drawn once
             self._epoch_losses = losses
             last = self.current["train_loss"].points()[-1, :3] if self.current["train_loss"].size else (0, 0, 0)
             self._positions = LivePositions(tuple(float(v) for v in last))
         self._runs_changed()
         self.redraw()
         self.ranges.fit()
+
+    def _drop_session_copies(self, series):
+        """Take off an earlier run of the session that is this very history (the same file opened again)."""
+        mine = series["train_loss"].points()
+        for overlay in [o for o in self.overlays if not o.chosen]:
+            if np.array_equal(overlay.series["train_loss"].points(), mine):
+                self._remove_overlay(overlay)
 
     def _has_current(self):
         return any(series.size for series in self.current.values())
@@ -157,8 +165,8 @@ class CurvesRunsMixin:
             self.legend.addItem(lone[name] if alone else self._key_items[name], text)
         for label, _colour, _series, curves in ([] if alone else runs):
             self.legend.addItem(curves["train_loss"], label)
+        self._fit_legend()  # columns for these entries' widths, before their pictures are cached
         cache_pixmaps(self.legend, True)
-        self._fit_legend()  # columns for these entries' widths
         self.legend.updateGeometry()
         self.graphics.ci.layout.invalidate()
         self.graphics.ci.layout.activate()  # the legend row takes the height its entries need, now
