@@ -54,43 +54,28 @@ def matrix_product_seconds(layers, n, batch_size):
     return time.perf_counter() - start
 
 
-class _ProductTimer:
-    """Times the matrix products *inside* a real epoch, and the optimiser's steps, by wrapping
-    the engine's layer functions for the duration of a ``with`` block (bench only)."""
+class _OptimizerTimer:
+    """Times the optimiser's steps inside a real epoch by wrapping ``Adam.step`` for the duration of a
+    ``with`` block (bench only)."""
 
     def __init__(self):
-        self.products = self.optimizer = 0.0
+        self.seconds = 0.0
 
     def __enter__(self):
-        from mnistbench.engine import network, optimizers
-        self._saved = (network.dense_forward, network.dense_backward, optimizers.Adam.step)
-        network.dense_forward, network.dense_backward = self._forward, self._backward
-        saved_step, timer = optimizers.Adam.step, self
+        from mnistbench.engine import optimizers
+        self._saved = saved_step = optimizers.Adam.step
+        timer = self
 
         def step(optimizer, params, grads, learning_rate, decay=None):
             start = time.perf_counter()
             saved_step(optimizer, params, grads, learning_rate, decay)
-            timer.optimizer += time.perf_counter() - start
+            timer.seconds += time.perf_counter() - start
         optimizers.Adam.step = step
         return self
 
     def __exit__(self, *exc):
-        from mnistbench.engine import network, optimizers
-        network.dense_forward, network.dense_backward, optimizers.Adam.step = self._saved
-
-    def _forward(self, a, W, b):
-        start = time.perf_counter()
-        z = a @ W.T
-        self.products += time.perf_counter() - start
-        z += b
-        return z
-
-    def _backward(self, delta, a_prev, W, need_input_grad=True):
-        start = time.perf_counter()
-        dW = delta.T @ a_prev
-        grad_a_prev = delta @ W if need_input_grad else None
-        self.products += time.perf_counter() - start
-        return dW, delta.sum(axis=0), grad_a_prev
+        from mnistbench.engine import optimizers
+        optimizers.Adam.step = self._saved
 
 
 SPEED_BATCH_SIZES = (32, 128, 512)
@@ -156,21 +141,26 @@ def machine_load():
 
 
 def epoch_breakdown(data=None):
-    """One batch-128 epoch in this process (default path) with its products and optimiser steps timed."""
+    """One batch-128 epoch in this process (default path), its optimiser steps timed inside it and its
+    matrix products timed alone right before (the fused layers leave no product to wrap)."""
     from mnistbench.engine import fast_kernels
+    from mnistbench.engine.blas_threads import BlasThreads
 
     X, y, _ = reference_data(data)
     print(f"  where the time goes ({fast_kernels.engine_description().split(' (')[0]}, batch 128):")
-    reference_network().fit(X[:2048], y[:2048], REFERENCE_CONFIG.replace(epochs=1))  # warm-up, JIT load
-    with _ProductTimer() as inside:
+    config = REFERENCE_CONFIG.replace(epochs=1, batch_size=128)
+    reference_network().fit(X[:2048], y[:2048], config)  # warm-up, JIT load
+    with BlasThreads():  # the threads training holds to
+        products = matrix_product_seconds(REFERENCE_LAYERS, len(X), config.batch_size)
+    net = reference_network()
+    with _OptimizerTimer() as optimizer:
         start = time.perf_counter()
-        reference_network().fit(X, y, REFERENCE_CONFIG.replace(epochs=1))
-        timed_epoch = time.perf_counter() - start
-    rest = timed_epoch - inside.products - inside.optimizer
-    print(f"    one epoch, timed inside: {timed_epoch:.2f} s = products {inside.products:.2f} s "
-          f"+ Adam steps {inside.optimizer:.2f} s + everything else {rest:.2f} s "
-          f"(epoch / its own products {timed_epoch / inside.products:.2f})")
-    return {"epoch": timed_epoch, "products": inside.products, "optimizer": inside.optimizer}
+        net.fit(X, y, config)
+        epoch = time.perf_counter() - start
+    rest = epoch - products - optimizer.seconds
+    print(f"    one epoch: {epoch:.2f} s = products {products:.2f} s (timed alone) + Adam steps "
+          f"{optimizer.seconds:.2f} s + everything else {rest:.2f} s (epoch / products {epoch / products:.2f})")
+    return {"epoch": epoch, "products": products, "optimizer": optimizer.seconds}
 
 
 def bench_memory(data=None):

@@ -23,7 +23,8 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 
-from mnistbench.engine.fast_kernels import BLAS_THREADS_VARIABLE, ENGINE_VARIABLE, default_blas_threads
+from mnistbench.engine.blas_threads import BLAS_THREADS_VARIABLE, default_blas_threads
+from mnistbench.engine.fast_kernels import ENGINE_VARIABLE
 
 ENGINES = ("numpy", "numpy-1", "fast", "fast-1")  # "-1": the BLAS held to one thread while training
 CANDIDATES = ("floor",) + ENGINES + ("pytorch", "scikit-learn")

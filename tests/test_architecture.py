@@ -102,6 +102,7 @@ def test_nothing_outside_gui_loads_qt_when_imported():
 
 
 FAST_KERNELS = "mnistbench.engine.fast_kernels"  # the one engine module that may use numba, lazily
+BLAS_THREADS = "mnistbench.engine.blas_threads"  # … and the one that reads the BLAS thread setting
 
 
 def test_engine_imports_only_numpy_the_stdlib_and_itself():
@@ -109,8 +110,8 @@ def test_engine_imports_only_numpy_the_stdlib_and_itself():
     for name, path in MODULES.items():
         if not name.startswith("mnistbench.engine"):
             continue
-        fast_only = {"numba", "threadpoolctl", "os", "sys", "warnings"}
-        allowed = allowed_stdlib | (fast_only if name == FAST_KERNELS else set())
+        fast_only = {FAST_KERNELS: {"numba", "os", "sys", "warnings"}, BLAS_THREADS: {"threadpoolctl", "os"}}
+        allowed = allowed_stdlib | fast_only.get(name, set())
         for module in imported_modules(path):
             top = module.split(".")[0]
             assert (top == "numpy" or top in allowed or module.startswith("mnistbench.engine")

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mnistbench.engine import fast_kernels
+from mnistbench.engine import blas_threads, fast_kernels
 from mnistbench.engine.config import TrainingConfig
 from mnistbench.engine.network import Network
 from mnistbench.engine.optimizers import SGD, Adam, Momentum
@@ -185,7 +185,7 @@ def test_interleaved_rounds_time_each_engine_in_its_own_process_against_the_floo
     assert all(len(floors) == 3 for floors in timings.round_floors.values())
 
 
-def test_the_epoch_breakdown_times_products_and_optimiser_steps_inside_a_real_epoch(monkeypatch):
+def test_the_epoch_breakdown_times_products_and_optimiser_steps_of_a_real_epoch(monkeypatch):
     from mnistbench import bench
 
     X, y = np.random.default_rng(0).random((2048 + 512, 784), dtype=np.float32), np.arange(2560) % 10
@@ -211,9 +211,9 @@ def blas_thread_counts():
 
 def test_by_default_training_leaves_the_blas_its_own_threads(monkeypatch):
     pytest.importorskip("threadpoolctl")
-    monkeypatch.delenv(fast_kernels.BLAS_THREADS_VARIABLE, raising=False)
+    monkeypatch.delenv(blas_threads.BLAS_THREADS_VARIABLE, raising=False)
     before = blas_thread_counts()
-    with fast_kernels.BlasThreads():
+    with blas_threads.BlasThreads():
         assert blas_thread_counts() == before
     assert "BLAS held" not in fast_kernels.engine_description()
 
@@ -222,7 +222,7 @@ def test_one_thread_holds_training_to_it_and_gives_the_threads_back(monkeypatch)
     pytest.importorskip("threadpoolctl")
     from mnistbench.engine.training import TrainingCallbacks
 
-    monkeypatch.setenv(fast_kernels.BLAS_THREADS_VARIABLE, "1")
+    monkeypatch.setenv(blas_threads.BLAS_THREADS_VARIABLE, "1")
     X, y = blobs()
     before, during = blas_thread_counts(), []
     callbacks = TrainingCallbacks(on_batch=lambda report: during.append(blas_thread_counts()))
@@ -235,18 +235,18 @@ def test_one_thread_holds_training_to_it_and_gives_the_threads_back(monkeypatch)
 
 def test_all_leaves_the_blas_its_own_threads(monkeypatch):
     pytest.importorskip("threadpoolctl")
-    monkeypatch.setenv(fast_kernels.BLAS_THREADS_VARIABLE, "all")
+    monkeypatch.setenv(blas_threads.BLAS_THREADS_VARIABLE, "all")
     before = blas_thread_counts()
-    with fast_kernels.BlasThreads():
+    with blas_threads.BlasThreads():
         assert blas_thread_counts() == before
     assert "BLAS held" not in fast_kernels.engine_description()
 
 
 def test_overlapping_trainings_keep_the_limit_until_the_last_one_ends(monkeypatch):
     pytest.importorskip("threadpoolctl")
-    monkeypatch.setenv(fast_kernels.BLAS_THREADS_VARIABLE, "1")
+    monkeypatch.setenv(blas_threads.BLAS_THREADS_VARIABLE, "1")
     before = blas_thread_counts()
-    first, second = fast_kernels.BlasThreads(), fast_kernels.BlasThreads()
+    first, second = blas_threads.BlasThreads(), blas_threads.BlasThreads()
     first.__enter__()
     second.__enter__()
     first.__exit__(None, None, None)
@@ -259,7 +259,7 @@ def test_overlapping_trainings_keep_the_limit_until_the_last_one_ends(monkeypatc
 def test_a_bad_blas_threads_value_is_refused_in_one_line(monkeypatch, value):
     from mnistbench.errors import ConfigError
 
-    monkeypatch.setenv(fast_kernels.BLAS_THREADS_VARIABLE, value)
+    monkeypatch.setenv(blas_threads.BLAS_THREADS_VARIABLE, value)
     X, y = blobs()
     with pytest.raises(ConfigError, match=f"MNISTBENCH_BLAS_THREADS='{value}': give a number of threads"):
         Network((20, 4), loss="cross_entropy", activation="relu").fit(X, y, epochs=1)

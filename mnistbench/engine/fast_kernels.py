@@ -9,23 +9,15 @@ checks every optimiser on both paths). The optimiser kernels take tuples of
 them; every scalar (and each parameter's weight decay) arrives already
 converted to the parameters' dtype, so float32 work stays float32 exactly as
 NumPy's does. ``shift_and_rotate`` resamples augmented images as
-``augment.py`` does, with the same random draws.
+``augment.py`` does, with the same random draws; ``bias_relu`` and
+``relu_delta_and_bias_gradient`` are a ReLU layer's element-wise work between
+its matrix products (``fast_layers.py`` uses them).
 
 numba is optional (``pip install "mnistbench[fast]"``) and is imported only
 when training first asks for kernels. ``MNISTBENCH_ENGINE=numpy`` forces the
 NumPy path. Compiled kernels are cached in a per-user folder (NUMBA_CACHE_DIR
 when unset), so a second start does not compile again; where no cache folder
 is writable the kernels compile for this process only.
-
-Training leaves the BLAS its own threads by default: on a quiet machine they
-make an epoch 16-32 % faster than one thread (and faster than PyTorch at every
-batch size; docs/limits.md has the figures). On a busy or shared machine a
-second BLAS thread helps only while nothing else wants a core, and after each
-product it spins: there ``MNISTBENCH_BLAS_THREADS=1`` (or any N; needs
-threadpoolctl) holds training to that many threads, set after NumPy's first
-product. The thread count changes the bits of some products (OpenBLAS blocks
-a 784-long sum differently), so it is fixed for a whole run, never chosen by
-timing.
 """
 
 import os
@@ -35,12 +27,9 @@ import warnings
 
 import numpy as np
 
-from mnistbench.engine import augment
-from mnistbench.errors import ConfigError
+from mnistbench.engine import augment, blas_threads
 
 ENGINE_VARIABLE = "MNISTBENCH_ENGINE"  # "numpy" forces the NumPy path
-BLAS_THREADS_VARIABLE = "MNISTBENCH_BLAS_THREADS"  # BLAS threads while training: a number, or "all"
-DEFAULT_BLAS_THREADS = None  # the variable unset: the BLAS's own threads (see the module note)
 _loaded = {}  # "kernels": the kernels namespace or None; "why": one line about the choice
 _loading = threading.Lock()  # the window's training thread and the GUI thread may both ask first
 
@@ -57,74 +46,12 @@ def load():
 
 def engine_description():
     """One line: which path trains here, and why (and the BLAS threads when they are limited)."""
-    threads = blas_threads()
+    threads = blas_threads.blas_threads()
     limit = f"; BLAS held to {threads} thread{'s' * (threads > 1)} while training" if threads else ""
     if os.environ.get(ENGINE_VARIABLE, "").strip().lower() == "numpy":
         return f"NumPy (forced by {ENGINE_VARIABLE}=numpy){limit}"
     load()
     return _loaded["why"] + limit
-
-
-def blas_threads():
-    """The BLAS threads training holds to: $MNISTBENCH_BLAS_THREADS (a number, or "all": None, the
-    BLAS's own choice); unset, ``default_blas_threads()``."""
-    text = os.environ.get(BLAS_THREADS_VARIABLE, "").strip().lower()
-    if text == "all":
-        return None
-    if not text:
-        return default_blas_threads()
-    if not text.isdigit() or int(text) < 1:
-        raise ConfigError(f"{BLAS_THREADS_VARIABLE}={text!r}: give a number of threads (1 or more) or all")
-    if _threadpoolctl() is None:
-        raise ConfigError(f'{BLAS_THREADS_VARIABLE} needs threadpoolctl: pip install "mnistbench[fast]"')
-    return int(text)
-
-
-def default_blas_threads():
-    """DEFAULT_BLAS_THREADS when threadpoolctl can hold the BLAS to it, else None (the BLAS's own choice)."""
-    return DEFAULT_BLAS_THREADS if _threadpoolctl() is not None else None
-
-
-class BlasThreads:
-    """``with BlasThreads():`` holds the BLAS to ``blas_threads()`` threads, or leaves it alone.
-
-    Enter it after NumPy's first product (see the module note). Trainings may overlap in
-    threads: the first to enter sets the limit, the last to leave restores the BLAS's own.
-    """
-    _users, _limiter, _lock = 0, None, threading.Lock()
-
-    def __init__(self):
-        self.threads = blas_threads()
-
-    def __enter__(self):
-        if self.threads is not None:
-            with BlasThreads._lock:
-                if BlasThreads._users == 0:
-                    BlasThreads._limiter = _blas_controller().limit(limits=self.threads, user_api="blas")
-                BlasThreads._users += 1
-        return self
-
-    def __exit__(self, *exc):
-        if self.threads is not None:
-            with BlasThreads._lock:
-                BlasThreads._users -= 1
-                if BlasThreads._users == 0:
-                    BlasThreads._limiter.restore_original_limits()
-
-
-def _threadpoolctl():
-    try:
-        import threadpoolctl
-    except ImportError:
-        return None
-    return threadpoolctl
-
-
-def _blas_controller():
-    with _loading:
-        if "blas" not in _loaded:  # finding the loaded libraries takes milliseconds: once per process
-            _loaded["blas"] = _threadpoolctl().ThreadpoolController()
-    return _loaded["blas"]
 
 
 def shift_and_rotate(kernels, X, rng, max_shift, max_rotation_degrees):
@@ -138,6 +65,14 @@ def shift_and_rotate(kernels, X, rng, max_shift, max_rotation_degrees):
     shift = rng.uniform(-max_shift, max_shift, (B, 2))  # in its order (tests check the bits match)
     out = np.empty_like(X)
     kernels.shift_and_rotate(X, side, np.cos(angle), np.sin(angle), shift, out)
+    return out
+
+
+def gather_pixels(kernels, pixels, index):
+    """``Network.as_input(pixels[index])`` for uint8 (n, m) pixels and a float32 network, in one compiled
+    pass (NumPy makes three: gather, convert, divide)."""
+    out = np.empty((len(index), pixels.shape[1]), dtype=np.float32)
+    kernels.gather_pixels(pixels, index, out)
     return out
 
 
@@ -183,9 +118,11 @@ def _unwritable(folder):
 class _Kernels:
     """The compiled kernels by name (an explicit namespace: nothing is looked up by a string)."""
 
-    def __init__(self, sgd, momentum, adam, shift_and_rotate):
+    def __init__(self, sgd, momentum, adam, shift_and_rotate, bias_relu, relu_delta_and_bias_gradient,
+                 gather_pixels):
         self.sgd, self.momentum, self.adam = sgd, momentum, adam
-        self.shift_and_rotate = shift_and_rotate
+        self.shift_and_rotate, self.gather_pixels = shift_and_rotate, gather_pixels
+        self.bias_relu, self.relu_delta_and_bias_gradient = bias_relu, relu_delta_and_bias_gradient
 
 
 def _define(numba, cache):
@@ -260,4 +197,38 @@ def _define(numba, cache):
                         bottom = v10 * (one - fc) + v11 * fc
                         out[b, i * side + j] = top * (one - fr) + bottom * fr
 
-    return _Kernels(sgd, momentum, adam, shift_and_rotate)
+        @jit
+        def bias_relu(z, b):
+            """z = max(z + b, 0) in place, for float32 z (B, n) and b (n,): ``dense_forward`` then ``relu``.
+
+            np.maximum keeps NaN and gives +0 for -0, so the test is "> 0 or NaN".
+            """
+            zero = np.float32(0)
+            for i in range(z.shape[0]):
+                for j in range(z.shape[1]):
+                    t = z[i, j] + b[j]
+                    z[i, j] = t if t > 0 or t != t else zero
+
+        @jit
+        def relu_delta_and_bias_gradient(grad_a, a, db):
+            """grad_a *= (a > 0) in place (``relu_backward``: a > 0 exactly where z > 0), and db (n,) = its
+            column sums, row after row from 0 as NumPy's ``sum(axis=0)`` adds them, for float32 (B, n) arrays."""
+            one, zero = np.float32(1), np.float32(0)
+            db[:] = zero  # not the first row: 0 + (-0) is +0, as in NumPy's sum
+            for i in range(grad_a.shape[0]):
+                for j in range(grad_a.shape[1]):
+                    d = grad_a[i, j] * (one if a[i, j] > 0 else zero)  # times 0, as NumPy: -0 and NaN stay
+                    grad_a[i, j] = d
+                    db[j] += d
+
+        @jit
+        def gather_pixels(pixels, index, out):
+            """out[i] = pixels[index[i]] / 255 in float32: uint8 rows picked and scaled in one pass."""
+            scale = np.float32(255)
+            for i in range(index.size):
+                row = index[i]
+                for j in range(pixels.shape[1]):
+                    out[i, j] = np.float32(pixels[row, j]) / scale
+
+    return _Kernels(sgd, momentum, adam, shift_and_rotate, bias_relu, relu_delta_and_bias_gradient,
+                    gather_pixels)

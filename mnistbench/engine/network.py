@@ -13,30 +13,12 @@ from mnistbench.engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPU
 from mnistbench.engine.initializers import INITIALIZERS
 from mnistbench.engine.losses import LOSSES, one_hot
 from mnistbench.engine.config import TrainingConfig, check_choice
+from mnistbench.engine.dense import dense_backward, dense_forward
 from mnistbench.errors import ConfigError
 
 MAX_LAYERS = 255  # the file format stores the layer count in one byte
 MAX_NEURONS = 65535  # … and each layer's size in a uint16
 DTYPES = {"float32": np.float32, "float64": np.float64}
-
-
-def dense_forward(a, W, b):
-    """a (B, n_in), W (n_out, n_in), b (n_out,) -> z (B, n_out)."""
-    z = a @ W.T
-    z += b  # in place: one pass over z instead of a second array
-    return z
-
-
-def dense_backward(delta, a_prev, W, need_input_grad=True):
-    """delta = dL/dz (B, n_out), a_prev (B, n_in) -> dW (n_out, n_in), db (n_out,), dL/da_prev (B, n_in).
-
-    The input layer needs no gradient for its activations, so the first layer
-    skips that product (a third of the backward pass's work for MNIST).
-    """
-    dW = delta.T @ a_prev
-    db = delta.sum(axis=0)
-    grad_a_prev = delta @ W if need_input_grad else None
-    return dW, db, grad_a_prev
 
 
 class Network:

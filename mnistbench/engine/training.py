@@ -16,7 +16,8 @@ from typing import Optional
 
 import numpy as np
 
-from mnistbench.engine import fast_kernels
+from mnistbench.engine import fast_kernels, fast_layers
+from mnistbench.engine.blas_threads import BlasThreads
 from mnistbench.engine.augment import shift_and_rotate
 from mnistbench.engine.divergence import DivergenceGuard
 from mnistbench.engine.reports import (  # noqa: F401  (re-exported: callers import them from here)
@@ -100,7 +101,7 @@ def train(net, X, y, config, validation=None, callbacks=None, control=None):
         raise ConfigError("this network's outputs are not finite numbers before training (its weights "
                           "are far too large); start from a new network")
     started = time.perf_counter()
-    with fast_kernels.BlasThreads():  # after the guard's products: see fast_kernels
+    with BlasThreads():  # after the guard's products: see blas_threads
         epochs_completed, stop = trainer.run_epochs(X, y)
     trainer.restore_best_weights()
     seconds = time.perf_counter() - started - trainer.control.paused_seconds
@@ -131,6 +132,7 @@ class Trainer:
         self.callbacks, self.control, self.guard = callbacks, control, guard
         self.params = net.weights + net.biases  # the live arrays the optimiser updates in place
         self.kernels = fast_kernels.load()  # fused steps and augmentation when numba is here, else None
+        self.fused_layers = self.kernels is not None and fast_layers.fits(net, config.dropout)
         self.optimizer = make_optimizer(config, self.kernels)
         self.decay = ([config.weight_decay] * len(net.weights) + [0.0] * len(net.biases)
                       if config.weight_decay else None)  # L2 on the weights, never the biases
@@ -214,9 +216,12 @@ class Trainer:
                                                config.augment_rotation)
         elif config.augment:
             xb = shift_and_rotate(xb, self.random.augment, config.augment_shift, config.augment_rotation)
-        loss, grads_W, grads_b, output = net.backward(
-            xb, one_hot(yb, net.layer_sizes[-1], net.dtype), config.dropout, self.random.dropout,
-            return_output=True)
+        Y = one_hot(yb, net.layer_sizes[-1], net.dtype)
+        if self.fused_layers:
+            loss, grads_W, grads_b, output = fast_layers.backward(net, self.kernels, xb, Y)
+        else:
+            loss, grads_W, grads_b, output = net.backward(xb, Y, config.dropout, self.random.dropout,
+                                                          return_output=True)
         # A non-finite value anywhere reaches the loss or the bias gradients (cheap to sum).
         if not math.isfinite(loss + sum(float(g.sum()) for g in grads_b)):
             return loss, None
