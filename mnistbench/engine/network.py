@@ -95,9 +95,9 @@ class Network:
         X = np.asarray(X)
         scale = X.dtype == np.uint8
         X = X.reshape(len(X), -1).astype(self.dtype, copy=False)
-        if X.shape[1] != self.layer_sizes[0]:
-            raise ConfigError(f"input has {X.shape[1]} values per example, "
-                              f"the network expects {self.layer_sizes[0]}")
+        n_in = self.weights[0].shape[1]
+        if X.shape[1] != n_in:
+            raise ConfigError(f"input has {X.shape[1]} values per example, the network expects {n_in}")
         return X / self.dtype(255) if scale else X
 
     def forward_with_z(self, X):
@@ -158,8 +158,9 @@ class Network:
     def predict_proba(self, X, batch_size=4096):
         """Output activations for X, computed in batches to bound memory."""
         X = np.asarray(X)
-        return np.concatenate([self.forward(X[i:i + batch_size])
-                               for i in range(0, max(len(X), 1), batch_size)])
+        if len(X) <= batch_size:
+            return self.forward(X)
+        return np.concatenate([self.forward(X[i:i + batch_size]) for i in range(0, len(X), batch_size)])
 
     def predict(self, X):
         """The most active output for each example (int64 labels)."""
