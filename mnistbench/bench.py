@@ -12,9 +12,10 @@ import time
 
 import numpy as np
 
-from mnistbench.data import load_dataset, to_inputs
+from mnistbench.data import load_dataset
 from mnistbench.errors import MnistbenchError
 from mnistbench.workflows.recipes import build_network, recipe_architecture, recipe_config
+from mnistbench.workflows.validation_split import pixels
 
 REFERENCE_ARCHITECTURE = recipe_architecture("reference")
 REFERENCE_LAYERS = tuple(REFERENCE_ARCHITECTURE["layer_sizes"])
@@ -27,16 +28,18 @@ def reference_network(seed=0):
 
 
 def reference_data(name=None):
-    """60,000 Fashion-MNIST training images when present, else generated data of that shape."""
+    """60,000 Fashion-MNIST training images when present, else generated data of that shape:
+    uint8 pixels (60000, 784), as the product trains on them (the engine scales each batch)."""
     for candidate in ([name] if name else ["fashion-mnist"]):
         try:
             dataset = load_dataset(candidate)
             if dataset.n_train >= N_IMAGES:
-                return to_inputs(dataset.train_images[:N_IMAGES]), dataset.train_labels[:N_IMAGES], candidate
+                return pixels(dataset.train_images[:N_IMAGES]), dataset.train_labels[:N_IMAGES], candidate
         except MnistbenchError:
             pass
     rng = np.random.default_rng(0)
-    return rng.random((N_IMAGES, 784), dtype=np.float32), rng.integers(0, 10, N_IMAGES), "generated"
+    return (rng.integers(0, 256, (N_IMAGES, 784), dtype=np.uint8), rng.integers(0, 10, N_IMAGES),
+            "generated")
 
 
 def matrix_product_seconds(layers, n, batch_size):

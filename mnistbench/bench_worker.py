@@ -14,6 +14,7 @@ import time
 def _epoch_function(name, X, y):
     """The function that trains one epoch (or times the products of one) for a candidate."""
     from mnistbench import bench, bench_accuracy, bench_rounds
+    from mnistbench.data import to_inputs
 
     if name == "floor":
         return lambda batch_size: bench.matrix_product_seconds(bench.REFERENCE_LAYERS, len(X), batch_size)
@@ -21,7 +22,8 @@ def _epoch_function(name, X, y):
         return lambda batch_size: bench.reference_network().fit(
             X, y, bench.REFERENCE_CONFIG.replace(epochs=1, batch_size=batch_size))
     peers = {"pytorch": bench_accuracy.torch_epoch, "scikit-learn": bench_accuracy.sklearn_epoch}
-    return lambda batch_size: peers[name](X, y, batch_size)
+    inputs = to_inputs(X)  # the peers read float32 in [0, 1], made once here, outside their timing
+    return lambda batch_size: peers[name](inputs, y, batch_size)
 
 
 def _describe(name):

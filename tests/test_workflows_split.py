@@ -23,7 +23,9 @@ def rows(X):
 def test_without_holdout_the_test_half_validates_and_all_training_images_train():
     data = dataset()
     split = training_data(data, TrainingConfig())
-    np.testing.assert_array_equal(split.X, to_inputs(data.train_images))
+    assert split.X.dtype == np.uint8 and split.validation[0].dtype == np.uint8  # pixels: the engine scales them
+    np.testing.assert_array_equal(split.X, data.train_images.reshape(200, 784))
+    np.testing.assert_array_equal(split.validation[0], data.test_images.reshape(50, 784))
     np.testing.assert_array_equal(split.validation[1], data.test_labels)
     assert split.held_out is None and "test set" in split.description
 
@@ -32,7 +34,7 @@ def test_a_holdout_is_a_seeded_partition_of_the_training_images():
     data = dataset()
     split = training_data(data, TrainingConfig(seed=4), holdout=30)
     assert len(split.y) == 170 and len(split.validation[1]) == 30
-    everything = to_inputs(data.train_images)
+    everything = data.train_images.reshape(200, 784)
     assert rows(split.X) | rows(split.validation[0]) == rows(everything)
     assert not rows(split.X) & rows(split.validation[0])
     np.testing.assert_array_equal(split.validation[0], everything[split.held_out])
@@ -69,8 +71,8 @@ def test_binarize_makes_every_training_and_validation_image_black_and_white(hold
     grey = training_data(data, TrainingConfig(seed=2), holdout=holdout)
     split = training_data(data, TrainingConfig(seed=2, binarize=True), holdout=holdout)
     for black_and_white, original in ((split.X, grey.X), (split.validation[0], grey.validation[0])):
-        assert black_and_white.dtype == np.float32 and set(np.unique(black_and_white)) == {0.0, 1.0}
-        np.testing.assert_array_equal(black_and_white, (original >= 0.5).astype(np.float32))
+        assert black_and_white.dtype == np.uint8 and set(np.unique(black_and_white)) == {0, 255}
+        np.testing.assert_array_equal(to_inputs(black_and_white), (to_inputs(original) >= 0.5).astype(np.float32))
     np.testing.assert_array_equal(split.y, grey.y)
 
 

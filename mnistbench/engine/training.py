@@ -91,7 +91,11 @@ class RandomStreams:
 
 
 def train(net, X, y, config, validation=None, callbacks=None, control=None):
-    """Train ``net`` in place on inputs X (n, n_in) and labels y (n,); returns a TrainingResult."""
+    """Train ``net`` in place on inputs X (n, n_in) and labels y (n,); returns a TrainingResult.
+
+    X is float inputs, or uint8 pixels (n, 28, 28 or n_in) kept as they are — a quarter of the
+    memory — and scaled to [0, 1] a mini-batch at a time; ``validation`` (X, y) likewise.
+    """
     X, y = _check_data(net, X, y, "training")
     if validation is not None:
         validation = _check_data(net, *validation, "validation")
@@ -112,12 +116,18 @@ def train(net, X, y, config, validation=None, callbacks=None, control=None):
 
 
 def _check_data(net, X, y, what):
-    X = net.as_input(X)
+    """(X (n, n_in), y (n,) int64), refused in one line when they do not fit ``net``; pixels stay uint8."""
+    X = np.asarray(X)
     y = np.asarray(y).astype(np.int64, copy=False).reshape(-1)
     if len(X) != len(y):
         raise ConfigError(f"{what} data has {len(X)} examples but {len(y)} labels")
     if len(X) == 0:
         raise ConfigError(f"{what} data is empty")
+    if X.dtype == np.uint8:
+        X = X.reshape(len(X), -1)  # a view: no copy of the images
+        net.as_input(X[:1])  # the check of the values per example that float inputs get
+    else:
+        X = net.as_input(X)
     n_out = net.layer_sizes[-1]
     if y.min() < 0 or y.max() >= n_out:
         raise ConfigError(f"{what} labels must lie in 0..{n_out - 1}, found {y.min()}..{y.max()}")
@@ -211,6 +221,7 @@ class Trainer:
     def _step(self, xb, yb, learning_rate):
         """One gradient step on a batch -> (loss, network output), output None when not finite."""
         net, config = self.net, self.config
+        xb = net.as_input(xb)  # uint8 pixels -> floats in [0, 1] (float inputs pass through)
         if config.augment and self.kernels is not None:
             xb = fast_kernels.shift_and_rotate(self.kernels, xb, self.random.augment, config.augment_shift,
                                                config.augment_rotation)

@@ -8,8 +8,9 @@ is the work after the last batch (hashing the training images, the held-out
 evaluation). Every timing is a mean over repeated work lasting a set time: a
 single pass of a few milliseconds measures the scheduler of a busy machine
 more than the run.
-Memory counts the arrays the run holds: the inputs, the parameters with their
-gradients, optimiser state and snapshots, and one batch's activations.
+Memory counts the arrays the run holds: the training and validation pixels
+(uint8, one byte each), the parameters with their gradients, optimiser state
+and snapshots, and one batch's activations (its inputs scaled to floats among them).
 """
 
 import math
@@ -113,14 +114,14 @@ def time_after_training(net, data, judged, test_images, timing_seconds):
     training image), the dataset's fingerprint (taken twice: for the record and the runs store), and
     the held-out evaluation of ``test_images`` (forward, confusion matrix, seen-image check)."""
     n = min(HASHED_SAMPLE, len(data.X))
-    images = np.clip(data.X[:n].reshape(n, -1) * 255, 0, 255).astype(np.uint8)
+    images = np.ascontiguousarray(data.X[:n])  # uint8 pixels, as the dataset holds them
     labels = data.y[:n]
     per_trained = _mean_seconds(lambda: (image_hashes(images), fingerprint(images, labels),
                                          fingerprint(images, labels)), timing_seconds / 2) / n
     if not test_images:
         return per_trained * len(data.X)
     m = min(HASHED_SAMPLE, len(judged))
-    shown = np.clip(judged[:m].reshape(m, -1) * 255, 0, 255).astype(np.uint8)
+    shown = np.ascontiguousarray(judged[:m])
     truth = np.zeros(m, dtype=np.int64)
     per_tested = _mean_seconds(lambda: (evaluate(net, to_inputs(shown), truth, images=shown),
                                         image_hashes(shown)), timing_seconds / 2) / m
@@ -139,7 +140,11 @@ def _mean_seconds(work, timing_seconds):
 
 
 def memory_bytes(net, data, config) -> int:
-    """The arrays a run holds at its peak (the Python interpreter and NumPy themselves not counted)."""
+    """The arrays a run holds at its peak (the Python interpreter and NumPy themselves not counted).
+
+    The pixels count at their size, one byte each (views of the dataset's images, or copies when
+    some are held out); the engine makes floats of one batch, or one evaluation chunk, at a time.
+    """
     itemsize = np.dtype(net.dtype).itemsize
     inputs = data.X.nbytes + data.y.nbytes
     if data.validation is not None:
@@ -148,9 +153,11 @@ def memory_bytes(net, data, config) -> int:
     copies = 4 + OPTIMIZER_SLOTS[config.optimizer] + (1 if config.early_stopping_patience else 0)
     parameters = net.parameter_count * itemsize * copies
     batch = min(config.batch_size, len(data.X))
-    # per layer: weighted input, activation, dropout mask, delta; and the one-hot labels
+    # per layer: weighted input, activation, dropout mask, delta (for the inputs: the gathered batch
+    # scaled to floats, and augmented); and the one-hot labels
     activations = batch * (sum(net.layer_sizes) * 4 + net.layer_sizes[-1]) * itemsize
-    evaluation = PREDICT_CHUNK * max(net.layer_sizes) * 2 * itemsize
+    # a chunk's inputs scaled to floats, and its widest layer's output and activation
+    evaluation = PREDICT_CHUNK * (net.layer_sizes[0] + max(net.layer_sizes) * 2) * itemsize
     return int(inputs + parameters + activations + evaluation)
 
 

@@ -47,7 +47,7 @@ def find_learning_rate(net, X, y, config, *, start=1e-6, end=1.0, steps=100, con
     params = trial.weights + trial.biases
     optimizer = make_optimizer(config)
     rng = np.random.default_rng(config.seed)
-    X, y = trial.as_input(X), np.asarray(y, dtype=np.int64)
+    X, y = np.asarray(X), np.asarray(y, dtype=np.int64)  # uint8 pixels stay so: backward scales each batch
     batch_size = min(config.batch_size, len(X))
     rates, losses, smoothed, average = [], [], [], 0.0
     for i in range(steps):
