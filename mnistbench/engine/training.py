@@ -202,7 +202,7 @@ class Trainer:
             index = order[(batch - 1) * batch_size: batch * batch_size]
             yb, size = y[index], len(index)
             learning_rate = learning_rate_at(config, epoch - 1 + (batch - 1) / batches)
-            loss, output = self._step(X[index], yb, learning_rate)
+            loss, output = self._step(self._batch_inputs(X, index), yb, learning_rate)
             if self.guard.diverging(loss, output):
                 stop = _diverged(epoch, batch, loss)
                 break
@@ -218,10 +218,16 @@ class Trainer:
                 self.callbacks.on_evaluation(self._evaluate_subset(epoch, batch))
         return loss_sum / max(seen, 1), correct / max(seen, 1), stop
 
+    def _batch_inputs(self, X, index):
+        """Rows ``index`` of X as the network's inputs: uint8 pixels scaled to [0, 1] (in one compiled
+        pass on the fast path), float inputs as they are."""
+        if self.kernels is not None and X.dtype == np.uint8 and self.net.dtype == np.float32:
+            return fast_kernels.gather_pixels(self.kernels, X, index)
+        return self.net.as_input(X[index])
+
     def _step(self, xb, yb, learning_rate):
         """One gradient step on a batch -> (loss, network output), output None when not finite."""
         net, config = self.net, self.config
-        xb = net.as_input(xb)  # uint8 pixels -> floats in [0, 1] (float inputs pass through)
         if config.augment and self.kernels is not None:
             xb = fast_kernels.shift_and_rotate(self.kernels, xb, self.random.augment, config.augment_shift,
                                                config.augment_rotation)
