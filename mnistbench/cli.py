@@ -49,7 +49,7 @@ def build_parser():
         add_parser(commands)
     bench = commands.add_parser("bench", help="print speed, memory and accuracy figures")
     bench.add_argument("what", nargs="*", default=["speed"],
-                       help="speed, memory, inference, accuracy, fidelity, peers or all (default: speed)")
+                       help="speed, memory, inference, quick, accuracy, fidelity, peers or all (default: speed)")
     bench.add_argument("--data", default=None, help="dataset for speed/memory (default fashion-mnist if present)")
     bench.add_argument("--rounds", type=int, default=5, help="interleaved rounds for speed and peers (default 5)")
     gui = commands.add_parser("gui", help="open the workbench window")
