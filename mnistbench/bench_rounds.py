@@ -21,12 +21,16 @@ import os
 import statistics
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 
 from mnistbench.engine.blas_threads import BLAS_THREADS_VARIABLE, default_blas_threads
 from mnistbench.engine.fast_kernels import ENGINE_VARIABLE
 
 ENGINES = ("numpy", "numpy-1", "fast", "fast-1")  # "-1": the BLAS held to one thread while training
+# A pause before each timing: the BLAS and OpenMP threads of the process timed just before spin on a
+# core for up to a few hundred milliseconds after their last product, slowing whoever starts next.
+SETTLE_SECONDS = 0.5
 CANDIDATES = ("floor",) + ENGINES + ("pytorch", "scikit-learn")
 
 
@@ -116,7 +120,9 @@ def run_rounds(names, batch_sizes, rounds, data=None, n_images=None, report=None
             shift = round_index % max(len(present), 1)
             for batch_size in batch_sizes:
                 for name in present[shift:] + present[:shift]:
+                    time.sleep(SETTLE_SECONDS)
                     floor = processes["floor"].epoch_seconds(batch_size, blas_threads_of(name))
+                    time.sleep(SETTLE_SECONDS)
                     seconds = processes[name].epoch_seconds(batch_size)
                     timings.floors.setdefault((name, batch_size), []).append(floor)
                     timings.seconds.setdefault((name, batch_size), []).append(seconds)

@@ -64,24 +64,31 @@ def main():
     parser.add_argument("earlier", type=Path, help="a checkout of the earlier engine (a git worktree)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--data", default="", help="dataset name (default: Fashion-MNIST when present)")
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=BATCH_SIZES)
+    parser.add_argument("--numpy-only", action="store_true", help="leave out this checkout's fast path")
     args = parser.parse_args()
     candidates = {"earlier NumPy": (args.earlier.resolve(), "numpy"), "NumPy": (HERE, "numpy"),
                   "fast": (HERE, "fast")}
+    if args.numpy_only:
+        del candidates["fast"]
     results = {}
     for round_index in range(args.rounds):
         names = list(candidates)
         names = names[round_index % len(names):] + names[:round_index % len(names)]
-        for batch_size in BATCH_SIZES:
+        for batch_size in args.batch_sizes:
             for name in names:
                 results.setdefault((name, batch_size), []).append(run(*candidates[name], batch_size, args.data))
         print(f"round {round_index + 1}/{args.rounds} done (load {os.getloadavg()[0]:.1f})", flush=True)
     print(f"epoch / its own products, median (range) of {args.rounds} rounds; data: "
-          f"{results[('NumPy', 128)][0]['source']}")
-    for batch_size in BATCH_SIZES:
+          f"{results[('NumPy', args.batch_sizes[0])][0]['source']}")
+    for batch_size in args.batch_sizes:
         print(f"  batch {batch_size:>3}: " + "   ".join(
             f"{name} {median_and_range([r['epoch'] / r['products'] for r in results[(name, batch_size)]])}"
             for name in candidates))
-    every = {name: [r for b in BATCH_SIZES for r in results[(name, b)]] for name in candidates}
+        print("             seconds, median: " + "   ".join(
+            f"{name} epoch {statistics.median([r['epoch'] for r in results[(name, batch_size)]]):.3f}, products "
+            f"{statistics.median([r['products'] for r in results[(name, batch_size)]]):.3f}" for name in candidates))
+    every = {name: [r for b in args.batch_sizes for r in results[(name, b)]] for name in candidates}
     print("inference, median (range) over every process: " + "   ".join(
         f"{name} one {median_and_range([r['one_ms'] * 1e3 for r in rows])} us, 10,000 "
         f"{median_and_range([r['many_ms'] for r in rows])} ms" for name, rows in every.items()))
