@@ -97,6 +97,18 @@ def unanswered_dialogs(monkeypatch):
 
 
 @pytest.fixture
+def kernels(monkeypatch):
+    """The compiled kernels of the fast path (tests that take them skip without numba)."""
+    pytest.importorskip("numba")
+    from mnistbench.engine import fast_kernels
+
+    monkeypatch.delenv(fast_kernels.ENGINE_VARIABLE, raising=False)
+    loaded = fast_kernels.load()
+    assert loaded is not None, fast_kernels.engine_description()
+    return loaded
+
+
+@pytest.fixture
 def shared_datasets():
     """The folder of real datasets (mnist/, mnist-10k-split/, fashion-mnist/), or skip."""
     folder = os.environ.get("MNISTBENCH_DATASETS")

@@ -11,14 +11,6 @@ from mnistbench.engine.training import Trainer
 pytest.importorskip("numba")  # CI installs the [fast] extra, so these run there
 
 
-@pytest.fixture
-def kernels(monkeypatch):
-    monkeypatch.delenv(fast_kernels.ENGINE_VARIABLE, raising=False)
-    loaded = fast_kernels.load()
-    assert loaded is not None, fast_kernels.engine_description()
-    return loaded
-
-
 def same_bits(a, b):
     """Equal to the last bit, -0 included; a NaN only has to be a NaN (x86 gives inf - inf a sign bit)."""
     a, b = np.asarray(a), np.asarray(b)

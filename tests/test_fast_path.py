@@ -24,14 +24,6 @@ OPTIMIZERS = {
 }
 
 
-@pytest.fixture
-def kernels(monkeypatch):
-    monkeypatch.delenv(fast_kernels.ENGINE_VARIABLE, raising=False)
-    loaded = fast_kernels.load()
-    assert loaded is not None, fast_kernels.engine_description()
-    return loaded
-
-
 def parameters(dtype, rng):
     return [rng.standard_normal((7, 5)).astype(dtype), rng.standard_normal(7).astype(dtype)]
 
