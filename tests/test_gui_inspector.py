@@ -289,3 +289,20 @@ def test_the_neuron_details_never_squeeze_their_rows_together(qtbot, panel):
         assert label.height() >= label.heightForWidth(label.width()), label.text()
     tops = [label.geometry().top() for label in panel.details.values.values()]
     assert all(b - a >= panel.details.fontMetrics().height() for a, b in zip(tops, tops[1:]))
+
+
+def test_a_network_trained_black_and_white_is_shown_and_run_on_what_it_reads(panel, net):
+    from mnistbench.gui.panels.imagine.imagine_work import saliency_of
+    from mnistbench.workflows.validation_split import black_and_white
+
+    images, labels = synthetic_digits(4, seed=1)
+    grey = to_inputs(images)[0]
+    assert 0 < np.count_nonzero((grey > 0) & (grey < 1))  # a grey digit: there is something to threshold
+    net.metadata["training"] = {"runs": [{"config": {"binarize": True}}]}  # as train_and_record records it
+    panel.set_network(net)
+    panel.set_input(grey, int(labels[0]))
+    shown = panel.scene._acts[0][0]
+    assert np.array_equal(shown, black_and_white(grey[None])[0])  # the input column and every activation
+    assert panel.scene.predicted == net.predict(black_and_white(grey[None]))[0]
+    read, _, predicted, saliency = saliency_of(net, grey, int(labels[0]), "gradient")
+    assert np.array_equal(read, shown) and predicted == panel.scene.predicted and saliency.shape == (784,)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mnistbench.engine.introspect import back_project, back_query, imagine, saliency
+from mnistbench.workflows.evaluation import as_network_reads
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ def imagine_both(net, digit, start, steps, mean, fell_back):
 
 
 def saliency_of(net, x, true_label, method):
-    """The prediction for ``x`` and its saliency map."""
+    """``x`` as the network reads it (black and white if it trained so), its prediction and saliency map."""
+    x = as_network_reads(net, x[None])[0]
     predicted = int(net.predict(x[None])[0])
     return x, true_label, predicted, saliency(net, x, predicted, method=method)

@@ -18,6 +18,7 @@ from mnistbench.gui.panels.inspector.network_overlays import (DIM_TEXT, HIGHLIGH
                                              add_text)
 from mnistbench.gui.panels.inspector.weight_maps import diverging_rgb, rgb_image, signed_colours
 from mnistbench.gui.widgets.palette import NEUTRAL
+from mnistbench.workflows.evaluation import as_network_reads
 
 BACKGROUND = NEUTRAL.dark_background
 TEXT_ROOM = 2.2  # the scene leaves room for texts grown this much (the view's TEXT_GROWTH)
@@ -210,7 +211,7 @@ class NetworkScene(QGraphicsScene):
 
     def _recolour(self):
         x = self._x if self._x is not None else np.zeros(self.net.layer_sizes[0], np.float32)
-        self._zs, self._acts = self.net.forward_with_z(x[None])
+        self._zs, self._acts = self.net.forward_with_z(as_network_reads(self.net, x[None]))  # B/W if trained so
         for column, a in zip(self._columns, self._acts):
             low, high = activation_range(a[0], column.name)
             if column.legend is not None:
