@@ -30,6 +30,7 @@ import numpy as np
 from mnistbench.engine import augment, blas_threads
 
 ENGINE_VARIABLE = "MNISTBENCH_ENGINE"  # "numpy" forces the NumPy path
+_KERNELS_NAMED = "numba {} fused kernels for the optimiser, ReLU layers, pixels and augmentation"
 _loaded = {}  # "kernels": the kernels namespace or None; "why": one line about the choice
 _loading = threading.Lock()  # the window's training thread and the GUI thread may both ask first
 
@@ -97,12 +98,11 @@ def _compile_kernels():
     problem = _unwritable(folder)
     if problem is None:
         try:
-            return (_define(numba, cache=True),
-                    f"numba {numba.__version__} fused optimiser and augmentation kernels (JIT cache {folder})")
+            return _define(numba, cache=True), f"{_KERNELS_NAMED.format(numba.__version__)} (JIT cache {folder})"
         except RuntimeError as error:  # numba: "cannot cache function …: no locator available"
             problem = str(error)
     # Never let numba fall back to writing next to the module (a read-only site-packages).
-    return _define(numba, cache=False), (f"numba {numba.__version__} fused optimiser and augmentation kernels "
+    return _define(numba, cache=False), (f"{_KERNELS_NAMED.format(numba.__version__)} "
                                          f"(no JIT cache, compiled each start: {problem})")
 
 
