@@ -142,7 +142,7 @@ class Trainer:
         self.callbacks, self.control, self.guard = callbacks, control, guard
         self.params = net.weights + net.biases  # the live arrays the optimiser updates in place
         self.kernels = fast_kernels.load()  # fused steps and augmentation when numba is here, else None
-        self.fused_layers = self.kernels is not None and fast_layers.fits(net, config.dropout)
+        self.fused_layers = self.kernels is not None and fast_layers.fits(net)
         self.optimizer = make_optimizer(config, self.kernels)
         self.decay = ([config.weight_decay] * len(net.weights) + [0.0] * len(net.biases)
                       if config.weight_decay else None)  # L2 on the weights, never the biases
@@ -235,7 +235,8 @@ class Trainer:
             xb = shift_and_rotate(xb, self.random.augment, config.augment_shift, config.augment_rotation)
         Y = one_hot(yb, net.layer_sizes[-1], net.dtype)
         if self.fused_layers:
-            loss, grads_W, grads_b, output = fast_layers.backward(net, self.kernels, xb, Y)
+            loss, grads_W, grads_b, output = fast_layers.backward(net, self.kernels, xb, Y, config.dropout,
+                                                                  self.random.dropout)
         else:
             loss, grads_W, grads_b, output = net.backward(xb, Y, config.dropout, self.random.dropout,
                                                           return_output=True)
