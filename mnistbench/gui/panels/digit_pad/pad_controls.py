@@ -6,7 +6,7 @@ A mixin of DigitPadPanel, which calls the three ``_build_*`` once and has ``canv
 ``undo``, ``clear``, ``keep_as``, ``open_image`` and ``refresh``.
 """
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QMenu, QPushButton,
                                QSizePolicy, QSlider, QSpinBox, QToolButton, QVBoxLayout)
@@ -36,7 +36,8 @@ def _button(panel, text, tooltip, slot, shortcut=None, checkable=False):
 class WrappingLabel(QLabel):
     """A label that wraps but answers no height-for-width: one such label makes the dock's scroll area
     size the whole pad by its preferred height (a 280-px canvas, tall bars) and scroll where the minimum
-    fits. (QLabel sets the size policy's flag again on every setText, so it is answered here.)"""
+    fits. It asks instead for the height its text needs at its present width, and no more.
+    (QLabel sets the size policy's flag again on every setText, so it is answered here.)"""
 
     def __init__(self):
         super().__init__(wordWrap=True)
@@ -44,8 +45,17 @@ class WrappingLabel(QLabel):
     def hasHeightForWidth(self):
         return False
 
-    def sizeHint(self):  # nor more than it needs: the room left goes to the canvas
+    def minimumSizeHint(self):
+        hint = super().minimumSizeHint()
+        return QSize(hint.width(), max(hint.height(), self.heightForWidth(max(self.width(), hint.width()))))
+
+    def sizeHint(self):  # no more than it needs: the room left goes to the canvas
         return self.minimumSizeHint()
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # wrapped to another number of lines
 
 
 class PadControlsMixin:
