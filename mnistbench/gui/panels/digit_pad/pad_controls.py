@@ -63,7 +63,8 @@ class PadControlsMixin:
 
     def _build_drawing_side(self):
         self.brush = QSpinBox(minimum=4, maximum=60, value=int(self.canvas.brush_size), suffix=" px")
-        self.brush.setToolTip("Brush diameter on the 280-pixel canvas (10 canvas pixels = 1 MNIST pixel)")
+        self.brush.setToolTip("Brush diameter in the pad's 280-pixel image, however large the pad is shown "
+                              "(10 of its pixels = 1 MNIST pixel)")
         self.brush.valueChanged.connect(self._set_brush_size)
         self.eraser = _button(self, "Eraser", "Paint black to rub out ink", self._set_eraser, "E", checkable=True)
         self.undo_button = _button(self, "Undo", "Remove the last stroke", self.undo, QKeySequence.Undo)
