@@ -147,3 +147,16 @@ def test_the_inspector_fits_its_dock_without_scrolling(make_window, qtbot, size)
     """(At the first window's size its legend and Export button sat behind a vertical scroll bar.)"""
     window = default_layout(make_window, qtbot, size)
     assert not window.docks["inspector"].widget().verticalScrollBar().isVisible()
+
+
+@pytest.mark.parametrize("size", [(1600, 1000), (1280, 800)])
+def test_the_digit_pad_fits_its_dock_without_scrolling(make_window, qtbot, size):
+    """(At both sizes the pad scrolled and its steps strip was cut off at the bottom.)"""
+    window = default_layout(make_window, qtbot, size)
+    scroll = window.docks["digit_pad"].widget()
+    pad = window.digit_pad_panel
+    assert not scroll.verticalScrollBar().isVisible() and not scroll.horizontalScrollBar().isVisible()
+    strip = pad.steps_strip  # wholly in sight, not under the dock's bottom edge
+    bottom = strip.mapTo(scroll.viewport(), QPoint(0, strip.height())).y()
+    assert strip.isVisible() and bottom <= scroll.viewport().height()
+    assert pad.canvas.drawing_side() >= 150  # the square drawn in stays large enough to write on

@@ -8,10 +8,11 @@ import pytest
 pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QLabel, QMessageBox  # noqa: E402
 
 from mnistbench.workflows.run_rows import COLUMN_KEYS  # noqa: E402
 from mnistbench.gui.jobs import sweep_job  # noqa: E402
+from mnistbench.gui.panels.runs.sweep_dialog import AXIS_TITLES  # noqa: E402
 from mnistbench.workflows.sweep import pending_points, run_sweep  # noqa: E402
 from window_helpers import answer, train_once  # noqa: E402
 
@@ -94,6 +95,17 @@ def open_sweep(window, qtbot, **axes):
         dialog.axis_edits[axis].setText(text)
     dialog.plan()
     return dialog
+
+
+def test_a_sweep_without_two_values_names_the_dialogs_fields_not_flags(make_window, qtbot):
+    window = make_window()
+    dialog = open_sweep(window, qtbot, hidden="8", learning_rate="0.01", batch_size="32", dropout="0", epochs="1")
+    assert dialog.sweep is None and not dialog.start_button.isEnabled()
+    assert dialog.summary.text() == ("a sweep needs a setting with two values or more (Learning rate, Hidden sizes, "
+                                     "Batch size, Dropout or Epochs, like 0.001,0.01 in Learning rate)")
+    labels = dialog.findChildren(QLabel)
+    assert all(any(label.text() == title for label in labels) for title in AXIS_TITLES.values())
+    dialog.reject()
 
 
 def test_a_sweep_from_the_window_lands_in_the_table(make_window, qtbot):

@@ -84,7 +84,8 @@ def test_compare_on_data_warns_about_images_seen_in_training(digits, tmp_path, c
     (["compare", "missing.nn"], "missing.nn: no such file"),
     (["sweep", "--lr", "0.1,abc"], "--learning-rate: 'abc' is not a float value"),
     (["sweep", "--resume", "sweep-nope"], "no sweep 'sweep-nope'"),
-    (["sweep", "--lr", "0.1"], "a sweep needs a setting with two values or more"),
+    (["sweep", "--lr", "0.1"], "a sweep needs a setting with two values or more (--lr, --hidden, --batch-size, "
+                               "--dropout or --epochs, like --lr 0.001,0.01)"),
 ])
 def test_errors_are_one_line(argv, fragment, digits, tmp_path):
     done = subprocess.run([sys.executable, "-m", "mnistbench", *argv, "--data", str(digits)] if argv[0] == "sweep"

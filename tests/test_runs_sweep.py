@@ -12,7 +12,7 @@ from mnistbench.errors import ConfigError
 from mnistbench.netfile import load_network
 from mnistbench.workflows.run_rows import RunRow
 from mnistbench.workflows.runs_store import RunsStore
-from mnistbench.workflows.sweep import (SweepClock, estimate_points, latest_rows, parse_axis, pareto_front,
+from mnistbench.workflows.sweep import (NothingToSweepError, SweepClock, estimate_points, latest_rows, parse_axis, pareto_front,
                                         pending_points, plan_sweep, point_label, run_sweep)
 
 ARCHITECTURE = dict(layer_sizes=[784, 128, 10], activation="relu", output="softmax", loss="cross_entropy",
@@ -106,6 +106,17 @@ def test_an_unknown_setting_is_one_clear_error():
     """A sweep stored by a newer version may name a setting this one lacks: a ConfigError, no TypeError."""
     with pytest.raises(ConfigError, match="unknown training setting"):
         plan_sweep("mnist", ARCHITECTURE, {"momentum_decay": 0.5}, {"learning_rate": [0.1, 0.2]})
+
+
+def test_a_sweep_with_one_value_per_setting_says_which_settings_could_vary():
+    """The workflow decides; each front end names the settings its own way (see the CLI and window tests)."""
+    with pytest.raises(NothingToSweepError) as caught:
+        plan_sweep("mnist", ARCHITECTURE, {}, {"learning_rate": [0.1], "epochs": [2, 2]})
+    assert caught.value.axes == ("learning_rate", "hidden", "batch_size", "dropout", "epochs")
+    names = {"learning_rate": "LR", "hidden": "H", "batch_size": "B", "dropout": "D", "epochs": "E"}
+    assert caught.value.worded(names, "LR 1,2") == ("a sweep needs a setting with two values or more "
+                                                    "(LR, H, B, D or E, like LR 1,2)")
+    assert "--" not in str(caught.value)
 
 
 def test_a_points_estimate_counts_the_work_around_its_run(digits, monkeypatch):

@@ -3,7 +3,7 @@
 import json
 
 from mnistbench.bundled import resolve_network
-from mnistbench.commands.sweep_run import run_sweep_command
+from mnistbench.commands.sweep_run import AXIS_FLAGS, run_sweep_command
 from mnistbench.data import load_dataset
 from mnistbench.netfile import load_network
 from mnistbench.workflows.lr_finder import find_learning_rate
@@ -15,9 +15,6 @@ from mnistbench.workflows.settings import (ARCHITECTURE_SETTINGS, TRAINING_SETTI
                                            architecture_from_args, config_from_args)
 from mnistbench.workflows.sweep import AXES
 from mnistbench.workflows.validation_split import training_data
-
-AXIS_FLAGS = {"learning_rate": ("--learning-rate", "--lr"), "hidden": ("--hidden",),
-              "batch_size": ("--batch-size",), "dropout": ("--dropout",), "epochs": ("--epochs",)}
 
 
 def _add_table_options(p):

@@ -15,9 +15,11 @@ from mnistbench.workflows.cost_estimate import format_duration, machine_busy
 from mnistbench.workflows.run_rows import format_csv, format_table, row_dict, sort_rows
 from mnistbench.workflows.runs_store import RunsStore
 from mnistbench.workflows.settings import TRAINING_SETTINGS, architecture_from_args
-from mnistbench.workflows.sweep import (AXES, Sweep, SweepClock, estimate_points, latest_rows, parse_axis, pareto_front,
-                                        pending_points, plan_sweep, point_label, run_sweep)
+from mnistbench.workflows.sweep import (AXES, NothingToSweepError, Sweep, SweepClock, estimate_points, latest_rows,
+                                        parse_axis, pareto_front, pending_points, plan_sweep, point_label, run_sweep)
 
+AXIS_FLAGS = {"learning_rate": ("--learning-rate", "--lr"), "hidden": ("--hidden",),
+              "batch_size": ("--batch-size",), "dropout": ("--dropout",), "epochs": ("--epochs",)}  # short last
 EXIT_INTERRUPTED = 130  # as the CLI's own Ctrl-C exit
 TABLE_KEYS = ("id", "status", "label", "layers", "parameters", "accuracy", "seconds", "seconds_per_epoch")
 
@@ -59,7 +61,11 @@ def _plan(args):
     config = {s.field: getattr(args, s.field) for s in TRAINING_SETTINGS if s.field not in AXES}
     if args.random < 0:
         raise ConfigError(f"--random must be 0 or more points, not {args.random}")
-    return plan_sweep(args.data, architecture_from_args(args), config, axes, args.random, args.seed)
+    try:
+        return plan_sweep(args.data, architecture_from_args(args), config, axes, args.random, args.seed)
+    except NothingToSweepError as error:  # named as typed here: by their flags
+        flags = {axis: AXIS_FLAGS[axis][-1] for axis in error.axes}
+        raise ConfigError(error.worded(flags, "--lr 0.001,0.01")) from None
 
 
 def _find_sweep(store, args):

@@ -36,6 +36,22 @@ DONE_STATUSES = ("finished", "diverged")  # a diverged point is a result too; st
 INCOMPLETE_STATUSES = ("running", "stopped", "diverged", "unfinished")  # their figures are partial
 
 
+class NothingToSweepError(ConfigError):
+    """No setting was given two values or more. It carries the settings that could vary (``axes``), so
+    each front end names them as its user sees them: the CLI its flags, the window its fields."""
+
+    def __init__(self, axes=tuple(AXES)):
+        self.axes = tuple(axes)
+        plain = {axis: axis.replace("_", " ") for axis in self.axes}
+        super().__init__(self.worded(plain, "learning rate 0.001,0.01"))
+
+    def worded(self, names, example):
+        """The one line, ``names`` mapping each axis to what the user sees ("--lr" or "Learning rate")."""
+        listed = [names[axis] for axis in self.axes]
+        return (f"a sweep needs a setting with two values or more ({', '.join(listed[:-1])} or {listed[-1]}, "
+                f"like {example})")
+
+
 @dataclass(frozen=True)
 class Sweep:
     id: str
@@ -81,8 +97,7 @@ def plan_sweep(dataset, architecture, config, axes, random_count=0, seed=0) -> S
     single = {axis: values[0] for axis, values in axes.items() if len(set(map(str, values))) == 1}
     axes = {axis: values for axis, values in axes.items() if axis not in single}  # one value: a base setting
     if not axes:
-        raise ConfigError("a sweep needs a setting with two values or more (--lr, --hidden, --batch-size, "
-                          "--dropout or --epochs, like --lr 0.001,0.01)")
+        raise NothingToSweepError()
     config = config.describe() if isinstance(config, TrainingConfig) else dict(config)
     config.update({axis: value for axis, value in single.items() if axis != "hidden"})
     if "hidden" in single:

@@ -53,12 +53,13 @@ class DigitPadPanel(PadControlsMixin, QWidget):
         self.canvas.sig_drawing_changed.connect(self._schedule_refresh)
         self.canvas.sig_stroke_finished.connect(self.refresh)
         self.setAcceptDrops(True)
-        layout = QGridLayout(self)  # pad and reading side by side, the network's view and the steps below:
-        layout.addLayout(self._build_drawing_side(), 0, 0)  # narrow enough for a third of a 1280-px window
+        layout = QGridLayout(self)  # pad and reading side by side, the steps in one row below: short and
+        layout.addLayout(self._build_drawing_side(), 0, 0)  # narrow enough for its default dock at 1280x800
         layout.addLayout(self._build_reading_side(), 0, 1)
         layout.addLayout(self._build_steps_side(), 1, 0, 1, 2)
-        layout.setColumnStretch(1, 1)
-        layout.setRowStretch(2, 1)
+        layout.setColumnStretch(0, 3)  # the pad grows most
+        layout.setColumnStretch(1, 2)
+        layout.setRowStretch(0, 1)
         self.refresh()
 
     # --- inputs -------------------------------------------------------------

@@ -2,20 +2,23 @@
 
 The drawing is a list of strokes over an optional background (a loaded image),
 so undo removes whole strokes and redraws the rest. Pixels are kept in a
-Grayscale8 QImage of the canvas's logical size; `pixels()` hands them out as
-a uint8 (side, side) array for preprocessing.
+Grayscale8 QImage of ``side`` logical pixels, whatever room the dock gives: it
+is shown as the largest square that fits (never under ``MIN_SIDE``) and the
+mouse is mapped back, so strokes, brush sizes and boxes stay in image pixels.
+`pixels()` hands them out as a uint8 (side, side) array for preprocessing.
 """
 
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from mnistbench.gui.widgets.palette import NEUTRAL
 
-SIDE = 280  # logical pixels: ten canvas pixels per MNIST pixel
+SIDE = 280  # image pixels: ten canvas pixels per MNIST pixel
+MIN_SIDE = 150  # px on screen: smaller is hard to write on
 INK, PAPER = QColor(*NEUTRAL.ink), QColor(*NEUTRAL.paper)
 BOX_COLOUR = QColor(*NEUTRAL.answer)  # the boxes of digits read as a number
 
@@ -35,7 +38,9 @@ class DrawingCanvas(QWidget):
 
     def __init__(self, side=SIDE, parent=None):
         super().__init__(parent)
-        self.setFixedSize(side, side)
+        self._side = side
+        self.setMinimumSize(MIN_SIDE, MIN_SIDE)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self.setAttribute(Qt.WA_OpaquePaintEvent)
         self.setCursor(Qt.CrossCursor)
         self.brush_size = 22.0
@@ -46,6 +51,22 @@ class DrawingCanvas(QWidget):
         self._drawing = False
         self._boxes = []  # ((top, left, bottom, right), caption) shown over the drawing, not part of it
         self._redraw()
+
+    def sizeHint(self):
+        return QSize(self._side, self._side)
+
+    def drawing_side(self) -> int:
+        """On-screen px of the square the drawing is shown in."""
+        return min(self.width(), self.height())
+
+    def _square(self):
+        """(x0, y0, scale): screen = image * scale + (x0, y0), the drawing centred in the widget."""
+        side = self.drawing_side()
+        return (self.width() - side) / 2, (self.height() - side) / 2, side / self._side
+
+    def _to_image(self, position):
+        x0, y0, scale = self._square()
+        return QPointF((position.x() - x0) / scale, (position.y() - y0) / scale)
 
     # --- what the canvas holds ----------------------------------------------
     def pixels(self):
@@ -65,12 +86,13 @@ class DrawingCanvas(QWidget):
         height, width = ink.shape
         source = QImage(np.ascontiguousarray(ink).tobytes(), width, height, width,
                         QImage.Format_Grayscale8).copy()
-        box = round(self.width() * 5 / 7)  # where MNIST's 20 of 28 pixels would be
+        side = self._side
+        box = round(side * 5 / 7)  # where MNIST's 20 of 28 pixels would be
         scaled = source.scaled(box, box, Qt.KeepAspectRatio, Qt.SmoothTransformation)
-        self._background = QImage(self.width(), self.height(), QImage.Format_Grayscale8)
+        self._background = QImage(side, side, QImage.Format_Grayscale8)
         self._background.fill(PAPER)
         painter = QPainter(self._background)
-        painter.drawImage((self.width() - scaled.width()) // 2, (self.height() - scaled.height()) // 2, scaled)
+        painter.drawImage((side - scaled.width()) // 2, (side - scaled.height()) // 2, scaled)
         painter.end()
         self._strokes.clear()
         self._redraw()
@@ -121,12 +143,16 @@ class DrawingCanvas(QWidget):
         painter.end()
 
     def paintEvent(self, event):
+        x0, y0, scale = self._square()
         painter = QPainter(self)
-        painter.drawImage(QRect(0, 0, self.width(), self.height()), self._image)
+        painter.fillRect(self.rect(), self.palette().color(QPalette.Window))  # around the square (opaque widget)
+        painter.setRenderHint(QPainter.SmoothPixmapTransform)
+        painter.drawImage(QRectF(x0, y0, self._side * scale, self._side * scale), self._image)
         painter.setPen(BOX_COLOUR)
         for (top, left, bottom, right), caption in self._boxes:
-            painter.drawRect(QRectF(left, top, right - left, bottom - top))
-            painter.drawText(QPointF(left + 2, max(12, top - 3)), caption)
+            painter.drawRect(QRectF(x0 + left * scale, y0 + top * scale, (right - left) * scale,
+                                    (bottom - top) * scale))
+            painter.drawText(QPointF(x0 + left * scale + 2, y0 + max(12, top * scale - 3)), caption)
         painter.end()
 
     # --- input --------------------------------------------------------------
@@ -149,11 +175,11 @@ class DrawingCanvas(QWidget):
 
     def mousePressEvent(self, event):
         if event.button() == Qt.LeftButton:
-            self._begin(event.position(), 1.0)
+            self._begin(self._to_image(event.position()), 1.0)
 
     def mouseMoveEvent(self, event):
         if self._drawing and event.buttons() & Qt.LeftButton:
-            self._extend(event.position(), 1.0)
+            self._extend(self._to_image(event.position()), 1.0)
 
     def mouseReleaseEvent(self, event):
         if event.button() == Qt.LeftButton:
@@ -164,9 +190,9 @@ class DrawingCanvas(QWidget):
         pressure = 1 / 3 + 2 / 3 * event.pressure()
         kind = event.type()
         if kind == event.Type.TabletPress:
-            self._begin(event.position(), pressure)
+            self._begin(self._to_image(event.position()), pressure)
         elif kind == event.Type.TabletMove and self._drawing:
-            self._extend(event.position(), pressure)
+            self._extend(self._to_image(event.position()), pressure)
         elif kind == event.Type.TabletRelease:
             self._end()
         event.accept()

@@ -17,22 +17,32 @@ STEPS = (  # (caption, tooltip, the step's image from a PreprocessSteps)
     ("centred", "Placed in 28x28 with its centre of mass in the middle: what the network gets",
      lambda s: s.centred_28),
 )
-SIDE = 52  # px per step
-PER_ROW = 4  # two rows of four: the captions are wider than the pictures; eight in a row outgrow a small dock
+SIDE = 36  # px per step: one row of eight, short enough for the pad to fit its dock without scrolling
+CAPTION_POINTS = 7  # small captions: "background" sets its column's width
+
+
+def small_caption(text):
+    """A centred caption in a smaller font, under a step's picture."""
+    label = QLabel(text, alignment=Qt.AlignHCenter)
+    font = label.font()
+    font.setPointSizeF(min(font.pointSizeF(), CAPTION_POINTS))
+    label.setFont(font)
+    return label
 
 
 class StepsStrip(QWidget):
-    """Eight small views in two rows, original to centred 28x28."""
+    """Eight small views in a row, original to centred 28x28."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.views = [DigitView(SIDE, f"{i + 1}. {tip}") for i, (_, tip, _) in enumerate(STEPS)]
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for i, (view, (caption, _, _)) in enumerate(zip(self.views, STEPS)):
-            row, column = divmod(i, PER_ROW)
-            layout.addWidget(view, 2 * row, column, Qt.AlignHCenter)
-            layout.addWidget(QLabel(caption, alignment=Qt.AlignHCenter), 2 * row + 1, column)
+        layout.setHorizontalSpacing(2)
+        layout.setVerticalSpacing(1)
+        for column, (view, (caption, _, _)) in enumerate(zip(self.views, STEPS)):
+            layout.addWidget(view, 0, column, Qt.AlignHCenter)
+            layout.addWidget(small_caption(caption), 1, column)
 
     def set_steps(self, steps):
         """Show a PreprocessSteps; None empties every view."""

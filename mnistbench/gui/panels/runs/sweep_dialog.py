@@ -15,7 +15,8 @@ from mnistbench.errors import MnistbenchError
 from mnistbench.gui.jobs.background_task import BackgroundTask
 from mnistbench.workflows.cost_estimate import format_duration, machine_busy, memory_bytes
 from mnistbench.workflows.recipes import build_network
-from mnistbench.workflows.sweep import AXES, estimate_points, parse_axis, pending_points, plan_sweep
+from mnistbench.workflows.sweep import (AXES, NothingToSweepError, estimate_points, parse_axis, pending_points,
+                                        plan_sweep)
 from mnistbench.workflows.validation_split import training_data
 
 AXIS_TITLES = {"hidden": "Hidden sizes", "learning_rate": "Learning rate", "batch_size": "Batch size",
@@ -98,6 +99,9 @@ class SweepDialog(QDialog):
                                     self.config.seed)
             self.pending = (pending_points(self.store, self.sweep) if self.store is not None
                             else list(range(len(self.sweep.points))))
+        except NothingToSweepError as error:  # named as the user sees them here: by the fields' labels
+            self._show_problem(error.worded(AXIS_TITLES, "0.001,0.01 in Learning rate"))
+            return
         except MnistbenchError as error:
             self._show_problem(str(error))
             return
