@@ -199,3 +199,16 @@ def test_moving_the_threshold_and_cropping_a_photo_change_what_is_read(qtbot, pa
     np.testing.assert_array_equal(pad.network_input(), cropped)
     qtbot.mouseClick(view, Qt.LeftButton, pos=QPoint(100, 100))  # a click clears the crop
     assert view.crop() is None and "2 digits" in pad.step_note.text()
+
+
+def test_the_network_view_shows_what_a_black_and_white_network_reads(qtbot, pad):
+    draw(qtbot, pad.canvas, SEVEN)
+    qtbot.waitUntil(lambda: pad.network_view._pixels is not None)
+    grey = pad.network_view._pixels.copy()
+    assert 0 < np.count_nonzero((grey > 0) & (grey < 255))  # antialiased strokes: grey edges
+    net = trained_network()
+    net.metadata["training"] = {"runs": [{"config": {"binarize": True}}]}  # as train_and_record records it
+    pad.set_network(net)
+    shown = pad.network_view._pixels
+    assert set(np.unique(shown)) <= {0, 255}
+    assert np.array_equal(shown == 255, grey / 255 >= 0.5)

@@ -145,7 +145,7 @@ class DigitPadPanel(PadControlsMixin, QWidget):
             self.steps_strip.set_page(number.page)
         else:
             self.steps_strip.set_steps(steps)
-        self.network_view.set_image(None if steps is None else steps.centred_28)
+        self.network_view.set_image(None if steps is None else self._as_read(steps.centred_28))
         on_photo = self._photo is not None and self.canvas.stroke_count() == 0
         self.photo_view.set_boxes(digit_boxes(reading) if on_photo else [])
         self.canvas.set_boxes([] if on_photo else digit_boxes(reading))
@@ -155,6 +155,12 @@ class DigitPadPanel(PadControlsMixin, QWidget):
             self.threshold_slider.setValue(round(100 * automatic))
             self.threshold_slider.blockSignals(False)
         self.step_note.setText(describe(reading))
+
+    def _as_read(self, centred_28):
+        """The 28x28 image as the network reads it: black and white for a network trained so."""
+        if self._net is None or fit_problem(self._net):
+            return centred_28
+        return as_network_reads(self._net, to_network_input(centred_28)[None])[0]
 
     def _show_prediction(self, reading):
         problem = fit_problem(self._net)
