@@ -21,6 +21,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from mnistbench.bench_rounds import median_and_range
+
 HERE = Path(__file__).resolve().parents[1]
 BATCH_SIZES = (32, 128, 512)
 
@@ -53,10 +55,6 @@ def run(checkout, engine, batch_size, data):
     if out.returncode:
         sys.exit(f"{checkout} ({engine}) failed: {out.stderr.strip().splitlines()[-1]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def median_and_range(values):
-    return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
 
 
 def main():

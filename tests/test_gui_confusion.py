@@ -12,6 +12,7 @@ from mnistbench.data.datasets import to_inputs
 from mnistbench.engine.network import Network
 from mnistbench.gui.panels.confusion.confusion_model import ConfusionMatrixModel
 from mnistbench.gui.panels.confusion.confusion_panel import ConfusionPanel
+from window_helpers import shown
 
 pytestmark = pytest.mark.gui
 DIGITS = [str(d) for d in range(10)]
@@ -115,12 +116,7 @@ def test_ten_thousand_results_are_tabulated_exactly():
 
 @pytest.fixture
 def panel(qtbot):
-    widget = ConfusionPanel()
-    qtbot.addWidget(widget)
-    widget.resize(520, 460)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown(qtbot, ConfusionPanel(), 520, 460)
 
 
 def click_cell(qtbot, panel, row, column):

@@ -22,6 +22,7 @@ from mnistbench.gui.panels.training.training_form import BASIC_FIELDS  # noqa: E
 from mnistbench.gui.panels.training.training_panel import TrainingPanel  # noqa: E402
 from mnistbench.workflows.recipes import recipe_architecture, recipe_config  # noqa: E402
 from mnistbench.workflows.settings import TRAINING_SETTINGS  # noqa: E402
+from window_helpers import shown  # noqa: E402
 
 pytestmark = pytest.mark.gui
 
@@ -274,11 +275,7 @@ def test_status_bar_repaints_from_its_timer_not_per_batch(qtbot):
 
 def test_the_log_keeps_showing_the_newest_line_when_its_dock_is_resized(qtbot):
     """(The README's screenshot showed the oldest lines: a dock made smaller kept the top line in sight.)"""
-    panel = LogPanel()
-    qtbot.addWidget(panel)
-    panel.resize(420, 600)
-    panel.show()
-    qtbot.waitExposed(panel)
+    panel = shown(qtbot, LogPanel(), 420, 600)
     for i in range(60):
         panel.log(f"line {i}: " + "words " * 12)
     bar = panel.view.verticalScrollBar()

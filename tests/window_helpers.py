@@ -14,15 +14,20 @@ def small_net(accuracy=None, hidden=8):
     return net
 
 
+def shown(qtbot, widget, width, height):
+    """``widget`` on screen at ``width`` x ``height`` and exposed (closed by qtbot after the test)."""
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
 def shown_curves_panel(qtbot):
     """A CurvesPanel on screen at 700 x 450, as the curves dock shows it."""
     from mnistbench.gui.panels.curves.curves_panel import CurvesPanel
 
-    widget = CurvesPanel()
-    qtbot.addWidget(widget)
-    widget.resize(700, 450)
-    widget.show()
-    return widget
+    return shown(qtbot, CurvesPanel(), 700, 450)
 
 
 def answer(window, *buttons):

@@ -18,8 +18,6 @@ from mnistbench.errors import ConfigError
 
 BLAS_THREADS_VARIABLE = "MNISTBENCH_BLAS_THREADS"  # BLAS threads while training: a number, or "all"
 DEFAULT_BLAS_THREADS = None  # the variable unset: the BLAS's own threads (see the module note)
-_controller = []  # threadpoolctl's controller, found once
-_finding = threading.Lock()
 
 
 def blas_threads():
@@ -57,7 +55,10 @@ class BlasThreads:
         if self.threads is not None:
             with BlasThreads._lock:
                 if BlasThreads._users == 0:
-                    BlasThreads._limiter = _blas_controller().limit(limits=self.threads, user_api="blas")
+                    # The libraries loaded now (a few milliseconds): one found earlier would miss a BLAS
+                    # loaded since, such as SciPy's once the photo pipeline has run.
+                    controller = _threadpoolctl().ThreadpoolController()
+                    BlasThreads._limiter = controller.limit(limits=self.threads, user_api="blas")
                 BlasThreads._users += 1
         return self
 
@@ -75,10 +76,3 @@ def _threadpoolctl():
     except ImportError:
         return None
     return threadpoolctl
-
-
-def _blas_controller():
-    with _finding:
-        if not _controller:  # finding the loaded libraries takes milliseconds: once per process
-            _controller.append(_threadpoolctl().ThreadpoolController())
-    return _controller[0]

@@ -42,6 +42,10 @@ def load():
     with _loading:
         if "kernels" not in _loaded:
             _loaded["kernels"], _loaded["why"] = _compile_kernels()
+            if _loaded["kernels"] is not None:
+                # numba sets up its CPU target at the first call and loads SciPy's BLAS then: here,
+                # before training holds the BLAS threads, not in its first batch.
+                _loaded["kernels"].bias_relu(np.zeros((1, 1), np.float32), np.zeros(1, np.float32))
     return _loaded["kernels"]
 
 

@@ -14,6 +14,7 @@ it trains. With ``config.binarize`` every image that trains or validates is
 made black and white here (pixels 0 and 255), once, before the engine sees it.
 """
 
+import math
 from dataclasses import dataclass
 from typing import Optional
 
@@ -24,7 +25,7 @@ from mnistbench.errors import ConfigError
 
 AUTO_HOLDOUT_FRACTION = 0.1
 BINARY_THRESHOLD = 0.5  # binarize: inputs at or above it become 1, the rest 0
-BINARY_PIXEL_THRESHOLD = 128  # the same rule on pixels: p / 255 >= 0.5 exactly when p >= 128
+BINARY_PIXEL_THRESHOLD = math.ceil(BINARY_THRESHOLD * 255)  # the same rule on pixels: p / 255 >= 0.5 when p >= 128
 
 
 @dataclass(frozen=True, eq=False)
